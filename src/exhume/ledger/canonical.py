@@ -1,0 +1,114 @@
+"""Canonical JSON (RFC 8785, JSON Canonicalization Scheme) for everything exhume hashes or signs.
+
+Rule: the bytes that are hashed are the RFC 8785 serialisation of the value: object members sorted
+by the UTF-16 code units of their names, no insignificant whitespace, strings escaped minimally
+(only ``"``, ``\\`` and control characters), numbers written as ECMAScript ``Number.toString``
+would (``1e+30``, ``4.5``, ``0.002``; ``-0`` as ``0``), UTF-8 output, no trailing newline.
+
+The serialisation itself is done by the ``rfc8785`` package. Before handing the value over, this
+module walks it once and rejects what JSON cannot hold, naming the path of the offending value
+(``$.records[3].age``): NaN and infinities, integers outside the IEEE-754 safe range
+(|n| > 2^53 - 1), non-string object keys, strings that are not valid Unicode (lone surrogates),
+and any other Python type (bytes, dates, sets...). Tuples are accepted as JSON arrays.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Mapping, Sequence
+from typing import Any, TypeAlias, cast
+
+import rfc8785
+
+from exhume.errors import ValidationError
+
+#: A value that JSON can hold (what ``json.loads`` returns).
+JSONValue: TypeAlias = (
+    bool | int | float | str | Sequence["JSONValue"] | Mapping[str, "JSONValue"] | None
+)
+
+#: Largest integer an IEEE-754 double holds exactly (RFC 8785 section 3.2.2.3, I-JSON).
+MAX_SAFE_INTEGER = 2**53 - 1
+
+
+def canonical_json(obj: object) -> bytes:
+    """Return the RFC 8785 canonical UTF-8 bytes of ``obj``.
+
+    Raises :class:`~exhume.errors.ValidationError` naming the path of the first value that JSON
+    cannot represent exactly.
+    """
+    _check(obj, "$")
+    try:
+        return rfc8785.dumps(cast(Any, obj))
+    except rfc8785.CanonicalizationError as exc:  # pragma: no cover - _check rejects these first
+        raise ValidationError(f"value cannot be canonicalised as JSON: {exc}") from exc
+
+
+def loads_strict(data: bytes | str, *, what: str = "JSON document") -> Any:
+    """Parse JSON, rejecting duplicate object names and the non-JSON constants NaN/Infinity.
+
+    ``what`` names the document in the error message (for example ``"records.json"``).
+    """
+    try:
+        return json.loads(data, object_pairs_hook=_unique_pairs, parse_constant=_no_constant)
+    except ValueError as exc:
+        raise ValidationError(f"{what} is not valid JSON: {exc}") from exc
+
+
+def _unique_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in result:
+            raise ValueError(f"duplicate object name {key!r}")
+        result[key] = value
+    return result
+
+
+def _no_constant(name: str) -> None:
+    raise ValueError(f"{name} is not a JSON number")
+
+
+def _check(value: object, path: str) -> None:
+    """Walk ``value`` and raise ValidationError at the first thing JSON cannot hold."""
+    if value is None or isinstance(value, bool):
+        return
+    if isinstance(value, int):
+        if abs(value) > MAX_SAFE_INTEGER:
+            raise ValidationError(
+                f"{path}: integer {value} is outside the exact JSON range ±(2^53 - 1); "
+                "store it as a string"
+            )
+        return
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise ValidationError(f"{path}: {value} is not a JSON number (NaN or infinite)")
+        return
+    if isinstance(value, str):
+        _check_text(value, path)
+        return
+    if isinstance(value, Mapping):
+        for key, item in value.items():
+            if not isinstance(key, str):
+                raise ValidationError(
+                    f"{path}: object key {key!r} is a {type(key).__name__}; JSON keys must be "
+                    "strings"
+                )
+            _check_text(key, f"{path} (key {key!r})")
+            _check(item, f"{path}.{key}")
+        return
+    if isinstance(value, list | tuple):
+        for index, item in enumerate(value):
+            _check(item, f"{path}[{index}]")
+        return
+    raise ValidationError(
+        f"{path}: a {type(value).__name__} cannot be written as JSON; convert it first "
+        "(dates to RFC 3339 strings, bytes to hex)"
+    )
+
+
+def _check_text(text: str, path: str) -> None:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise ValidationError(f"{path}: string is not valid Unicode ({exc.reason})") from exc
