@@ -1,0 +1,66 @@
+"""The append-only log of every write.
+
+Each row is one log entry; its ``seq`` is its leaf index in the tamper-evident Merkle log, so
+sequence numbers are contiguous from 0 and assigned under a lock on :class:`LogHead`. The
+``commitment`` commits to the record's content with a private ``salt``; the salt never leaves
+the database except in a deliberate disclosure. Nothing is ever deleted: a correction is a new
+entry that ``supersedes`` an earlier one, with a reason and an authority.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class Role(models.TextChoices):
+    """Who acts. Sensitive data is shown according to role."""
+
+    FIELD = "field", "Field team"
+    MORGUE = "morgue", "Morgue team"
+    LAB = "lab", "DNA laboratory"
+    BOARD = "board", "Identification board"
+    LIAISON = "liaison", "Family liaison"
+    INVESTIGATOR = "investigator", "Investigator"
+    ADMIN = "admin", "Administrator"
+    SYSTEM = "system", "System (importer, demo builder)"
+
+
+class LogHead(models.Model):
+    """A single row locked while appending, so that ``seq`` stays gap-free."""
+
+    size = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"log of {self.size} entries"
+
+
+class LogEntry(models.Model):
+    """One entry of the audit log: which record, which version, committed how, by whom, when."""
+
+    seq = models.BigIntegerField(unique=True)
+    record_type = models.CharField(max_length=64)
+    record_id = models.CharField(max_length=64)
+    version = models.PositiveIntegerField()
+    action = models.CharField(max_length=32)
+    actor = models.CharField(max_length=150)
+    actor_role = models.CharField(max_length=16, choices=Role.choices)
+    time = models.DateTimeField()
+    salt = models.CharField(max_length=64)
+    commitment = models.CharField(max_length=64)
+    category = models.JSONField(null=True, blank=True)
+    supersedes = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="superseded_by"
+    )
+    reason = models.TextField(blank=True)
+    authority = models.CharField(max_length=200, blank=True)
+    leaf = models.TextField(
+        help_text="canonical JSON of the entry: the bytes the Merkle leaf hashes"
+    )
+
+    class Meta:
+        ordering = ["seq"]
+        indexes = [models.Index(fields=["record_type", "record_id", "version"])]
+        verbose_name_plural = "log entries"
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.action} {self.record_type}:{self.record_id} v{self.version}"

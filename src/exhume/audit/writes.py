@@ -1,0 +1,96 @@
+"""The two shapes every action takes: create a record, or correct one. Each validates, saves and
+appends its log entry in one transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import models, transaction
+
+from exhume.audit.events import Actor, append_event, latest_entry
+from exhume.errors import ValidationError
+
+M = TypeVar("M", bound=models.Model)
+Check = Callable[[Any], None]
+Categorise = Callable[[Any], dict[str, Any] | None]
+
+
+def full_clean(instance: models.Model) -> None:
+    """Django's field checks (choices, lengths, uniqueness), as one exhume ValidationError."""
+    try:
+        instance.full_clean()
+    except DjangoValidationError as exc:
+        errors = exc.message_dict
+        name = next(iter(errors))
+        raise ValidationError(
+            "; ".join(errors[name]), field=None if name == "__all__" else name
+        ) from None
+
+
+def create(
+    model: type[M],
+    actor: Actor,
+    fields: Mapping[str, Any],
+    *,
+    check: Check | None = None,
+    categorise: Categorise | None = None,
+) -> M:
+    """Validate and save a new record, then log it (action ``create``, version 1)."""
+    instance = model(**fields)
+    with transaction.atomic():
+        if check is not None:
+            check(instance)
+        full_clean(instance)
+        instance.save()
+        append_event(
+            instance,
+            action="create",
+            actor=actor,
+            version=1,
+            category=categorise(instance) if categorise else None,
+        )
+    return instance
+
+
+def correct(
+    instance: M,
+    actor: Actor,
+    changes: Mapping[str, Any],
+    *,
+    reason: str,
+    authority: str,
+    check: Check | None = None,
+    categorise: Categorise | None = None,
+) -> M:
+    """Change fields of a record as a logged correction that supersedes its previous entry."""
+    if not reason.strip():
+        raise ValidationError("a correction needs a reason", field="reason")
+    if not authority.strip():
+        raise ValidationError("a correction needs the authority that ordered it", field="authority")
+    unknown = set(changes) - {f.name for f in instance._meta.concrete_fields} - {"part_of_id"}
+    if unknown or "id" in changes or "version" in changes:
+        bad = sorted(unknown | ({"id", "version"} & set(changes)))
+        raise ValidationError(f"these fields cannot be corrected: {', '.join(bad)}", field=bad[0])
+    with transaction.atomic():
+        locked = type(instance)._default_manager.select_for_update().get(pk=instance.pk)
+        for name, value in changes.items():
+            setattr(locked, name, value)
+        locked.version += 1  # type: ignore[attr-defined]
+        if check is not None:
+            check(locked)
+        full_clean(locked)
+        locked.save()
+        append_event(
+            locked,
+            action="correct",
+            actor=actor,
+            version=locked.version,  # type: ignore[attr-defined]
+            category=categorise(locked) if categorise else None,
+            supersedes=latest_entry(locked),
+            reason=reason,
+            authority=authority,
+        )
+    return locked

@@ -1,0 +1,96 @@
+"""Every change of state to case records. Views, the API, importers and the CLI call these."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from exhume.audit.events import Actor
+from exhume.audit.writes import correct, create
+from exhume.casework import rules
+from exhume.casework.models import BurialJournalEntry, Grave, Remains, Site
+from exhume.casework.queries import remains_category
+from exhume.errors import ValidationError
+
+
+def do_create_site(actor: Actor, **fields: Any) -> Site:
+    """Register a site (name, slug, place, coordinates, dates, perpetrators, type of crime)."""
+    return create(Site, actor, fields, check=_check_site)
+
+
+def do_record_grave(actor: Actor, *, site: Site, marker_label: str, **fields: Any) -> Grave:
+    """Record a grave as marked on site."""
+    return create(Grave, actor, {"site": site, "marker_label": marker_label.strip(), **fields})
+
+
+def do_record_journal_entry(
+    actor: Actor, *, site: Site, marker_number: str, name_as_written: str, **fields: Any
+) -> BurialJournalEntry:
+    """Transcribe one line of the burial journal; tie it to the grave bearing the same marker."""
+    marker = marker_number.strip()
+    fields.setdefault("grave", Grave.objects.filter(site=site, marker_label=marker).first())
+    return create(
+        BurialJournalEntry,
+        actor,
+        {"site": site, "marker_number": marker, "name_as_written": name_as_written, **fields},
+    )
+
+
+def do_record_remains(
+    actor: Actor, *, site: Site, case_number: str, exhumed_on: dt.date, **fields: Any
+) -> Remains:
+    """Record one exhumed body or body part, refusing inconsistent combinations."""
+    return create(
+        Remains,
+        actor,
+        {"site": site, "case_number": case_number.strip(), "exhumed_on": exhumed_on, **fields},
+        check=check_remains,
+        categorise=remains_category,
+    )
+
+
+def do_correct_remains(
+    actor: Actor, remains: Remains, *, reason: str, authority: str, **changes: Any
+) -> Remains:
+    """Correct a remains record: a new version whose log entry supersedes the previous one."""
+    return correct(
+        remains,
+        actor,
+        changes,
+        reason=reason,
+        authority=authority,
+        check=check_remains,
+        categorise=remains_category,
+    )
+
+
+def check_remains(remains: Remains) -> None:
+    """All cross-field rules of :mod:`exhume.casework.rules` for one remains record."""
+    rules.check_age(remains.age_class, remains.age_min, remains.age_max)
+    rules.check_torture(remains.torture_indicators)
+    rules.check_cause(remains.cause_of_death, remains.violent_death)
+    parent = remains.part_of
+    rules.check_body_part(
+        kind=remains.kind,
+        part_of_kind=parent.kind if parent else None,
+        part_of_site=parent.site_id if parent else None,
+        site=remains.site_id,
+        is_self=parent is not None and parent.pk == remains.pk,
+    )
+    rules.check_person_fields_on_part(
+        kind=remains.kind, status=remains.status, age_class=remains.age_class
+    )
+    if remains.grave is not None and remains.grave.site_id != remains.site_id:
+        raise ValidationError("the grave belongs to another site", field="grave")
+
+
+def _check_site(site: Site) -> None:
+    start, end = site.exhumation_started_on, site.exhumation_ended_on
+    if start and end and end < start:
+        raise ValidationError(
+            f"exhumation cannot end ({end}) before it starts ({start})",
+            field="exhumation_ended_on",
+        )
+    for name, value, limit in (("latitude", site.latitude, 90), ("longitude", site.longitude, 180)):
+        if value is not None and not -limit <= value <= limit:
+            raise ValidationError(f"{value} is outside ±{limit} degrees", field=name)

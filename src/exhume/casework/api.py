@@ -1,0 +1,51 @@
+"""JSON twins of the staff pages. Session login required; personal data by permission."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.forms.models import model_to_dict
+from django.http import HttpRequest
+from ninja import Router
+from ninja.security import django_auth
+
+from exhume.casework import queries
+from exhume.casework.models import Remains
+from exhume.errors import NotFoundError, PermissionDenied
+
+router = Router(tags=["staff"], auth=django_auth)
+
+
+@router.get("/sites/{slug}/graves")
+def graves(request: HttpRequest, slug: str) -> list[dict[str, Any]]:
+    return [_row(g) for g in queries.graves(queries.get_site(slug))]
+
+
+@router.get("/sites/{slug}/journal")
+def journal(request: HttpRequest, slug: str) -> list[dict[str, Any]]:
+    _require(request, "casework.view_burialjournalentry")
+    return [_row(e) for e in queries.journal(queries.get_site(slug))]
+
+
+@router.get("/sites/{slug}/remains")
+def remains(request: HttpRequest, slug: str) -> list[dict[str, Any]]:
+    return [_row(r) for r in queries.remains(queries.get_site(slug), request.GET.dict())]
+
+
+@router.get("/remains/{remains_id}")
+def remains_record(request: HttpRequest, remains_id: int) -> dict[str, Any]:
+    try:
+        return _row(Remains.objects.get(pk=remains_id))
+    except Remains.DoesNotExist:
+        raise NotFoundError(f"no remains record with id {remains_id}") from None
+
+
+def _require(request: HttpRequest, permission: str) -> None:
+    if not request.user.has_perm(permission):
+        raise PermissionDenied(f"your role may not see this data ({permission})")
+
+
+def _row(instance: Any) -> dict[str, Any]:
+    data = model_to_dict(instance)
+    data["id"] = instance.pk
+    return {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in data.items()}

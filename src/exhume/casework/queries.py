@@ -1,0 +1,88 @@
+"""Reads of case records, shared by pages, the API and the CLI."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from django.db.models import QuerySet
+
+from exhume.casework.models import BurialJournalEntry, Grave, Remains, Site
+from exhume.errors import NotFoundError
+from exhume.publication.counting import category
+
+REMAINS_FILTERS = ("sex", "age_class", "status", "kind", "cause_of_death", "violent_death")
+
+
+def get_site(slug: str) -> Site:
+    """The site with this slug, or a NotFoundError naming it."""
+    try:
+        return Site.objects.get(slug=slug)
+    except Site.DoesNotExist:
+        known = ", ".join(Site.objects.values_list("slug", flat=True)) or "none yet"
+        raise NotFoundError(f"no site with slug {slug!r} (known: {known})", field="site") from None
+
+
+def sites() -> QuerySet[Site]:
+    return Site.objects.all()
+
+
+def graves(site: Site) -> QuerySet[Grave]:
+    return site.graves.order_by("id")
+
+
+def journal(site: Site) -> QuerySet[BurialJournalEntry]:
+    return site.journal_entries.select_related("grave").order_by("page", "line", "id")
+
+
+def remains(site: Site, filters: Mapping[str, str] | None = None) -> QuerySet[Remains]:
+    """Remains of a site, filtered by any of :data:`REMAINS_FILTERS` plus ``torture=yes|no`` and
+    ``exhumed_on=YYYY-MM-DD``. Unknown filters are ignored; empty values mean 'any'."""
+    qs = site.remains.select_related("grave").order_by("exhumed_on", "id")
+    filters = filters or {}
+    for name in REMAINS_FILTERS:
+        if filters.get(name):
+            qs = qs.filter(**{name: filters[name]})
+    if filters.get("exhumed_on"):
+        qs = qs.filter(exhumed_on=filters["exhumed_on"])
+    if filters.get("torture") in {"yes", "no"}:
+        with_signs = [r.pk for r in qs if r.torture_indicators]
+        qs = (
+            qs.filter(pk__in=with_signs)
+            if filters["torture"] == "yes"
+            else qs.exclude(pk__in=with_signs)
+        )
+    return qs
+
+
+def remains_category(remains: Remains) -> dict[str, Any]:
+    """The counting category of one remains record (see exhume.publication.counting)."""
+    return category(
+        kind=remains.kind,
+        tied_to_person=remains.part_of_id is not None,
+        status=remains.status,
+        age_class=remains.age_class,
+        sex=remains.sex,
+        violent_death=remains.violent_death,
+        torture=bool(remains.torture_indicators),
+        exhumed_on=remains.exhumed_on,
+    )
+
+
+def categories(site: Site, *, as_of: dt.date | None = None) -> Iterator[dict[str, Any]]:
+    """Counting categories of every remains record of the site (optionally up to a date)."""
+    qs = Remains.objects.filter(site=site).only(
+        "kind",
+        "part_of_id",
+        "status",
+        "age_class",
+        "sex",
+        "violent_death",
+        "torture_indicators",
+        "exhumed_on",
+    )
+    if as_of is not None:
+        qs = qs.filter(exhumed_on__lte=as_of)
+    for row in qs.iterator(chunk_size=2000):
+        yield remains_category(row)

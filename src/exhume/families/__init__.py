@@ -1,0 +1,1 @@
+"""Families and the missing: missing-person reports (relatives, consent and references later)."""

@@ -1,0 +1,28 @@
+"""Every change of state to families and missing persons."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from exhume.audit.events import Actor
+from exhume.audit.writes import create
+from exhume.errors import ValidationError
+from exhume.families.models import MissingPerson
+
+
+def do_report_missing_person(actor: Actor, **fields: Any) -> MissingPerson:
+    """Register a missing-person report; a family name is required, dates must be in order."""
+    return create(MissingPerson, actor, fields, check=_check_missing)
+
+
+def _check_missing(person: MissingPerson) -> None:
+    if not person.family_name.strip():
+        raise ValidationError("the family name is required", field="family_name")
+    born = person.birth_date.year if person.birth_date else person.birth_year
+    if person.birth_date and person.birth_year and person.birth_date.year != person.birth_year:
+        raise ValidationError(
+            f"birth year {person.birth_year} contradicts birth date {person.birth_date}",
+            field="birth_year",
+        )
+    if born and person.last_seen_on and person.last_seen_on.year < born:
+        raise ValidationError("last seen before being born", field="last_seen_on")

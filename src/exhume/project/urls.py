@@ -1,0 +1,18 @@
+"""URL map: public pages, staff pages, the JSON API under /api/, and the admin."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from exhume.project.api import api
+
+urlpatterns = [
+    path("", include("exhume.publication.urls")),
+    path("staff/", include("exhume.casework.urls")),
+    path("api/", api.urls),
+    path("admin/", admin.site.urls),
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+]

@@ -1,0 +1,1 @@
+"""What is published: site statistics derived from the records, and public pages."""

@@ -1,0 +1,137 @@
+"""The counting rules: how records become the published figures. Pure Python, no Django.
+
+The same function counts from the live database and, offline, from the counting categories
+committed in a signed release, so a verifier recomputes exactly what was published.
+
+Rules (documented in docs/counting.md, tested in tests/publication/test_counting.py):
+
+1. The unit of counting is the **person**. A remains record of kind ``body`` is one person. A
+   ``body_part`` is never a person: when it is tied to a body (``part_of``) it adds nothing; when
+   it is not yet tied to anyone it is counted under ``body_parts_unassociated`` and never in
+   ``total``.
+2. Every person falls in exactly one **group**, tested in this order: ``servicemen`` (status
+   serviceman); else ``children`` (age class child); else by sex: ``women``, ``men``,
+   ``sex_undetermined``. So ``total = servicemen + children + women + men + sex_undetermined``
+   (Izium, September 2022: 447 = 22 + 5 + 215 + 194 + 11).
+3. ``with_torture_signs`` counts persons with at least one torture indicator.
+4. ``violent_death`` counts persons whose violent death is established (``yes``);
+   ``violent_death_share = violent_death / total`` (0 when total is 0), rounded to 4 places.
+5. **As of** a date counts only records exhumed on or before that date; the running count gives,
+   for each exhumation day, the persons exhumed that day and the cumulative total.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+GROUPS = ("servicemen", "children", "women", "men", "sex_undetermined")
+
+
+def group_of(*, status: str, age_class: str, sex: str) -> str:
+    """The one counting group of a person (rule 2)."""
+    if status == "serviceman":
+        return "servicemen"
+    if age_class == "child":
+        return "children"
+    return {"female": "women", "male": "men"}.get(sex, "sex_undetermined")
+
+
+def unit_of(*, kind: str, tied_to_person: bool) -> str:
+    """``person``, ``body_part`` (unassociated) or ``part_of_person`` (rule 1)."""
+    if kind == "body":
+        return "person"
+    return "part_of_person" if tied_to_person else "body_part"
+
+
+def category(
+    *,
+    kind: str,
+    tied_to_person: bool,
+    status: str,
+    age_class: str,
+    sex: str,
+    violent_death: str,
+    torture: bool,
+    exhumed_on: dt.date,
+) -> dict[str, Any]:
+    """The counting category of one remains record: what a release commits to, never a name."""
+    unit = unit_of(kind=kind, tied_to_person=tied_to_person)
+    return {
+        "unit": unit,
+        "group": group_of(status=status, age_class=age_class, sex=sex)
+        if unit == "person"
+        else None,
+        "torture": bool(torture),
+        "violent_death": violent_death,
+        "exhumed_on": exhumed_on.isoformat(),
+    }
+
+
+@dataclass(frozen=True)
+class DayCount:
+    """Persons exhumed on one day and the running total at the end of it."""
+
+    date: str
+    new: int
+    total: int
+
+
+@dataclass(frozen=True)
+class SiteSummary:
+    """The published figures for one site, derived from its records."""
+
+    total: int
+    servicemen: int
+    children: int
+    women: int
+    men: int
+    sex_undetermined: int
+    with_torture_signs: int
+    violent_death: int
+    violent_death_share: float
+    body_parts_unassociated: int
+    as_of: str | None = None
+    running: list[DayCount] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def summarise(
+    categories: Iterable[Mapping[str, Any]], *, as_of: dt.date | None = None
+) -> SiteSummary:
+    """Count persons by the rules above from counting categories (see :func:`category`)."""
+    cutoff = as_of.isoformat() if as_of else None
+    groups: Counter[str] = Counter()
+    per_day: Counter[str] = Counter()
+    torture = violent = parts = 0
+    for cat in categories:
+        if cutoff is not None and cat["exhumed_on"] > cutoff:
+            continue
+        if cat["unit"] == "body_part":
+            parts += 1
+        if cat["unit"] != "person":
+            continue
+        groups[cat["group"]] += 1
+        per_day[cat["exhumed_on"]] += 1
+        torture += bool(cat["torture"])
+        violent += cat["violent_death"] == "yes"
+    total = sum(groups.values())
+    running, cumulative = [], 0
+    for day in sorted(per_day):
+        cumulative += per_day[day]
+        running.append(DayCount(day, per_day[day], cumulative))
+    return SiteSummary(
+        total=total,
+        **{g: groups[g] for g in GROUPS},
+        with_torture_signs=torture,
+        violent_death=violent,
+        violent_death_share=round(violent / total, 4) if total else 0.0,
+        body_parts_unassociated=parts,
+        as_of=cutoff,
+        running=running,
+    )
