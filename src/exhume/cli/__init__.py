@@ -27,6 +27,20 @@ class ExhumeGroup(click.Group):
             sys.exit(exc.exit_code)
 
 
+def setup_django(*, migrate: bool = False) -> None:
+    """Configure Django for a command that reads or writes records (and migrate if asked)."""
+    import os
+
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "exhume.project.settings")
+    django.setup()
+    if migrate:
+        from django.core.management import call_command
+
+        call_command("migrate", interactive=False, verbosity=0)
+
+
 @click.group(cls=ExhumeGroup)
 @click.version_option(__version__, prog_name="exhume")
 def main() -> None:
@@ -39,3 +53,4 @@ def bench() -> None:
 
 
 # Command modules register themselves on ``main`` (or ``bench``) when imported.
+from exhume.cli import records as _records  # noqa: E402,F401

@@ -1,0 +1,113 @@
+"""``exhume demo``, ``exhume serve`` and ``exhume stats``: the case-records commands."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+from rich.table import Table
+
+from exhume.cli import main, setup_django
+
+DEMO_USER, DEMO_PASSWORD = "demo", "demo-exhume"
+
+
+@main.command()
+@click.option("--seed", default=2022, show_default=True, help="Seed of the synthetic scenario.")
+@click.option("--serve", is_flag=True, help="Serve the web app once the demo is built.")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=lambda: int(os.environ.get("PORT", "8000")), type=int,
+              show_default="$PORT or 8000")  # fmt: skip
+def demo(seed: int, serve: bool, host: str, port: int) -> None:
+    """Build the synthetic Izium scenario in the default database (and serve it)."""
+    setup_django(migrate=True)
+    from exhume.demo import build_demo
+
+    _reset_synthetic_database()
+    console = Console(stderr=True)
+    with Progress(
+        TextColumn("{task.description:<16}"), BarColumn(), MofNCompleteColumn(),
+        console=console, transient=True,
+    ) as bar:  # fmt: skip
+        tasks: dict[str, object] = {}
+
+        def tick(stage: str, done: int, total: int) -> None:
+            if stage not in tasks:
+                tasks[stage] = bar.add_task(stage, total=total)
+            bar.update(tasks[stage], completed=done)  # type: ignore[arg-type]
+
+        report = build_demo(seed, progress=tick)
+    _ensure_demo_user()
+    console.print(
+        f"[bold]Synthetic demo built[/] (seed {report.seed}) in {report.seconds} s: "
+        f"{report.sites} sites, {report.graves} graves, {report.journal_entries} journal lines, "
+        f"{report.remains} remains, {report.missing_persons} missing-person reports."
+    )
+    if serve:
+        console.print(
+            f"Public page: http://{host}:{port}/sites/izium/   staff: log in as "
+            f"{DEMO_USER} / {DEMO_PASSWORD}"
+        )
+        _serve(host, port)
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=lambda: int(os.environ.get("PORT", "8000")), type=int,
+              show_default="$PORT or 8000")  # fmt: skip
+def serve(host: str, port: int) -> None:
+    """Serve the web app on the default database until stopped (Ctrl-C)."""
+    setup_django(migrate=True)
+    _serve(host, port)
+
+
+@main.command()
+@click.option("--site", "slug", required=True, help="Slug of the site, e.g. izium.")
+@click.option("--as-of", type=click.DateTime(["%Y-%m-%d"]), default=None,
+              help="Count only remains exhumed on or before this date.")  # fmt: skip
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+def stats(slug: str, as_of: dt.datetime | None, as_json: bool) -> None:
+    """Print a site's figures, computed from its records by the counting rules."""
+    setup_django()
+    from exhume.casework.queries import get_site
+    from exhume.publication.queries import site_summary
+
+    summary = site_summary(get_site(slug), as_of=as_of.date() if as_of else None).as_dict()
+    if as_json:
+        click.echo(json.dumps({"site": slug, **summary}, ensure_ascii=False, indent=2))
+        return
+    table = Table(title=f"{slug}" + (f" as of {summary['as_of']}" if summary["as_of"] else ""))
+    table.add_column("figure")
+    table.add_column("value", justify="right")
+    for key, value in summary.items():
+        if key not in {"running", "as_of"}:
+            table.add_row(key.replace("_", " "), str(value))
+    Console().print(table)
+
+
+def _reset_synthetic_database() -> None:
+    """Empty a database that holds only a previous demo, so the demo can be rebuilt."""
+    from django.core.management import call_command
+
+    from exhume.casework.models import Site
+
+    if Site.objects.exists() and not Site.objects.filter(is_synthetic=False).exists():
+        call_command("flush", interactive=False, verbosity=0)
+
+
+def _ensure_demo_user() -> None:
+    from django.contrib.auth import get_user_model
+
+    user_model = get_user_model()
+    if not user_model.objects.filter(username=DEMO_USER).exists():
+        user_model.objects.create_superuser(DEMO_USER, "", DEMO_PASSWORD)
+
+
+def _serve(host: str, port: int) -> None:
+    from django.core.management import call_command
+
+    call_command("runserver", f"{host}:{port}", use_reloader=False, use_threading=True)
