@@ -311,9 +311,10 @@ def _missing_reports(rng: random.Random, plan: Plan) -> None:
         sex = rng.choice(["female", "male"])
         surname, given, patro = full_name(rng, sex)
         year = rng.randint(1935, 1995)
+        seen = dt.date(2022, rng.randint(3, 8), rng.randint(1, 28))
         plan.missing.append({
             "family_name": surname, "given_name": given, "patronymic": patro, "sex": sex,
-            "birth_year": year, "last_seen_on": dt.date(2022, rng.randint(3, 8), rng.randint(1, 28)),
+            "birth_year": year, "last_seen_on": seen,
             "last_seen_place": rng.choice(["Izium", "Kapytolivka", "Kamianka", "Balakliia"]),
             "description": SYNTHETIC,
         })  # fmt: skip
