@@ -73,7 +73,7 @@ def verify(public_key: bytes, message: bytes, signature: bytes) -> bool:
 
 
 def sign(seed: bytes, message: bytes) -> bytes:
-    """Deterministic RFC 8032 signature (64 bytes) of ``message`` with the 32-byte secret ``seed``."""
+    """Deterministic RFC 8032 signature (64 bytes) of ``message`` by the 32-byte secret ``seed``."""
     return Ed25519PrivateKey.from_private_bytes(seed).sign(message)
 
 
