@@ -81,9 +81,7 @@ class MutationModel:
         """True when the alleles ``lump`` (indices) may be merged (pedmut's ``isLumpable``)."""
         if self.always_lumpable:
             return True
-        return is_lumpable(self.female, lump) and (
-            self.sex_equal or is_lumpable(self.male, lump)
-        )
+        return is_lumpable(self.female, lump) and (self.sex_equal or is_lumpable(self.male, lump))
 
 
 def validate_matrix(mat: NDArray[np.float64], *, what: str = "mutation matrix") -> None:
@@ -176,7 +174,7 @@ def stepwise(
     alleles: Sequence[str],
     afreq: ArrayLike | None,
     rate: float,
-    range: float,  # noqa: A002 - pedmut's parameter name
+    range: float,
     rate2: float,
 ) -> NDArray[np.float64]:
     """pedmut's ``stepwise`` model, with microvariants.
@@ -186,8 +184,9 @@ def stepwise(
 
     * diagonal: ``1 - rate`` if every allele is in ``i``'s group, ``1 - rate2`` if ``i`` is alone
       in its group, otherwise ``1 - rate - rate2``;
-    * other alleles ``j`` of the same group: ``rate * range^|x_i - x_j| / sum_j' range^|x_i - x_j'|``
-      (the sum over the same-group alleles other than ``i``);
+    * other alleles ``j`` of the same group:
+      ``rate * range^|x_i - x_j| / sum_j' range^|x_i - x_j'|``, summing over the same-group
+      alleles other than ``i``;
     * alleles of another group: ``rate2 / (n - size of i's group)``.
 
     ``afreq`` is accepted for a uniform builder signature and not used. R rounds halves to even,

@@ -67,9 +67,7 @@ class Pedigree:
                     f"individual '{ident}' has only one parent given; give both or neither"
                 )
             if f and self.sex[f - 1] != MALE:
-                raise ValidationError(
-                    f"the father of '{ident}', '{self.ids[f - 1]}', is not male"
-                )
+                raise ValidationError(f"the father of '{ident}', '{self.ids[f - 1]}', is not male")
             if m and self.sex[m - 1] != FEMALE:
                 raise ValidationError(
                     f"the mother of '{ident}', '{self.ids[m - 1]}', is not female"
@@ -136,7 +134,7 @@ class Pedigree:
         return cls(ids=tuple(ids), fidx=fidx, midx=midx, sex=sex)
 
     @classmethod
-    def singleton(cls, id: str, sex: int) -> Pedigree:  # noqa: A002 - contract name
+    def singleton(cls, id: str, sex: int) -> Pedigree:
         """A pedigree of one individual."""
         return cls(
             ids=(id,),
@@ -155,7 +153,7 @@ class Pedigree:
         """Number of individuals."""
         return len(self.ids)
 
-    def index(self, id: str) -> int:  # noqa: A002 - contract name
+    def index(self, id: str) -> int:
         """0-based index of individual ``id``; :class:`NotFoundError` naming it if absent."""
         try:
             return self._pos[id]
