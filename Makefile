@@ -20,7 +20,7 @@ demo: $(STAMP)
 	$(BIN)/exhume demo --seed $(SEED) --serve --port $(PORT)
 
 test: $(STAMP)
-	$(BIN)/python -m pytest; rc=$$?; if [ $$rc -eq 5 ]; then echo "pytest collected no tests"; fi; exit $$rc
+	$(BIN)/python -m pytest; rc=$$?; if [ $$rc -eq 5 ]; then echo "make test: pytest collected no tests, which counts as a failure"; fi; exit $$rc
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks
