@@ -1,0 +1,403 @@
+"""Likelihoods: closed forms, the naive enumeration on random pedigrees, published values."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from exhume.errors import KinshipError, ValidationError
+from exhume.kinship.likelihood import (
+    genotype_index,
+    genotype_posterior,
+    loglik,
+    loglik_marker,
+    n_genotypes,
+)
+from exhume.kinship.markers import Marker, make_marker
+from exhume.kinship.mutation import MutationModel, mutation_model
+from exhume.kinship.pedigree import Pedigree
+from tests.kinship.naive import naive_loglik, naive_posterior
+
+P = np.array([0.1, 0.2, 0.3, 0.4])
+MARKER = make_marker("L1", 4, P)
+
+
+def geno(*pairs: tuple[int, int]) -> np.ndarray:
+    """Genotype array for one marker: (n_ind, 1, 2)."""
+    return np.array(pairs, dtype=np.intp)[:, None, :]
+
+
+def lik(ped: Pedigree, *pairs: tuple[int, int], marker: Marker = MARKER) -> float:
+    return math.exp(loglik(ped, [marker], geno(*pairs)).total)
+
+
+def pair_ped(relation: str) -> Pedigree:
+    """Individuals 'a' and 'b' (indices 0 and 1) in the given relation, plus helpers."""
+    if relation == "parent":
+        return Pedigree.from_records(
+            [("a", None, None, 1), ("b", "a", "m", 1), ("m", None, None, 2)]
+        )
+    if relation == "fullsib":
+        recs = [("a", "f", "m", 1), ("b", "f", "m", 1), ("f", None, None, 1), ("m", None, None, 2)]
+        return Pedigree.from_records(recs)
+    recs = [
+        ("a", "f", "m1", 1),
+        ("b", "f", "m2", 1),
+        ("f", None, None, 1),
+        ("m1", None, None, 2),
+        ("m2", None, None, 2),
+    ]
+    return Pedigree.from_records(recs)
+
+
+# -- closed forms ---------------------------------------------------------------------------
+
+
+def test_singleton_heterozygote_has_hardy_weinberg_probability() -> None:
+    ped = Pedigree.singleton("v", 1)
+    assert lik(ped, (1, 3)) == pytest.approx(2 * 0.2 * 0.4, rel=1e-14)
+
+
+def test_singleton_homozygote_has_probability_p_squared() -> None:
+    assert lik(Pedigree.singleton("v", 2), (2, 2)) == pytest.approx(0.09, rel=1e-14)
+
+
+def test_singleton_with_one_allele_missing_uses_pedprobr_formula() -> None:
+    assert lik(Pedigree.singleton("v", 0), (1, -1)) == pytest.approx(0.04 + 2 * 0.2 * 0.8)
+
+
+def test_untyped_pedigree_has_likelihood_one(trio: Pedigree) -> None:
+    assert loglik(trio, [MARKER], geno((-1, -1), (-1, -1), (-1, -1))).total == 0.0
+
+
+def test_paternity_lr_is_one_over_2p_for_heterozygous_child(trio: Pedigree) -> None:
+    h1 = lik(trio, (0, 0), (-1, -1), (0, 2))
+    h2 = lik(Pedigree.singleton("fa", 1), (0, 0)) * lik(Pedigree.singleton("ch", 1), (0, 2))
+    assert h1 / h2 == pytest.approx(1 / (2 * 0.1), rel=1e-12)
+
+
+def test_paternity_lr_is_one_over_p_for_homozygous_child(trio: Pedigree) -> None:
+    h1 = lik(trio, (1, 1), (-1, -1), (1, 1))
+    h2 = 0.2**2 * 0.2**2
+    assert h1 / h2 == pytest.approx(1 / 0.2, rel=1e-12)
+
+
+def test_paternity_lr_is_one_over_4p_for_heterozygous_father(trio: Pedigree) -> None:
+    h1 = lik(trio, (0, 3), (-1, -1), (0, 2))
+    h2 = (2 * 0.1 * 0.4) * (2 * 0.1 * 0.3)
+    assert h1 / h2 == pytest.approx(1 / (4 * 0.1), rel=1e-12)
+
+
+def test_trio_likelihood_matches_pedprobr_example(trio: Pedigree) -> None:
+    # pedprobr ?likelihood: trio 1/1, 1/2, 1/1 with p = 0.1 gives p^2 * 2pq * 1/2.
+    m = make_marker("L", 2, [0.1, 0.9])
+    assert lik(trio, (0, 0), (0, 1), (0, 0), marker=m) == pytest.approx(0.01 * 0.18 * 0.5)
+
+
+@pytest.mark.parametrize(
+    ("relation", "kappa"),
+    [("parent", (0, 1, 0)), ("fullsib", (0.25, 0.5, 0.25)), ("halfsib", (0.5, 0.5, 0))],
+)
+def test_pair_likelihood_follows_ibd_coefficients(relation: str, kappa: tuple[float, ...]) -> None:
+    ped = pair_ped(relation)
+    n = ped.n
+    p, q = 0.2, 0.4
+    het = [(1, 3), (1, 3)] + [(-1, -1)] * (n - 2)
+    hom = [(2, 2), (2, 2)] + [(-1, -1)] * (n - 2)
+    k0, k1, k2 = kappa
+    expected_het = 2 * p * q * (k0 * 2 * p * q + k1 * (p + q) / 2 + k2)
+    expected_hom = 0.09 * (k0 * 0.09 + k1 * 0.3 + k2)
+    assert lik(ped, *het) == pytest.approx(expected_het, rel=1e-12)
+    assert lik(ped, *hom) == pytest.approx(expected_hom, rel=1e-12)
+
+
+def test_child_of_first_cousins_follows_inbreeding_coefficient(
+    first_cousin_child: Pedigree,
+) -> None:
+    assert first_cousin_child.has_loops
+    f = 1 / 16
+    n = first_cousin_child.n
+    hom = [(-1, -1)] * (n - 1) + [(0, 0)]
+    het = [(-1, -1)] * (n - 1) + [(0, 3)]
+    assert lik(first_cousin_child, *hom) == pytest.approx(0.01 + f * 0.1 * 0.9, rel=1e-12)
+    assert lik(first_cousin_child, *het) == pytest.approx((1 - f) * 2 * 0.1 * 0.4, rel=1e-12)
+
+
+def test_first_cousin_mating_with_typed_parents_matches_hand_algebra(
+    first_cousin_child: Pedigree,
+) -> None:
+    # c1 = c2 = 0/1 and x = 0/0. Given the parents, x is 0/0 with probability 1/4; the parents'
+    # joint probability: cousins share one allele IBD with probability 1/4:
+    # P(c1, c2) = 2pq * (3/4 * 2pq + 1/4 * (p + q) / 2).
+    p, q = 0.1, 0.2
+    data = [(-1, -1)] * 6 + [(0, 1), (0, 1), (0, 0)]
+    expected = 2 * p * q * (0.75 * 2 * p * q + 0.25 * (p + q) / 2) * 0.25
+    assert lik(first_cousin_child, *data) == pytest.approx(expected, rel=1e-12)
+
+
+def test_inbred_example_from_pedprobr_docs() -> None:
+    # pedprobr ?likelihood: grandfather/granddaughter incest, stopifnot(lik == 0.09375).
+    ped = Pedigree.from_records(
+        [
+            ("grandfather", None, None, 1),
+            ("2", None, None, 2),
+            ("a", "grandfather", "2", 1),
+            ("4", None, None, 2),
+            ("granddaughter", "a", "4", 2),
+            ("child", "grandfather", "granddaughter", 1),
+        ]
+    )
+    m = make_marker("L", 2)
+    data = [(0, 0), (-1, -1), (-1, -1), (-1, -1), (-1, -1), (0, 1)]
+    assert lik(ped, *data, marker=m) == pytest.approx(0.09375, rel=1e-14)
+
+
+def test_father_son_mutation_example_from_pedmut_readme() -> None:
+    # pedmut README: fa = 1/1, boy = 2/2, 4 equifrequent alleles, rate 0.1 -> 0.0005208333.
+    ped = Pedigree.from_records(
+        [("fa", None, None, 1), ("mo", None, None, 2), ("boy", "fa", "mo", 1)]
+    )
+    als = ("1", "2", "3", "4")
+    m = Marker(
+        "L", als, np.full(4, 0.25), mutation_model("proportional", als, np.full(4, 0.25), rate=0.1)
+    )
+    assert lik(ped, (0, 0), (-1, -1), (1, 1), marker=m) == pytest.approx(1 / 16 * 0.1 / 3 * 0.25)
+    assert loglik(ped, [m], geno((0, 0), (-1, -1), (1, 1)), mutation=False).total == -np.inf
+
+
+def test_impossible_marker_gives_minus_infinity_and_others_still_count(trio: Pedigree) -> None:
+    g = np.array([[[0, 0], [0, 1]], [[0, 0], [-1, -1]], [[1, 1], [0, 1]]])
+    res = loglik(trio, [MARKER, MARKER], g)
+    assert res.per_marker[0] == -np.inf
+    assert np.isfinite(res.per_marker[1])
+    assert res.total == -np.inf
+
+
+def test_loglik_marker_equals_single_marker_loglik(trio: Pedigree) -> None:
+    g = np.array([[0, 1], [-1, -1], [1, 2]])
+    assert loglik_marker(trio, MARKER, g) == loglik(trio, [MARKER], g[:, None, :]).total
+
+
+def test_loglik_rejects_allele_index_out_of_range(trio: Pedigree) -> None:
+    with pytest.raises(ValidationError, match="individual 'ch' has allele index 7 at marker 'L1'"):
+        loglik(trio, [MARKER], geno((0, 1), (-1, -1), (7, 1)))
+
+
+def test_loglik_rejects_wrong_shape(trio: Pedigree) -> None:
+    with pytest.raises(ValidationError, match=r"expected \(3, 1, 2\)"):
+        loglik(trio, [MARKER], np.zeros((2, 1, 2), dtype=np.intp))
+
+
+def test_components_multiply(trio: Pedigree) -> None:
+    both = Pedigree.from_records(
+        [("fa", None, None, 1), ("mo", None, None, 2), ("ch", "fa", "mo", 1), ("v", None, None, 2)]
+    )
+    one = lik(trio, (0, 1), (-1, -1), (1, 2))
+    assert lik(both, (0, 1), (-1, -1), (1, 2), (2, 3)) == pytest.approx(one * 2 * 0.3 * 0.4)
+
+
+# -- genotype posterior ---------------------------------------------------------------------
+
+
+def test_genotype_index_follows_triu_order() -> None:
+    rows, cols = np.triu_indices(4)
+    got = [genotype_index(4, int(c), int(r)) for r, c in zip(rows, cols, strict=True)]
+    assert got == list(range(n_genotypes(4)))
+
+
+def test_posterior_of_founder_without_data_is_hardy_weinberg(trio: Pedigree) -> None:
+    g = np.full((3, 2), -1)
+    post = genotype_posterior(trio, MARKER, g, target=1)
+    rows, cols = np.triu_indices(4)
+    hw = np.where(rows == cols, P[rows] ** 2, 2 * P[rows] * P[cols])
+    np.testing.assert_allclose(post, hw, rtol=1e-12)
+
+
+def test_posterior_of_child_of_homozygous_parents_is_certain(trio: Pedigree) -> None:
+    g = np.array([[0, 0], [3, 3], [-1, -1]])
+    post = genotype_posterior(trio, MARKER, g, target=2)
+    assert post[genotype_index(4, 0, 3)] == pytest.approx(1.0)
+
+
+def test_posterior_of_typed_target_is_its_genotype(trio: Pedigree) -> None:
+    g = np.array([[0, 1], [-1, -1], [1, 2]])
+    post = genotype_posterior(trio, MARKER, g, target=2)
+    assert post[genotype_index(4, 1, 2)] == pytest.approx(1.0)
+
+
+def test_posterior_raises_when_data_are_impossible(trio: Pedigree) -> None:
+    g = np.array([[0, 0], [0, 0], [1, 1]])
+    with pytest.raises(KinshipError, match="impossible"):
+        genotype_posterior(trio, MARKER, g, target=1, mutation=False)
+
+
+# -- the naive enumeration on random pedigrees ------------------------------------------------
+
+
+@st.composite
+def pedigrees(draw: st.DrawFn, max_n: int = 6) -> Pedigree:
+    """Random pedigrees: each new member is a founder or a child of earlier members (loops and
+    inbreeding happen when parents share ancestors); records in random order."""
+    n = draw(st.integers(1, max_n))
+    sexes: list[int] = []
+    records: list[tuple[str, str | None, str | None, int]] = []
+    for i in range(n):
+        sex = draw(st.sampled_from([1, 2]))
+        males = [j for j in range(i) if sexes[j] == 1]
+        females = [j for j in range(i) if sexes[j] == 2]
+        if males and females and draw(st.booleans()):
+            f = draw(st.sampled_from(males))
+            m = draw(st.sampled_from(females))
+            records.append((f"i{i}", f"i{f}", f"i{m}", sex))
+        else:
+            records.append((f"i{i}", None, None, sex))
+        sexes.append(sex)
+    order = draw(st.permutations(list(range(n))))
+    return Pedigree.from_records([records[i] for i in order])
+
+
+def _random_stochastic(rng: np.random.Generator, n: int) -> np.ndarray:
+    mat = rng.random((n, n)) + np.eye(n) * rng.random() * 3
+    return mat / mat.sum(axis=1, keepdims=True)
+
+
+@st.composite
+def marker_sets(draw: st.DrawFn) -> list[Marker]:
+    """One to three markers with 2-4 alleles and a random mutation model (or none)."""
+    seed = draw(st.integers(0, 2**32 - 1))
+    rng = np.random.default_rng(seed)
+    out = []
+    for k in range(draw(st.integers(1, 3))):
+        n = draw(st.integers(2, 4))
+        p = rng.dirichlet(np.ones(n))
+        als = tuple(str(i + 10) for i in range(n))
+        kind = draw(st.sampled_from(["none", "random", "equal", "proportional"]))
+        model: MutationModel | None = None
+        if kind == "random":
+            model = MutationModel(_random_stochastic(rng, n), _random_stochastic(rng, n))
+        elif kind == "equal":
+            model = mutation_model("equal", als, p, rate=float(rng.random() * 0.3))
+        elif kind == "proportional":
+            top = (1 - float(np.sum(p**2))) / (1 - float(p.min()))
+            model = mutation_model("proportional", als, p, rate=0.5 * top)
+        out.append(Marker(f"M{k}", als, p, model))
+    return out
+
+
+@st.composite
+def cases(draw: st.DrawFn) -> tuple[Pedigree, list[Marker], np.ndarray]:
+    """A random pedigree, markers and genotypes (random or dropped down the pedigree, with
+    random untyped members and missing alleles); enumeration kept below ~3000 terms."""
+    ped = draw(pedigrees())
+    markers = draw(marker_sets())
+    rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
+    g = np.full((ped.n, len(markers), 2), -1, dtype=np.intp)
+    for k, m in enumerate(markers):
+        g[:, k] = (
+            _drop(ped, m, rng) if draw(st.booleans()) else rng.integers(0, m.n_alleles, (ped.n, 2))
+        )
+    budget = 3000.0
+    for i in draw(st.permutations(list(range(ped.n)))):
+        state = draw(st.sampled_from(["typed", "untyped", "partial"]))
+        worst = max(m.n_alleles for m in markers)
+        size = {"typed": 2, "partial": 2 * worst - 1, "untyped": worst * worst}[state]
+        if size * 1.0 > budget / 2 ** (ped.n - 1):
+            state = "typed"
+            size = 2
+        budget /= size / 2
+        if state == "untyped":
+            g[i] = -1
+        elif state == "partial":
+            g[i, :, draw(st.integers(0, 1))] = -1
+    return ped, markers, g
+
+
+def _drop(ped: Pedigree, m: Marker, rng: np.random.Generator) -> np.ndarray:
+    """Gene dropping: founders from afreq, children through the mutation matrices."""
+    out = np.full((ped.n, 2), -1, dtype=np.intp)
+    male = m.mutation.male if m.mutation else np.eye(m.n_alleles)
+    female = m.mutation.female if m.mutation else np.eye(m.n_alleles)
+    while (out < 0).any():
+        for i in range(ped.n):
+            f, mo = ped.father(i), ped.mother(i)
+            if (out[i] >= 0).all():
+                continue
+            if f is None or mo is None:
+                out[i] = rng.choice(m.n_alleles, 2, p=m.afreq)
+            elif (out[f] >= 0).all() and (out[mo] >= 0).all():
+                a = rng.choice(m.n_alleles, p=male[rng.choice(out[f])])
+                b = rng.choice(m.n_alleles, p=female[rng.choice(out[mo])])
+                out[i] = (a, b)
+    return out
+
+
+def _assert_same_loglik(fast: np.ndarray, slow: np.ndarray) -> None:
+    assert np.array_equal(np.isneginf(fast), np.isneginf(slow)), (fast, slow)
+    finite = np.isfinite(slow)
+    np.testing.assert_allclose(fast[finite], slow[finite], rtol=1e-10, atol=1e-12)
+
+
+FAST = settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@FAST
+@given(cases(), st.booleans())
+def test_loglik_matches_naive_enumeration(
+    case: tuple[Pedigree, list[Marker], np.ndarray], mut: bool
+) -> None:
+    ped, markers, g = case
+    fast = loglik(ped, markers, g, mutation=mut)
+    slow = naive_loglik(ped, markers, g, mutation=mut)
+    _assert_same_loglik(fast.per_marker, slow)
+
+
+@FAST
+@given(cases(), st.booleans(), st.data())
+def test_posterior_matches_naive_enumeration(
+    case: tuple[Pedigree, list[Marker], np.ndarray], mut: bool, data: st.DataObject
+) -> None:
+    ped, markers, g = case
+    target = data.draw(st.integers(0, ped.n - 1))
+    m = markers[0]
+    slow_ll = naive_loglik(ped, [m], g[:, :1], mutation=mut)[0]
+    if slow_ll == -np.inf:
+        with pytest.raises(KinshipError):
+            genotype_posterior(ped, m, g[:, 0], target, mutation=mut)
+        return
+    fast = genotype_posterior(ped, m, g[:, 0], target, mutation=mut)
+    slow = naive_posterior(ped, m, g[:, 0], target, mutation=mut)
+    np.testing.assert_allclose(fast, slow, rtol=1e-9, atol=1e-13)
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.booleans())
+def test_looped_pedigree_matches_naive_enumeration(seed: int, mut: bool) -> None:
+    ped = Pedigree.from_records(
+        [
+            ("gf", None, None, 1),
+            ("gm", None, None, 2),
+            ("s", "gf", "gm", 1),
+            ("d", "gf", "gm", 2),
+            ("x", "s", "d", 2),
+            ("y", "s", "x", 1),
+        ]
+    )
+    rng = np.random.default_rng(seed)
+    p = rng.dirichlet(np.ones(3))
+    model = MutationModel(_random_stochastic(rng, 3), _random_stochastic(rng, 3))
+    m = Marker("L", ("a", "b", "c"), p, model)
+    g = _drop(ped, m if mut else m.without_mutation(), rng)
+    g[rng.permutation(ped.n)[:2]] = -1
+    fast = loglik(ped, [m], g[:, None, :], mutation=mut).per_marker
+    _assert_same_loglik(fast, naive_loglik(ped, [m], g[:, None, :], mutation=mut))
+    target = int(rng.integers(ped.n))
+    np.testing.assert_allclose(
+        genotype_posterior(ped, m, g, target, mutation=mut),
+        naive_posterior(ped, m, g, target, mutation=mut),
+        rtol=1e-9,
+        atol=1e-13,
+    )
