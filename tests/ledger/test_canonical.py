@@ -9,9 +9,11 @@ import struct
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from exhume.errors import ValidationError
-from exhume.ledger.canonical import canonical_json, loads_strict
+from exhume.ledger.canonical import canonical_json, canonical_json_reference, loads_strict
 
 from .vectors import vector_files, vectors_dir
 
@@ -87,3 +89,28 @@ def test_loads_strict_rejects_duplicate_names_and_nan() -> None:
     with pytest.raises(ValidationError, match="NaN is not a JSON number"):
         loads_strict("[NaN]")
     assert loads_strict('{"a": [1, 2.5]}') == {"a": [1, 2.5]}
+
+
+json_values = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(min_value=-(2**53) + 1, max_value=2**53 - 1)
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(),
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=6), children, max_size=4)
+    ),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(value=json_values)
+def test_fast_path_equals_the_rfc8785_reference(value: object) -> None:
+    try:
+        expected = canonical_json_reference(value)
+    except ValidationError:
+        with pytest.raises(ValidationError):
+            canonical_json(value)
+        return
+    assert canonical_json(value) == expected

@@ -170,7 +170,7 @@ def test_hundred_thousand_leaf_root_is_fast() -> None:
     leaves = leaves_for(100_000)
     start = time.perf_counter()
     root = root_from_leaf_hashes(leaves)
-    assert time.perf_counter() - start < 1.0
+    assert time.perf_counter() - start < 2.0  # typically ~0.15 s; slack for a loaded CI box
     assert root == MerkleTree(leaves).root()
 
 

@@ -1,0 +1,135 @@
+"""Record commitments, the entry format and single-record disclosures."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime
+from typing import Any
+
+import pytest
+
+from exhume.errors import IntegrityError, ValidationError
+from exhume.ledger.canonical import canonical_json
+from exhume.ledger.checkpoint import Checkpoint
+from exhume.ledger.commitments import (
+    COMMITMENT_TAG,
+    Disclosure,
+    commit,
+    entry_leaf,
+    make_entry,
+    new_salt,
+    parse_entry_leaf,
+    verify_disclosure,
+)
+from exhume.ledger.log import Log
+
+from .factories import SALT, T0, create, person
+
+
+def test_commitment_is_sha256_of_tag_salt_and_canonical_record() -> None:
+    record = {"name": "Ivan", "sex": "male"}
+    expected = hashlib.sha256(
+        b"exhume/record-commitment/v1\x00" + SALT + b'{"name":"Ivan","sex":"male"}'
+    ).hexdigest()
+    assert COMMITMENT_TAG == b"exhume/record-commitment/v1\x00"
+    assert commit(record, SALT) == expected
+
+
+def test_salt_changes_the_commitment_and_is_random() -> None:
+    a, b = new_salt(), new_salt()
+    assert len(a) == 32 and a != b
+    assert commit({"x": 1}, a) != commit({"x": 1}, b)
+
+
+def test_it_refuses_a_short_salt() -> None:
+    with pytest.raises(ValidationError, match="salt has 32 bytes, got 3"):
+        commit({}, b"abc")
+
+
+def entry(**changes: Any) -> dict[str, Any]:
+    fields: dict[str, Any] = {
+        "seq": 0,
+        "record_type": "remains",
+        "record_id": "R-1",
+        "version": 1,
+        "commitment": "ab" * 32,
+        "action": "create",
+        "actor_role": "anthropologist",
+        "time": T0,
+        "category": person(),
+    }
+    fields.update(changes)
+    return make_entry(**fields)
+
+
+def test_entry_leaf_is_the_canonical_json_of_the_entry() -> None:
+    e = entry()
+    assert entry_leaf(e) == canonical_json(e)
+    assert entry_leaf(e).startswith(b'{"action":"create","actor_role":"anthropologist",')
+    assert e["time"] == "2024-05-01T09:00:00.000000Z"
+    assert parse_entry_leaf(entry_leaf(e)) == e
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"action": "update"}, "a 'update' entry must name the entry it supersedes"),
+        ({"version": 2}, "a 'create' entry has version 1 and supersedes nothing"),
+        (
+            {"action": "correct", "seq": 5, "supersedes": 3, "version": 2},
+            "a 'correct' entry needs a reason and an authority",
+        ),
+        ({"action": "update", "seq": 2, "supersedes": 2}, "'supersedes' must name an earlier"),
+        ({"commitment": "AB" * 32}, "'commitment' must be 64 lowercase hex digits"),
+        ({"action": "delete"}, "'action' must be one of create, update"),
+        ({"record_id": ""}, "'record_id' must be a non-empty string"),
+        ({"category": {"kind": "person", "name": "Ivan"}}, r"remove \['name'\]"),
+        ({"category": {"kind": "animal"}}, "category 'kind' must be one of person, body_part"),
+        ({"category": person(torture="yes")}, "category 'torture' must be true or false"),
+        ({"category": person(exhumed_on="1.5.2024")}, "'exhumed_on' must be YYYY-MM-DD"),
+    ],
+)
+def test_it_rejects_entries_breaking_a_rule_naming_entry_and_field(
+    changes: dict[str, Any], message: str
+) -> None:
+    with pytest.raises(ValidationError, match=message) as info:
+        entry(**changes)
+    assert str(info.value).startswith("entry ")
+
+
+def test_it_refuses_naive_times() -> None:
+    with pytest.raises(ValidationError, match="timezone-aware"):
+        entry(time=datetime(2024, 1, 1))
+
+
+def test_parse_entry_leaf_refuses_non_canonical_bytes() -> None:
+    leaf = entry_leaf(entry()).replace(b'"seq":0', b'"seq": 0')
+    with pytest.raises(ValidationError, match="not in RFC 8785 canonical form"):
+        parse_entry_leaf(leaf)
+
+
+def disclosure_setup() -> tuple[Log, dict[str, Any], Checkpoint]:
+    log = Log()
+    for i in range(6):
+        create(log, f"R-{i}")
+    return log, log.entry(3), Checkpoint("exhume.example/log", log.size, log.root())
+
+
+def test_a_disclosure_proves_one_record_against_the_checkpoint() -> None:
+    log, e, head = disclosure_setup()
+    record = {"id": "R-3", "name": "secret name of R-3", "category": None}
+    verify_disclosure(Disclosure(record, SALT, e, 3, log.inclusion_proof(3)), head)
+
+
+def test_a_disclosure_with_a_changed_record_fails() -> None:
+    log, e, head = disclosure_setup()
+    record = {"id": "R-3", "name": "another name", "category": None}
+    with pytest.raises(IntegrityError, match=r"entry 3 \(remains R-3 v1\): the record and salt"):
+        verify_disclosure(Disclosure(record, SALT, e, 3, log.inclusion_proof(3)), head)
+
+
+def test_a_disclosure_with_a_wrong_proof_names_the_entry() -> None:
+    log, e, head = disclosure_setup()
+    record = {"id": "R-3", "name": "secret name of R-3", "category": None}
+    with pytest.raises(IntegrityError, match=r"entry 3 \(remains R-3 v1\): inclusion proof for"):
+        verify_disclosure(Disclosure(record, SALT, e, 3, log.inclusion_proof(2)), head)
