@@ -16,6 +16,11 @@ from exhume.errors import NotFoundError, PermissionDenied
 router = Router(tags=["staff"], auth=django_auth)
 
 
+@router.get("/sites", summary="Every site, as the staff index lists it")
+def sites(request: HttpRequest) -> list[dict[str, Any]]:
+    return [_row(s) for s in queries.sites()]
+
+
 @router.get("/sites/{slug}/graves")
 def graves(request: HttpRequest, slug: str) -> list[dict[str, Any]]:
     return [_row(g) for g in queries.graves(queries.get_site(slug))]

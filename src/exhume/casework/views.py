@@ -1,13 +1,37 @@
-"""Staff pages behind login: graves, the burial journal, remains with filters, one record."""
+"""Staff pages behind login: graves, the burial journal, remains with filters, one record.
+
+Anonymous visitors are sent to the login page; a logged-in user without the permission a page
+needs gets 403. Each page names its JSON twin under ``/api/staff/``.
+"""
 
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required, permission_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
+from exhume.audit.models import LogEntry
 from exhume.casework import queries
-from exhume.casework.models import AgeClass, CauseOfDeath, RemainsKind, Remains, Sex, Status
+from exhume.casework.models import (
+    AgeClass,
+    CauseOfDeath,
+    Remains,
+    RemainsKind,
+    Sex,
+    Site,
+    Status,
+    ViolentDeath,
+)
+from exhume.errors import NotFoundError
+
+JOURNAL_PERMISSION = "casework.view_burialjournalentry"
+
+
+def _site(slug: str) -> Site:
+    try:
+        return queries.get_site(slug)
+    except NotFoundError as exc:
+        raise Http404(exc.message) from None
 
 
 @login_required
@@ -17,39 +41,50 @@ def index(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def graves(request: HttpRequest, slug: str) -> HttpResponse:
-    site = queries.get_site(slug)
+    site = _site(slug)
     return render(request, "casework/graves.html", {"site": site, "graves": queries.graves(site)})
 
 
-@permission_required("casework.view_burialjournalentry")
+@login_required
+@permission_required(JOURNAL_PERMISSION, raise_exception=True)
 def journal(request: HttpRequest, slug: str) -> HttpResponse:
-    site = queries.get_site(slug)
-    return render(request, "casework/journal.html", {"site": site, "entries": queries.journal(site)})
+    site = _site(slug)
+    return render(
+        request, "casework/journal.html", {"site": site, "entries": queries.journal(site)}
+    )
 
 
 @login_required
 def remains_list(request: HttpRequest, slug: str) -> HttpResponse:
-    site = queries.get_site(slug)
-    filters = request.GET.dict()
+    """All remains of a site filtered by the query string; an HTMX request gets the rows only."""
+    site = _site(slug)
+    filters = {k: v for k, v in request.GET.dict().items() if v}
     context = {
         "site": site,
         "remains": queries.remains(site, filters),
         "filters": filters,
+        "query": request.GET.urlencode(),
         "choices": {
             "sex": Sex.choices,
             "age_class": AgeClass.choices,
             "status": Status.choices,
             "kind": RemainsKind.choices,
             "cause_of_death": CauseOfDeath.choices,
+            "violent_death": ViolentDeath.choices,
         },
     }
-    template = "casework/_remains_rows.html" if request.headers.get("HX-Request") else (
-        "casework/remains.html"
+    template = (
+        "casework/_remains_rows.html"
+        if request.headers.get("HX-Request")
+        else "casework/remains.html"
     )
     return render(request, template, context)
 
 
 @login_required
 def remains_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """One remains record with its body parts and its versions in the audit log."""
     record = get_object_or_404(Remains.objects.select_related("site", "grave", "part_of"), pk=pk)
-    return render(request, "casework/remains_detail.html", {"remains": record})
+    history = LogEntry.objects.filter(record_type="casework.remains", record_id=str(pk))
+    context = {"remains": record, "parts": record.parts.all(), "history": history}
+    return render(request, "casework/remains_detail.html", context)

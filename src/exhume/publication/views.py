@@ -1,4 +1,8 @@
-"""Public pages. No personal data of the dead or of families is ever put in their context."""
+"""Public pages. No personal data of the dead or of families is ever put in their context.
+
+The site page renders exactly the dictionary its JSON twin (``/api/sites/<slug>``) returns, plus
+two charts drawn from that same dictionary and its ISO dates parsed for display.
+"""
 
 from __future__ import annotations
 
@@ -6,10 +10,20 @@ import datetime as dt
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
 
 from exhume.casework import queries as casework
 from exhume.errors import NotFoundError
 from exhume.publication import charts, queries
+
+DATE_KEYS = ("discovered_on", "exhumation_started_on", "exhumation_ended_on")
+GROUP_LABELS = {
+    "women": _("women"),
+    "men": _("men"),
+    "sex_undetermined": _("sex undetermined"),
+    "children": _("children"),
+    "servicemen": _("servicemen"),
+}
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -23,8 +37,18 @@ def site_page(request: HttpRequest, slug: str) -> HttpResponse:
         raise Http404(exc.message) from None
     as_of = _parse_date(request.GET.get("as_of"))
     page = queries.public_site(site, as_of=as_of)
-    chart = charts.running_count_svg(page["summary"]["running"])
-    return render(request, "publication/site.html", {"page": page, "chart": chart})
+    context = {
+        "page": page,
+        "as_of": as_of,
+        "dates": {key: _parse_date(page[key]) for key in DATE_KEYS},
+        "chart": charts.running_count_svg(page["summary"]["running"]),
+        "stack": charts.breakdown_bar_svg(page["summary"]),
+        "breakdown": [
+            {"key": g, "label": GROUP_LABELS[g], "count": page["summary"][g]}
+            for g in charts.BREAKDOWN
+        ],
+    }
+    return render(request, "publication/site.html", context)
 
 
 def _parse_date(raw: str | None) -> dt.date | None:
