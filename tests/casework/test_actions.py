@@ -25,7 +25,10 @@ def test_recording_remains_appends_one_log_entry_with_its_category(
     assert entry.action == "create"
     assert entry.version == 1
     assert entry.actor_role == "field"
-    assert entry.category["group"] == "servicemen"
+    assert entry.category == {
+        "kind": "person", "sex": "male", "age_class": "adult", "status": "serviceman",
+        "violent_death": "yes", "torture": False, "exhumed_on": "2022-09-16",
+    }  # fmt: skip
     assert len(entry.commitment) == 64
     assert list(LogEntry.objects.values_list("seq", flat=True)) == [0, 1]  # site, remains
 
@@ -40,7 +43,7 @@ def test_a_refused_record_writes_nothing(make_site: Any, make_remains: Any) -> N
     assert LogEntry.objects.count() == before
 
 
-def test_it_refuses_a_duplicate_case_number_naming_the_field(
+def test_it_refuses_a_duplicate_case_number_within_a_site(
     make_site: Any, make_remains: Any
 ) -> None:
     site = make_site()

@@ -95,7 +95,7 @@ CATEGORY = st.builds(
 def test_groups_are_exclusive_and_sum_to_the_total(cats: list[dict[str, Any]]) -> None:
     s = summarise(cats)
     assert sum(getattr(s, g) for g in GROUPS) == s.total
-    assert s.total == sum(c["unit"] == "person" for c in cats)
+    assert s.total == sum(c["kind"] == "person" for c in cats)
     assert s.running[-1].total == s.total if s.running else s.total == 0
 
 

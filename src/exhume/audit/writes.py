@@ -30,7 +30,10 @@ def full_clean(instance: models.Model) -> None:
         if f.is_relation and f.is_cached(instance) and getattr(instance, f.name) is not None
     ]
     try:
-        instance.full_clean(exclude=held)
+        instance.clean_fields(exclude=held)
+        instance.clean()
+        instance.validate_unique()
+        instance.validate_constraints()
     except DjangoValidationError as exc:
         errors = exc.message_dict
         name = next(iter(errors))

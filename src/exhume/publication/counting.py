@@ -40,8 +40,8 @@ def group_of(*, status: str, age_class: str, sex: str) -> str:
     return {"female": "women", "male": "men"}.get(sex, "sex_undetermined")
 
 
-def unit_of(*, kind: str, tied_to_person: bool) -> str:
-    """``person``, ``body_part`` (unassociated) or ``part_of_person`` (rule 1)."""
+def kind_of(*, kind: str, tied_to_person: bool) -> str:
+    """``person``, ``body_part`` (not yet tied to anyone) or ``part_of_person`` (rule 1)."""
     if kind == "body":
         return "person"
     return "part_of_person" if tied_to_person else "body_part"
@@ -58,15 +58,18 @@ def category(
     torture: bool,
     exhumed_on: dt.date,
 ) -> dict[str, Any]:
-    """The counting category of one remains record: what a release commits to, never a name."""
-    unit = unit_of(kind=kind, tied_to_person=tied_to_person)
+    """The counting category of one remains record: the fields the rules read, never a name.
+
+    This is what the tamper-evident log and a release commit to in clear, so that anyone can
+    recompute the published figures with :func:`summarise`.
+    """
     return {
-        "unit": unit,
-        "group": group_of(status=status, age_class=age_class, sex=sex)
-        if unit == "person"
-        else None,
-        "torture": bool(torture),
+        "kind": kind_of(kind=kind, tied_to_person=tied_to_person),
+        "sex": sex,
+        "age_class": age_class,
+        "status": status,
         "violent_death": violent_death,
+        "torture": bool(torture),
         "exhumed_on": exhumed_on.isoformat(),
     }
 
@@ -112,11 +115,11 @@ def summarise(
     for cat in categories:
         if cutoff is not None and cat["exhumed_on"] > cutoff:
             continue
-        if cat["unit"] == "body_part":
+        if cat["kind"] == "body_part":
             parts += 1
-        if cat["unit"] != "person":
+        if cat["kind"] != "person":
             continue
-        groups[cat["group"]] += 1
+        groups[group_of(status=cat["status"], age_class=cat["age_class"], sex=cat["sex"])] += 1
         per_day[cat["exhumed_on"]] += 1
         torture += bool(cat["torture"])
         violent += cat["violent_death"] == "yes"
