@@ -27,7 +27,9 @@ def full_clean(instance: models.Model) -> None:
     held = [
         f.name
         for f in instance._meta.concrete_fields
-        if f.is_relation and f.is_cached(instance) and getattr(instance, f.name) is not None
+        if isinstance(f, models.ForeignKey)
+        and f.is_cached(instance)
+        and getattr(instance, f.name) is not None
     ]
     try:
         instance.clean_fields(exclude=held)

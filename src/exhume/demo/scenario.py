@@ -137,12 +137,10 @@ def _assign_deaths(rng: random.Random, people: list[dict[str, Any]]) -> None:
             person.update(cause_of_death=cause, violent_death="yes")
         person["torture_indicators"] = []
     violent = [p for p in people if p["violent_death"] == "yes"]
-    weights = [
-        5 if p["status"] == "serviceman" else 3 if p["sex"] == "male" else 1 for p in violent
-    ]
+    odds = [5 if p["status"] == "serviceman" else 3 if p["sex"] == "male" else 1 for p in violent]
     chosen: dict[int, dict[str, Any]] = {}
     while len(chosen) < WITH_TORTURE:
-        pick = rng.choices(violent, weights)[0]
+        pick = rng.choices(violent, odds)[0]
         if pick["age_class"] != "child":
             chosen[id(pick)] = pick
     for p in chosen.values():
