@@ -1,0 +1,245 @@
+"""Data entry through the admin: every save is an action with its log entry; nothing deleted."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import Group, User
+from django.test import Client
+
+from exhume.audit.models import LogEntry
+from exhume.casework.models import BurialJournalEntry, Grave, Remains, Site
+from exhume.families.models import MissingPerson
+from tests.web.builders import SLUG, Built
+
+pytestmark = pytest.mark.django_db
+
+REMAINS_FIELDS = (
+    "site", "case_number", "grave", "exhumed_on", "kind", "part_of", "sex", "age_class",
+    "age_min", "age_max", "status", "cause_of_death", "violent_death", "condition",
+    "personal_effects", "distinguishing_marks", "notes",
+)  # fmt: skip
+
+
+def remains_form(record: Remains | None = None, **overrides: Any) -> dict[str, Any]:
+    """The POST body of the remains admin form: the record's values, then the overrides."""
+    data: dict[str, Any] = {"_save": "Save"}
+    if record is not None:
+        for name in REMAINS_FIELDS:
+            value = getattr(record, f"{name}_id" if name in {"site", "grave", "part_of"} else name)
+            data[name] = "" if value is None else value
+        data["torture_indicators"] = list(record.torture_indicators)
+    data.update(overrides)
+    return data
+
+
+def new_remains(site: Site, **overrides: Any) -> dict[str, Any]:
+    base = {
+        "site": site.pk, "case_number": "LP-ADM-1", "grave": "", "exhumed_on": "2022-09-19",
+        "kind": "body", "part_of": "", "sex": "female", "age_class": "adult", "age_min": "40",
+        "age_max": "50", "status": "civilian", "cause_of_death": "shelling",
+        "violent_death": "yes", "torture_indicators": ["burns"], "condition": "",
+        "personal_effects": "", "distinguishing_marks": "", "notes": "",
+    }  # fmt: skip
+    return remains_form(None, **{**base, **overrides})
+
+
+def log_for(instance: Any) -> list[LogEntry]:
+    record_type = f"{instance._meta.app_label}.{instance._meta.model_name}"
+    return list(LogEntry.objects.filter(record_type=record_type, record_id=str(instance.pk)))
+
+
+def test_adding_remains_runs_the_action_and_logs_it(admin_client: Client, built: Built) -> None:
+    response = admin_client.post("/admin/casework/remains/add/", new_remains(built.site))
+    assert response.status_code == 302
+    record = Remains.objects.get(case_number="LP-ADM-1")
+    assert (record.sex, record.torture_indicators, record.version) == ("female", ["burns"], 1)
+    [entry] = log_for(record)
+    assert (entry.action, entry.actor, entry.actor_role, entry.version) == (
+        "create", "admin", "admin", 1
+    )  # fmt: skip
+    assert entry.category is not None and entry.category["sex"] == "female"
+
+
+def test_a_refused_record_becomes_an_error_on_its_field(admin_client: Client, built: Built) -> None:
+    before = LogEntry.objects.count()
+    response = admin_client.post(
+        "/admin/casework/remains/add/",
+        new_remains(built.site, age_class="child", age_min="30", age_max="40"),
+    )
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors
+    assert list(errors) == ["age_class"]
+    assert (
+        "age class 'child' contradicts an estimated age of at least 30 years"
+        in errors["age_class"][0]
+    )
+    assert not Remains.objects.filter(case_number="LP-ADM-1").exists()
+    assert LogEntry.objects.count() == before
+
+
+def test_a_duplicate_case_number_is_an_error_and_writes_nothing(
+    admin_client: Client, built: Built
+) -> None:
+    before = LogEntry.objects.count()
+    response = admin_client.post(
+        "/admin/casework/remains/add/", new_remains(built.site, case_number="LP-2022-0002")
+    )
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors
+    assert LogEntry.objects.count() == before
+
+
+def test_changing_remains_is_a_correction_with_reason_and_authority(
+    admin_client: Client, built: Built
+) -> None:
+    record = Remains.objects.get(case_number="LP-2022-0004")
+    url = f"/admin/casework/remains/{record.pk}/change/"
+    body = remains_form(
+        record, sex="male", reason="DNA profile shows XY", authority="Kharkiv morgue"
+    )
+    assert admin_client.post(url, body).status_code == 302
+    record.refresh_from_db()
+    assert (record.sex, record.version) == ("male", 2)
+    created, corrected = log_for(record)
+    assert (corrected.action, corrected.version, corrected.reason, corrected.authority) == (
+        "correct", 2, "DNA profile shows XY", "Kharkiv morgue"
+    )  # fmt: skip
+    assert corrected.supersedes == created
+    assert corrected.category is not None and corrected.category["sex"] == "male"
+
+
+def test_a_correction_without_reason_or_authority_is_refused(
+    admin_client: Client, built: Built
+) -> None:
+    record = Remains.objects.get(case_number="LP-2022-0004")
+    url = f"/admin/casework/remains/{record.pk}/change/"
+    response = admin_client.post(url, remains_form(record, sex="male", reason="", authority=""))
+    assert response.status_code == 200
+    assert set(response.context["adminform"].form.errors) == {"reason", "authority"}
+    record.refresh_from_db()
+    assert (record.sex, record.version, len(log_for(record))) == ("female", 1, 1)
+
+
+def test_a_correction_that_changes_nothing_is_refused(admin_client: Client, built: Built) -> None:
+    record = Remains.objects.get(case_number="LP-2022-0004")
+    url = f"/admin/casework/remains/{record.pk}/change/"
+    response = admin_client.post(url, remains_form(record, reason="check", authority="me"))
+    assert response.status_code == 200
+    assert response.context["adminform"].form.non_field_errors() == [
+        "no field was changed, so there is nothing to correct"
+    ]
+    assert len(log_for(record)) == 1
+
+
+def test_the_actor_role_comes_from_the_users_group(admin_client: Client, built: Built) -> None:
+    user = User.objects.get(username="admin")
+    user.groups.add(Group.objects.create(name="morgue"))
+    admin_client.post("/admin/casework/remains/add/", new_remains(built.site))
+    [entry] = log_for(Remains.objects.get(case_number="LP-ADM-1"))
+    assert entry.actor_role == "morgue"
+
+
+def test_adding_a_site_a_grave_and_a_journal_line_runs_the_actions(
+    admin_client: Client, built: Built
+) -> None:
+    response = admin_client.post(
+        "/admin/casework/site/add/",
+        {
+            "name": "Novyi Sad pit",
+            "slug": "novyi-sad",
+            "place": "Novyi Sad, Ukraine",
+            "_save": "Save",
+        },
+    )
+    assert response.status_code == 302
+    site = Site.objects.get(slug="novyi-sad")
+    admin_client.post(
+        "/admin/casework/grave/add/",
+        {"site": site.pk, "marker_label": "12", "kind": "individual", "_save": "Save"},
+    )
+    grave = Grave.objects.get(site=site, marker_label="12")
+    admin_client.post(
+        "/admin/casework/burialjournalentry/add/",
+        {
+            "site": site.pk,
+            "marker_number": "12",
+            "name_as_written": "Невідомий",
+            "grave": "",
+            "_save": "Save",
+        },
+    )
+    entry = BurialJournalEntry.objects.get(site=site)
+    assert entry.grave == grave  # the action ties the line to the grave bearing the marker
+    assert [e.action for obj in (site, grave, entry) for e in log_for(obj)] == ["create"] * 3
+
+
+def test_an_exhumation_ending_before_it_starts_is_an_error_on_the_end_date(
+    admin_client: Client, built: Built
+) -> None:
+    response = admin_client.post(
+        "/admin/casework/site/add/",
+        {"name": "X", "slug": "x", "place": "Y", "exhumation_started_on": "2022-09-20",
+         "exhumation_ended_on": "2022-09-10", "_save": "Save"},
+    )  # fmt: skip
+    assert list(response.context["adminform"].form.errors) == ["exhumation_ended_on"]
+
+
+def test_reporting_a_missing_person_runs_the_action(admin_client: Client, built: Built) -> None:
+    response = admin_client.post(
+        "/admin/families/missingperson/add/",
+        {"family_name": "Бондар", "given_name": "Ірина", "sex": "female", "_save": "Save"},
+    )
+    assert response.status_code == 302
+    person = MissingPerson.objects.get(family_name="Бондар")
+    assert [e.action for e in log_for(person)] == ["create"]
+
+
+def test_a_missing_person_without_family_name_is_refused(
+    admin_client: Client, built: Built
+) -> None:
+    response = admin_client.post(
+        "/admin/families/missingperson/add/",
+        {"family_name": " ", "sex": "female", "_save": "Save"},
+    )
+    assert response.status_code == 200
+    assert list(response.context["adminform"].form.errors) == ["family_name"]
+
+
+@pytest.mark.parametrize(
+    "path", ["/admin/casework/remains/{remains}/delete/", "/admin/casework/site/{site}/delete/"]
+)
+def test_nothing_can_be_deleted(admin_client: Client, built: Built, path: str) -> None:
+    url = path.format(remains=built.first.pk, site=built.site.pk)
+    assert admin_client.get(url).status_code == 403
+    assert admin_client.post(url, {"post": "yes"}).status_code == 403
+    assert Remains.objects.filter(pk=built.first.pk).exists()
+
+
+def test_the_bulk_delete_action_is_not_offered(admin_client: Client, built: Built) -> None:
+    html = admin_client.get("/admin/casework/remains/").content.decode()
+    assert "delete_selected" not in html
+
+
+def test_sites_are_read_only_once_saved(admin_client: Client, built: Built) -> None:
+    url = f"/admin/casework/site/{built.site.pk}/change/"
+    html = admin_client.get(url).content.decode()
+    assert 'name="name"' not in html  # shown, not editable
+    response = admin_client.post(url, {"name": "Renamed", "slug": SLUG, "place": "Z"})
+    assert response.status_code == 403
+    built.site.refresh_from_db()
+    assert built.site.name == "Lisova Poliana forest cemetery"
+
+
+def test_the_audit_log_is_read_only_and_hides_the_salt(admin_client: Client, built: Built) -> None:
+    entry = LogEntry.objects.order_by("seq").first()
+    assert entry is not None
+    listing = admin_client.get("/admin/audit/logentry/")
+    assert listing.status_code == 200
+    detail = admin_client.get(f"/admin/audit/logentry/{entry.pk}/change/").content.decode()
+    assert entry.commitment in detail
+    assert entry.salt not in detail
+    assert admin_client.get("/admin/audit/logentry/add/").status_code == 403
+    assert admin_client.post(f"/admin/audit/logentry/{entry.pk}/change/", {}).status_code == 403
+    assert admin_client.get(f"/admin/audit/logentry/{entry.pk}/delete/").status_code == 403
