@@ -63,3 +63,17 @@ def change(
     )
     log.append(entry)
     return entry
+
+
+def basic_counts(categories: list[dict[str, Any]]) -> dict[str, Any]:
+    """A small counting rule for the tests: persons by sex, body parts, torture cases."""
+    persons = [c for c in categories if c["kind"] == "person"]
+    by_sex: dict[str, int] = {}
+    for c in persons:
+        by_sex[str(c.get("sex"))] = by_sex.get(str(c.get("sex")), 0) + 1
+    return {
+        "persons": len(persons),
+        "body_parts": len(categories) - len(persons),
+        "persons_by_sex": dict(sorted(by_sex.items())),
+        "torture": sum(1 for c in persons if c.get("torture")),
+    }

@@ -96,6 +96,11 @@ class Log:
         self._leaves.append(leaf)
         return self._tree.append(leaf_hash(leaf))
 
+    def latest_seq(self, record_type: str, record_id: str) -> int | None:
+        """Seq of the latest entry of a record, or None when the log has none."""
+        found = self._history.latest.get((record_type, record_id))
+        return None if found is None else found[0]
+
     def leaf(self, index: int) -> bytes:
         """The canonical bytes of entry ``index``."""
         return self._leaves[index]
