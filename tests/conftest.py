@@ -62,7 +62,7 @@ def make_remains(actor: Any) -> Callable[..., Any]:
 
 
 @pytest.fixture(scope="module")
-def izium_demo(django_db_blocker: Any) -> Iterator[Any]:
+def izium_demo(django_db_setup: Any, django_db_blocker: Any) -> Iterator[Any]:
     """The synthetic demo, built once for a module and removed after it."""
     from django.core.management import call_command
 
