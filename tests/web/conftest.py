@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 import pytest
 from django.contrib.auth.models import Permission, User
+from django.db import transaction
 from django.test import Client
+from pytest_django import DjangoDbBlocker
 
+from exhume.casework.models import Remains, Site
 from tests.web.builders import Built, build_sites
 
 FIGURE = re.compile(r'data-figure="([a-z_-]+)"[^>]*>\s*(\d+)\s*<')
@@ -18,9 +22,23 @@ def figures(html: str) -> dict[str, int]:
     return {name: int(value) for name, value in FIGURE.findall(html)}
 
 
+@pytest.fixture(scope="module")
+def _module_sites(django_db_setup: None, django_db_blocker: DjangoDbBlocker) -> Iterator[Built]:
+    """The records, built once per test module inside a transaction rolled back at its end;
+    each test runs in a savepoint within it (the ``db`` fixture)."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield build_sites()
+        transaction.set_rollback(True)
+
+
 @pytest.fixture
-def built(db: None) -> Built:
-    return build_sites()
+def built(_module_sites: Built, db: None) -> Built:
+    """Fresh copies of the module's records, so that no test sees another's in-memory edits."""
+    return Built(
+        site=Site.objects.get(pk=_module_sites.site.pk),
+        other=Site.objects.get(pk=_module_sites.other.pk),
+        first=Remains.objects.get(pk=_module_sites.first.pk),
+    )
 
 
 @pytest.fixture
