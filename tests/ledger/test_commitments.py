@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from exhume.errors import IntegrityError, ValidationError
-from exhume.ledger.canonical import canonical_json
+from exhume.ledger.canonical import canonical_json, canonical_json_reference
 from exhume.ledger.checkpoint import Checkpoint
 from exhume.ledger.commitments import (
     COMMITMENT_TAG,
@@ -133,3 +133,17 @@ def test_a_disclosure_with_a_wrong_proof_names_the_entry() -> None:
     record = {"id": "R-3", "name": "secret name of R-3", "category": None}
     with pytest.raises(IntegrityError, match=r"entry 3 \(remains R-3 v1\): inclusion proof for"):
         verify_disclosure(Disclosure(record, SALT, e, 3, log.inclusion_proof(2)), head)
+
+
+def test_entry_leaf_fast_path_equals_the_rfc8785_reference() -> None:
+    e = entry(
+        record_id="Р-12/ü\u2028",
+        actor_role="антрополог 😀",
+        category=person("жіноча", status="ідентифіковано", exhumed_on="2024-05-01"),
+    )
+    assert entry_leaf(e) == canonical_json_reference(e)
+
+
+def test_it_refuses_integers_json_cannot_hold_exactly() -> None:
+    with pytest.raises(ValidationError, match="'seq' must be an integer from 0 to 2\\^53 - 1"):
+        entry(seq=2**53)

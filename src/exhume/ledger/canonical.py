@@ -45,13 +45,23 @@ def canonical_json(obj: object) -> bytes:
     through ``rfc8785``. A test compares the two paths on random values.
     """
     if _is_simple(obj):
-        try:
-            return json.dumps(
-                obj, ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False
-            ).encode("utf-8")
-        except UnicodeEncodeError:
-            pass  # a lone surrogate: let _check name it
+        return canonical_json_simple(obj)
     return canonical_json_reference(obj)
+
+
+def canonical_json_simple(obj: object) -> bytes:
+    """The fast path alone, for callers that have already checked the value's shape.
+
+    The caller guarantees: only dict/list/str/int/bool/None, no float, integers within
+    ±(2^53 - 1), object keys below U+D800 (validated log entries are such values). A lone
+    surrogate still falls back to :func:`canonical_json_reference`, which names it.
+    """
+    try:
+        return json.dumps(
+            obj, ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False
+        ).encode("utf-8")
+    except UnicodeEncodeError:
+        return canonical_json_reference(obj)
 
 
 def canonical_json_reference(obj: object) -> bytes:
