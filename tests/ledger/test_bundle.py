@@ -295,3 +295,35 @@ def test_report_as_dict_is_json_ready(tmp_path: Path) -> None:
     data = verify(site, r1).as_dict()
     assert json.loads(json.dumps(data)) == data
     assert data["ok"] is True and data["problems"] == []
+
+
+def test_a_release_counted_by_the_published_counting_rule_verifies(tmp_path: Path) -> None:
+    """The real rule of exhume.publication (floats, nested lists) round-trips through a bundle."""
+    counting = pytest.importorskip("exhume.publication.counting")
+
+    def rule(categories: list[dict[str, Any]]) -> dict[str, Any]:
+        summary: dict[str, Any] = counting.summarise(categories).as_dict()
+        return summary
+
+    site = Site(tmp_path)
+    base = {"status": "civilian", "age_class": "adult", "torture": False}
+    for i, (sex, violent) in enumerate([("male", "yes"), ("female", "no"), ("female", "yes")]):
+        day = f"2022-09-{16 + i}"
+        create(site.log, f"R-{i}", person(sex, **base, violent_death=violent, exhumed_on=day))
+    create(site.log, "R-9", {"kind": "part_of_person", **base, "exhumed_on": "2022-09-18"})
+    bundle = build_release(
+        site.log,
+        origin=ORIGIN,
+        release="r1",
+        site="Site 7",
+        records=[("remains", f"R-{i}") for i in (0, 1, 2, 9)],
+        count=rule,
+        signer=site.key,
+        actor_role="release-officer",
+        time=T0,
+    )
+    write_release(tmp_path / "r1", bundle)
+    assert bundle.summary["counts"]["violent_death_share"] == 0.6667
+    assert bundle.summary["counts"]["total"] == 3
+    report = verify_release(tmp_path / "r1", None, [site.key.verifier.vkey], count=rule)
+    assert report.problems == []

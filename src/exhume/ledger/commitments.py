@@ -62,7 +62,8 @@ REQUIRED_FIELDS = (
 OPTIONAL_FIELDS = ("prev",)
 #: The counting fields a category may hold, and nothing else.
 CATEGORY_FIELDS = ("kind", "sex", "age_class", "status", "violent_death", "torture", "exhumed_on")
-CATEGORY_KINDS = ("person", "body_part")
+#: ``part_of_person``: a body part tied to a counted person (counted with that person, not again).
+CATEGORY_KINDS = ("person", "body_part", "part_of_person")
 _HEX64 = re.compile(r"[0-9a-f]{64}")
 _TIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?Z")
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -236,9 +237,9 @@ def _is_hex64(value: object) -> bool:
 def category_problem(category: object) -> str | None:
     """Why ``category`` is not a valid counting-category dict, or None.
 
-    Keys are a subset of :data:`CATEGORY_FIELDS`; ``kind`` is required and is ``person`` or
-    ``body_part``; ``torture`` is a bool; ``exhumed_on`` is ``YYYY-MM-DD`` or null; the other
-    fields are short text, bool or null (their vocabularies belong to the counting rule).
+    Keys are a subset of :data:`CATEGORY_FIELDS`; ``kind`` is required and is one of
+    :data:`CATEGORY_KINDS`; ``torture`` is a bool; ``exhumed_on`` is ``YYYY-MM-DD`` or null; the
+    other fields are text, bool or null (their vocabularies belong to the counting rule).
     """
     if not isinstance(category, dict):
         return "'category' must be an object or null"

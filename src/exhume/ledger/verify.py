@@ -302,7 +302,7 @@ def _differences(stated: Any, recomputed: Any, path: str) -> list[str]:
         for key in sorted(set(stated) | set(recomputed), key=str):
             out += _differences(stated.get(key), recomputed.get(key), f"{path}.{key}")
         return out
-    if stated == recomputed and type(stated) is type(recomputed):
+    if _show(stated) == _show(recomputed):  # as published: 0 and 0.0 are both written "0"
         return []
     return [f"{path} is {_show(stated)}, the committed records give {_show(recomputed)}"]
 
