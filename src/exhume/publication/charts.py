@@ -17,15 +17,16 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-WIDTH, HEIGHT = 640, 260
-LEFT, RIGHT, TOP, BOTTOM = 44, 16, 24, 36
+WIDTH, HEIGHT = 640, 270
+LEFT, RIGHT, TOP, BOTTOM = 44, 16, 24, 46
 MAX_DAY_LABELS = 12
+MIN_LABELLED_SLOT = 30  # narrower day slots get no count under their date
 
 #: The breakdown of persons in the order the public page shows it; it sums to the total.
 BREAKDOWN = ("women", "men", "sex_undetermined", "children", "servicemen")
 
 
-def nice_step(top: int, ticks: int = 4) -> int:
+def nice_step(top: int, ticks: int = 6) -> int:
     """The gridline step: the smallest of 1, 2, 5 × 10^k that needs at most ``ticks`` steps."""
     if top <= ticks:
         return 1
@@ -83,6 +84,11 @@ def running_count_svg(running: Sequence[Mapping[str, Any]]) -> SafeString:
             f'width="{slot * 0.7:.1f}" height="{y(0) - y(new):.1f}">'
             f"<title>{escape(title)}</title></rect>"
         )
+        if slot >= MIN_LABELLED_SLOT:
+            parts.append(
+                f'<text class="bar-label" x="{cx:.1f}" y="{HEIGHT - BOTTOM + 32}" '
+                f'text-anchor="middle">+{new}</text>'
+            )
         if i % every == 0 or i == len(running) - 1:
             parts.append(
                 f'<text class="axis" x="{cx:.1f}" y="{HEIGHT - BOTTOM + 18}" '
