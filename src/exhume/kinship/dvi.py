@@ -1,0 +1,496 @@
+"""Disaster victim identification (DVI) quantities, as the R package dvir 3.4 computes them.
+
+Vocabulary (dvir's): *victims* (post-mortem samples, singletons) are matched against *missing
+persons* (untyped members of ante-mortem reference families). An *assignment* maps every victim
+either to a distinct missing person or to ``*`` (not among the missing). ``H0`` is the assignment
+in which every victim is ``*``.
+
+Rules mirrored from dvir (``pairwiseLR``, ``findExclusions``, ``dviJoint``, ``Bmarginal``,
+``pairwiseGLR``, ``expand.grid.nodup``, ``generatePairings``):
+
+* **Log-likelihood of an assignment** is the sum of independent terms: each reference family
+  with the assigned victims' genotypes placed at their missing persons (victim data are *added*
+  to the family, nothing is erased), plus each unassigned victim's singleton log-likelihood.
+  ``loglik0`` is this sum for ``H0``.
+* **Candidates** (dvir's *pairings*): the dataset's own pairings when it gives them, used as
+  they are (order included, ``*`` included where listed); otherwise ``*`` followed by every
+  missing person, in input order, whose sex is compatible with the victim's. dvir's
+  ``generatePairings`` requires equal sex codes; exhume also treats an unknown sex (0) on either
+  side as compatible, as the issue asks (no dvir dataset has an unknown sex).
+* **Pairwise LR** ``LR(V, M) = exp(loglik(V = M, everyone else *) - loglik0)``; undefined
+  (``nan``, written as null) when ``M`` is not a candidate for ``V``.
+* **Mutation models** (``disable_mutations``): ``False`` (the default) keeps every model as
+  given, which is what dvir 3.4's ``pairwiseLR`` and ``dviJoint`` do by default (dvir's own
+  tests and README print fire's pairwise LR V1 = M1 as 121.347585, the value with the
+  mutation model kept; disabling it gives 118.807); ``True`` strips every family's mutation
+  models; ``None`` is dvir's ``disableMutations = NA`` (``jointDVI``): mutation modelling is
+  switched off in each family whose reference data (victims excluded) are possible without
+  mutations, and kept, at every marker, in each family whose reference data are impossible
+  without at least one mutation. The rule works per *family*, over all its markers, and is
+  decided on the family as it stands (including victims already transferred into it).
+* **Exclusions** (``forrel::findExclusions``): the number of markers at which the family with
+  ``V`` placed at ``M`` has likelihood 0 once all mutation models are removed; computed for
+  candidate pairs only (``-1`` = not a candidate).
+* **Joint table** (``dviJoint``): every assignment built from the candidates with no missing
+  person used twice, generated in dvir's order (first victim outermost, candidates in their
+  listed order), then sorted by decreasing log-likelihood, ties broken by the assignment
+  itself compared victim by victim, missing ids alphabetically and ``*`` last. Log-likelihoods
+  equal to within ``TIE_TOLERANCE`` count as ties, so that symmetric solutions (siblings) sort
+  the same way whatever the rounding; impossible assignments (``-inf``) come last.
+* **Posterior pairing** (``Bmarginal``): flat prior over the rows of the joint table;
+  ``P(V = M | data)`` sums the normalised likelihoods of the rows pairing ``V`` with ``M``.
+* **GLR** (``pairwiseGLR``): ``GLR(V, M) = exp(ll[first row with V = M] - ll[d])`` where ``d``
+  is the first row with ``V != M`` when the top row pairs ``V`` with ``M``, and the top row
+  otherwise; undefined when ``V`` never meets ``M`` or when ``V`` has one value in every row.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from exhume.errors import KinshipError, ProblemFormatError
+from exhume.kinship.dvijson import DviProblem, Family
+from exhume.kinship.likelihood import loglik
+from exhume.kinship.pedigree import Pedigree
+
+#: The "not among the missing" pairing.
+STAR = "*"
+#: Code of ``*`` in integer assignment arrays.
+STAR_CODE = -1
+#: Absolute log-likelihood difference under which two assignments tie when sorting.
+TIE_TOLERANCE = 1e-9
+#: dvir's default ``maxAssign``.
+DEFAULT_MAX_ASSIGNMENTS = 100_000
+
+Int = NDArray[np.int64]
+Float = NDArray[np.float64]
+
+
+# ----------------------------------------------------------------------------- candidates
+
+
+def sexes_compatible(victim_sex: int, missing_sex: int) -> bool:
+    """Sex codes 1 (male) and 2 (female) must agree; an unknown sex (0) fits either."""
+    return victim_sex == 0 or missing_sex == 0 or victim_sex == missing_sex
+
+
+def missing_sex(problem: DviProblem, missing_id: str) -> int:
+    """The sex code of a missing person, read from its family's pedigree."""
+    family = problem.families[family_index_of(problem)[missing_id]]
+    return int(family.pedigree.sex[family.pedigree.index(missing_id)])
+
+
+def family_index_of(problem: DviProblem) -> dict[str, int]:
+    """Map each missing person to the index of the family holding it."""
+    return {m: f for f, fam in enumerate(problem.families) for m in fam.missing}
+
+
+def candidate_pairings(problem: DviProblem) -> dict[str, tuple[str, ...]]:
+    """dvir's pairings: the dataset's own when given, else ``*`` + sex-compatible missing."""
+    if problem.pairings is not None:
+        return {v.id: tuple(problem.pairings[v.id]) for v in problem.victims}
+    sexes = {m: missing_sex(problem, m) for m in problem.missing}
+    return {
+        v.id: (STAR, *(m for m in problem.missing if sexes_compatible(int(v.sex), sexes[m])))
+        for v in problem.victims
+    }
+
+
+def check_dvi(problem: DviProblem) -> None:
+    """dvir's ``checkDVI``: the given pairings must be usable.
+
+    Raises :class:`ProblemFormatError` naming the victim when a victim has no pairing list or an
+    empty one, lists a candidate twice, or lists a missing person of incompatible sex.
+    """
+    if problem.pairings is None:
+        return
+    for vic in problem.victims:
+        cands = problem.pairings.get(vic.id)
+        if not cands:
+            raise ProblemFormatError(f"pairings: victim '{vic.id}' has no candidate pairing")
+        if len(set(cands)) != len(cands):
+            raise ProblemFormatError(f"pairings: victim '{vic.id}' lists a candidate twice")
+        for m in cands:
+            if m != STAR and not sexes_compatible(int(vic.sex), missing_sex(problem, m)):
+                raise ProblemFormatError(
+                    f"pairings: candidate '{m}' of victim '{vic.id}' has the wrong sex"
+                )
+
+
+def candidate_codes(
+    problem: DviProblem, pairings: Mapping[str, Sequence[str]]
+) -> list[tuple[int, ...]]:
+    """Pairings as integer codes per victim: missing index, or ``STAR_CODE``, in listed order."""
+    col = {m: j for j, m in enumerate(problem.missing)}
+    return [
+        tuple(STAR_CODE if p == STAR else col[p] for p in pairings[v.id]) for v in problem.victims
+    ]
+
+
+# ----------------------------------------------------------------------------- likelihoods
+
+
+def family_mutation_flags(problem: DviProblem, disable_mutations: bool | None) -> tuple[bool, ...]:
+    """Whether mutation modelling stays on in each family (see the module's rule).
+
+    ``None`` (dvir's ``NA``): on exactly in the families whose log-likelihood without mutation
+    models is ``-inf``; ``True``: off everywhere; ``False``: on everywhere.
+    """
+    if disable_mutations is True:
+        return tuple(False for _ in problem.families)
+    if disable_mutations is False:
+        return tuple(True for _ in problem.families)
+    return tuple(
+        loglik(fam.pedigree, problem.markers, fam.genotypes, mutation=False).total == -math.inf
+        for fam in problem.families
+    )
+
+
+def victim_logliks(problem: DviProblem) -> Float:
+    """Singleton log-likelihood of each victim (Hardy-Weinberg genotype probabilities)."""
+    out = np.empty(len(problem.victims))
+    for i, vic in enumerate(problem.victims):
+        ped = Pedigree.singleton(vic.id, int(vic.sex))
+        out[i] = loglik(ped, problem.markers, vic.genotypes[np.newaxis, :, :]).total
+    return out
+
+
+def place_victims(
+    problem: DviProblem, family: Family, placement: Mapping[str, int]
+) -> NDArray[np.int64]:
+    """The family's genotype array with victim ``placement[m]``'s genotypes at missing ``m``."""
+    genotypes = np.array(family.genotypes, dtype=np.int64, copy=True)
+    for missing_id, vic in placement.items():
+        genotypes[family.pedigree.index(missing_id)] = problem.victims[vic].genotypes
+    return genotypes
+
+
+class FamilyLikelihoods:
+    """Family log-likelihoods cached by sub-assignment (which victim sits at which missing).
+
+    A sub-assignment of family ``f`` is a tuple aligned with ``family.missing``: the index of the
+    victim placed at each missing person, or ``STAR_CODE``. Mutation modelling follows the
+    per-family flags fixed at construction.
+    """
+
+    def __init__(self, problem: DviProblem, mutation_flags: Sequence[bool]) -> None:
+        self.problem = problem
+        self.mutation_flags = tuple(mutation_flags)
+        self._cache: dict[tuple[int, tuple[int, ...]], float] = {}
+        self._exclusions: dict[tuple[int, tuple[int, ...]], int] = {}
+
+    def __call__(self, f: int, sub: tuple[int, ...]) -> float:
+        """``log L(family f | victims placed as in sub)``."""
+        key = (f, sub)
+        value = self._cache.get(key)
+        if value is None:
+            fam = self.problem.families[f]
+            placement = {m: v for m, v in zip(fam.missing, sub, strict=True) if v != STAR_CODE}
+            genotypes = place_victims(self.problem, fam, placement)
+            mutation = self.mutation_flags[f]
+            value = loglik(fam.pedigree, self.problem.markers, genotypes, mutation=mutation).total
+            self._cache[key] = value
+        return value
+
+    def incompatible(self, f: int, sub: tuple[int, ...]) -> int:
+        """Markers at which the placement is impossible with every mutation model removed."""
+        key = (f, sub)
+        value = self._exclusions.get(key)
+        if value is None:
+            fam = self.problem.families[f]
+            placement = {m: v for m, v in zip(fam.missing, sub, strict=True) if v != STAR_CODE}
+            genotypes = place_victims(self.problem, fam, placement)
+            per_marker = loglik(
+                fam.pedigree, self.problem.markers, genotypes, mutation=False
+            ).per_marker
+            value = int(np.count_nonzero(np.isneginf(per_marker)))
+            self._exclusions[key] = value
+        return value
+
+    def empty(self, f: int) -> float:
+        """The family's log-likelihood with no victim placed."""
+        return self(f, (STAR_CODE,) * len(self.problem.families[f].missing))
+
+
+@dataclass(frozen=True)
+class DviContext:
+    """What every DVI quantity shares: candidates, H0 terms and the family likelihood cache."""
+
+    problem: DviProblem
+    pairings: dict[str, tuple[str, ...]]
+    codes: list[tuple[int, ...]]
+    family_of: dict[str, int]
+    slot_of: dict[str, int]
+    victim_ll: Float
+    families: FamilyLikelihoods
+
+    @property
+    def loglik0(self) -> float:
+        """``log L(H0)``: all victims unidentified, every family as given."""
+        fams = sum(self.families.empty(f) for f in range(len(self.problem.families)))
+        return float(self.victim_ll.sum()) + fams
+
+    def sub_assignment(self, f: int, pairs: Mapping[int, int]) -> tuple[int, ...]:
+        """Family ``f``'s sub-assignment from ``{missing index: victim index}``."""
+        fam = self.problem.families[f]
+        col = {m: j for j, m in enumerate(self.problem.missing)}
+        return tuple(pairs.get(col[m], STAR_CODE) for m in fam.missing)
+
+
+def make_context(
+    problem: DviProblem,
+    *,
+    pairings: Mapping[str, Sequence[str]] | None = None,
+    disable_mutations: bool | None = False,
+) -> DviContext:
+    """Prepare a problem: candidates, per-family mutation flags, victims' singleton terms.
+
+    Runs :func:`check_dvi` first.
+    """
+    check_dvi(problem)
+    chosen = (
+        {v: tuple(p) for v, p in pairings.items()}
+        if pairings is not None
+        else candidate_pairings(problem)
+    )
+    family_of = family_index_of(problem)
+    slot_of = {m: problem.families[f].missing.index(m) for m, f in family_of.items()}
+    flags = family_mutation_flags(problem, disable_mutations)
+    return DviContext(
+        problem=problem,
+        pairings=chosen,
+        codes=candidate_codes(problem, chosen),
+        family_of=family_of,
+        slot_of=slot_of,
+        victim_ll=victim_logliks(problem),
+        families=FamilyLikelihoods(problem, flags),
+    )
+
+
+# ----------------------------------------------------------------------------- pairwise
+
+
+def pairwise_lr(ctx: DviContext) -> Float:
+    """Matrix (victims x missing) of ``LR(V = M)`` against H0; ``nan`` for non-candidates.
+
+    ``LR = exp(ll_f(V at M) - ll_f(empty) - ll(V))`` for the family ``f`` of ``M``: every
+    other term of the two likelihoods is shared, as in dvir's ``pairwise_singlevic``.
+    """
+    problem = ctx.problem
+    out = np.full((len(problem.victims), len(problem.missing)), np.nan)
+    for i, codes in enumerate(ctx.codes):
+        for j in codes:
+            if j == STAR_CODE:
+                continue
+            f = ctx.family_of[problem.missing[j]]
+            sub = ctx.sub_assignment(f, {j: i})
+            diff = ctx.families(f, sub) - ctx.families.empty(f) - ctx.victim_ll[i]
+            out[i, j] = math.exp(diff) if diff > -math.inf else 0.0
+    return out
+
+
+def exclusion_matrix(ctx: DviContext) -> Int:
+    """Markers at which ``V = M`` is impossible without mutation; ``-1`` for non-candidates."""
+    problem = ctx.problem
+    out = np.full((len(problem.victims), len(problem.missing)), -1, dtype=np.int64)
+    for i, codes in enumerate(ctx.codes):
+        for j in codes:
+            if j == STAR_CODE:
+                continue
+            f = ctx.family_of[problem.missing[j]]
+            out[i, j] = ctx.families.incompatible(f, ctx.sub_assignment(f, {j: i}))
+    return out
+
+
+# ----------------------------------------------------------------------------- assignments
+
+
+def count_assignments(codes: Sequence[Sequence[int]], n_missing: int, cap: int) -> int:
+    """Number of assignments, or ``cap`` if there are at least that many.
+
+    Dynamic programming over the set of missing persons already used (a bit mask): dense NumPy
+    arrays up to 20 missing persons, a dictionary beyond.
+    """
+    if n_missing <= 20:
+        counts = np.zeros(1 << n_missing, dtype=np.int64)
+        counts[0] = 1
+        masks = np.arange(1 << n_missing, dtype=np.int64)
+        for opts in codes:
+            new = np.zeros_like(counts)
+            for o in opts:
+                if o == STAR_CODE:
+                    new += counts
+                else:
+                    free = masks[(masks >> o) & 1 == 0]
+                    new[free | (1 << o)] += counts[free]
+            counts = np.minimum(new, cap)
+        return int(min(int(counts.sum()), cap))
+    states: dict[int, int] = {0: 1}
+    for opts in codes:
+        nxt: dict[int, int] = {}
+        for mask, c in states.items():
+            for o in opts:
+                key = mask if o == STAR_CODE else (mask | (1 << o))
+                if o == STAR_CODE or not (mask >> o) & 1:
+                    nxt[key] = min(nxt.get(key, 0) + c, cap)
+        states = nxt
+        if len(states) > 1_000_000:
+            raise KinshipError("too many partial assignments to count; reduce the candidates")
+    return min(sum(states.values()), cap)
+
+
+def enumerate_assignments(codes: Sequence[Sequence[int]], n_missing: int) -> Int:
+    """All assignments as an array (n_assignments, n_victims) of missing index or ``STAR_CODE``.
+
+    Rows come in dvir's ``expand.grid.nodup`` order: lexicographic in the position of each
+    victim's choice within its candidate list, first victim outermost.
+    """
+    rows = np.zeros((1, 0), dtype=np.int64)
+    used = np.zeros((1, n_missing), dtype=bool)
+    for opts in codes:
+        opt = np.asarray(opts, dtype=np.int64)
+        valid = np.ones((rows.shape[0], opt.size), dtype=bool)
+        real = opt != STAR_CODE
+        valid[:, real] = ~used[:, opt[real]]
+        r, k = np.nonzero(valid)
+        chosen = opt[k]
+        rows = np.column_stack([rows[r], chosen])
+        used = used[r]
+        hit = np.nonzero(chosen != STAR_CODE)[0]
+        used[hit, chosen[hit]] = True
+    return rows
+
+
+def am_oriented(assignments: Int, n_missing: int) -> Int:
+    """Swap roles (dvir's ``swapRoles``): (n_assignments, n_missing) of victim index or *."""
+    out = np.full((assignments.shape[0], n_missing), STAR_CODE, dtype=np.int64)
+    r, v = np.nonzero(assignments != STAR_CODE)
+    out[r, assignments[r, v]] = v
+    return out
+
+
+def joint_logliks(ctx: DviContext, assignments: Int) -> Float:
+    """Log-likelihood of each assignment, from cached family terms.
+
+    ``ll(a) = sum_f ll_f(a restricted to f) + sum of unassigned victims' singleton terms``.
+    Each family is evaluated once per distinct sub-assignment occurring in ``assignments``.
+    """
+    problem = ctx.problem
+    n_missing = len(problem.missing)
+    am = am_oriented(assignments, n_missing)
+    assigned = assignments != STAR_CODE
+    total = (ctx.victim_ll[np.newaxis, :] * ~assigned).sum(axis=1)
+    col = {m: j for j, m in enumerate(problem.missing)}
+    for f, fam in enumerate(problem.families):
+        cols = [col[m] for m in fam.missing]
+        subs, inverse = np.unique(am[:, cols], axis=0, return_inverse=True)
+        values = np.array([ctx.families(f, tuple(int(x) for x in s)) for s in subs])
+        total = total + values[inverse.reshape(-1)]
+    return np.asarray(total, dtype=np.float64)
+
+
+def joint_order(assignments: Int, logliks: Float, missing: Sequence[str]) -> Int:
+    """Row order of dvir's joint table (see the module docstring for the tie rule)."""
+    n = logliks.size
+    if n == 0:
+        return np.zeros(0, dtype=np.int64)
+    alpha = np.argsort(np.argsort(np.asarray(missing, dtype=object)))
+    ranks = np.where(assignments == STAR_CODE, len(missing), alpha[np.maximum(assignments, 0)])
+    by_ll = np.argsort(-logliks, kind="stable")
+    ll_sorted = logliks[by_ll]
+    gaps = np.ones(n, dtype=bool)
+    with np.errstate(invalid="ignore"):
+        step = np.abs(np.diff(ll_sorted))
+    gaps[1:] = ~(
+        (step <= TIE_TOLERANCE) | (np.isneginf(ll_sorted[1:]) & np.isneginf(ll_sorted[:-1]))
+    )
+    group = np.empty(n, dtype=np.int64)
+    group[by_ll] = np.cumsum(gaps)
+    keys = [ranks[:, k] for k in range(assignments.shape[1] - 1, -1, -1)]
+    return np.lexsort([*keys, group]).astype(np.int64)
+
+
+@dataclass(frozen=True)
+class JointTable:
+    """A sorted joint table: assignments (PM-oriented codes) and their log-likelihoods."""
+
+    assignments: Int
+    logliks: Float
+    loglik0: float
+
+    @property
+    def n_assignments(self) -> int:
+        """Number of rows (every assignment considered)."""
+        return int(self.logliks.size)
+
+    def lr(self) -> Float:
+        """Each row's LR against H0, ``exp(loglik - loglik0)`` (0 for impossible rows)."""
+        with np.errstate(over="ignore"):
+            return np.exp(self.logliks - self.loglik0)
+
+
+def joint_table(ctx: DviContext, max_assignments: int = DEFAULT_MAX_ASSIGNMENTS) -> JointTable:
+    """dvir's ``dviJoint``: every assignment from the candidates, sorted.
+
+    Raises :class:`KinshipError` when the number of assignments exceeds ``max_assignments``.
+    """
+    n_missing = len(ctx.problem.missing)
+    count = count_assignments(ctx.codes, n_missing, cap=max_assignments + 1)
+    if count > max_assignments:
+        raise KinshipError(
+            f"the joint analysis would need more than {max_assignments} assignments; "
+            "raise --max-assignments or use the stepwise solver"
+        )
+    if count == 0:
+        raise KinshipError("no possible assignment: some victim has no candidate pairing")
+    assignments = enumerate_assignments(ctx.codes, n_missing)
+    logliks = joint_logliks(ctx, assignments)
+    order = joint_order(assignments, logliks, ctx.problem.missing)
+    return JointTable(assignments[order], logliks[order], ctx.loglik0)
+
+
+# ----------------------------------------------------------------------------- posteriors
+
+
+def posterior_pairing(table: JointTable, n_missing: int) -> Float:
+    """dvir's ``Bmarginal`` with a flat prior: (victims x (missing + ``*``)) probabilities.
+
+    ``P(V = M) = sum_{a: a(V) = M} L(a) / sum_a L(a)``; the last column is ``*``.
+    """
+    n_vic = table.assignments.shape[1]
+    out = np.zeros((n_vic, n_missing + 1))
+    finite = np.isfinite(table.logliks)
+    if not finite.any():
+        raise KinshipError("every assignment is impossible; the data contradict all pairings")
+    weights = np.exp(table.logliks - table.logliks[finite].max())
+    weights /= weights.sum()
+    for v in range(n_vic):
+        col = np.where(table.assignments[:, v] == STAR_CODE, n_missing, table.assignments[:, v])
+        out[v] = np.bincount(col, weights=weights, minlength=n_missing + 1)
+    return out
+
+
+def glr_matrix(table: JointTable, n_missing: int) -> Float:
+    """dvir's ``pairwiseGLR`` matrix (victims x missing); ``nan`` where undefined."""
+    n_vic = table.assignments.shape[1]
+    out = np.full((n_vic, n_missing), np.nan)
+    ll = table.logliks
+    for v in range(n_vic):
+        a = table.assignments[:, v]
+        if np.unique(a).size < 2:
+            continue
+        first_other = int(np.argmax(a != a[0]))
+        for m in range(n_missing):
+            hits = np.nonzero(a == m)[0]
+            if hits.size == 0:
+                continue
+            numer = int(hits[0])
+            denom = first_other if numer == 0 else 0
+            with np.errstate(invalid="ignore", over="ignore"):
+                out[v, m] = np.exp(ll[numer] - ll[denom])
+    return out

@@ -1,0 +1,198 @@
+"""The JSON result of ``exhume kinship solve``: every DVI quantity plus its provenance.
+
+Shape (rows and columns in the order of the input file)::
+
+    {"loglik0": float,
+     "pairwise_lr": {"rows": [victims], "cols": [missing], "matrix": [[float | null]]},
+     "exclusions": {"rows": [...], "cols": [...], "matrix": [[int | null]]},
+     "joint": {"method": "exhaustive" | "stepwise", "n_assignments": int,
+               "rows": [{"assignment": {victim: missing | "*"}, "loglik": float | null,
+                         "lr": float | null}]},
+     "posterior_pairing": {"rows": [...], "cols": [missing..., "*"], "matrix": [[float]]},
+     "conclusions": [{"family", "missing", "sample", "lr", "glr", "conclusion"}],
+     "provenance": {...}}
+
+Writing rules, so that the JSON is always finite: ``null`` marks a value that is undefined
+(a pairwise LR or exclusion count for a pair that is not a candidate, a GLR that dvir leaves
+NA); an impossible assignment has ``"loglik": null`` and ``"lr": 0.0``; an LR too large for a
+double (above ~1.8e308) is written ``null`` while its log-likelihood stays exact. Every other
+float is written with Python's shortest round-trip representation.
+
+Methods: the joint table is *exhaustive* (dvir's ``dviJoint`` over all candidate pairings)
+when the number of assignments is at most ``max_assignments``; otherwise it is *stepwise*:
+exclusions and undisputed identifications are settled first (dvir's ``dviSolve`` loop) and
+the remaining assignments enumerated with those identifications fixed; ``n_assignments`` then
+counts the assignments of that reduced problem, and posteriors are conditional on the fixed
+identifications. ``--top`` limits the rows written, never ``n_assignments``.
+"""
+
+from __future__ import annotations
+
+import math
+import platform
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from exhume import __version__
+from exhume.errors import KinshipError
+from exhume.kinship.dvi import (
+    DEFAULT_MAX_ASSIGNMENTS,
+    STAR,
+    STAR_CODE,
+    DviContext,
+    Float,
+    Int,
+    JointTable,
+    count_assignments,
+    exclusion_matrix,
+    joint_table,
+    make_context,
+    pairwise_lr,
+    posterior_pairing,
+)
+from exhume.kinship.dvijson import DviProblem
+from exhume.kinship.solve import DEFAULT_MAX_INCOMP, DEFAULT_THRESHOLD, solve, stepwise_joint
+
+#: Rows of the joint table written by default.
+DEFAULT_TOP = 10
+#: dvir 3.4's defaults: pairwiseLR and dviJoint keep the mutation models as given.
+PAIRWISE_DISABLE_MUTATIONS: bool | None = False
+JOINT_DISABLE_MUTATIONS: bool | None = False
+
+
+@dataclass(frozen=True)
+class SolveOptions:
+    """Parameters of one solve, recorded in the provenance."""
+
+    top: int = DEFAULT_TOP
+    max_assignments: int = DEFAULT_MAX_ASSIGNMENTS
+    threshold: float = DEFAULT_THRESHOLD
+    max_incomp: int = DEFAULT_MAX_INCOMP
+
+
+def finite_or_none(x: float) -> float | None:
+    """A finite float, or ``None`` for nan and infinities."""
+    return float(x) if math.isfinite(x) else None
+
+
+def _lr_rows(mat: Float) -> list[list[float | None]]:
+    return [[finite_or_none(float(x)) for x in row] for row in mat]
+
+
+def _count_rows(mat: Int) -> list[list[int | None]]:
+    return [[int(x) if x >= 0 else None for x in row] for row in mat]
+
+
+def joint_rows(problem: DviProblem, table: JointTable, top: int) -> list[dict[str, Any]]:
+    """The first ``top`` rows of a joint table as JSON objects."""
+    lrs = table.lr()
+    rows = []
+    for r in range(min(top, table.n_assignments)):
+        assignment = {
+            v.id: STAR if code == STAR_CODE else problem.missing[code]
+            for v, code in zip(problem.victims, table.assignments[r], strict=True)
+        }
+        ll = float(table.logliks[r])
+        rows.append(
+            {
+                "assignment": assignment,
+                "loglik": finite_or_none(ll),
+                "lr": 0.0 if ll == -math.inf else finite_or_none(float(lrs[r])),
+            }
+        )
+    return rows
+
+
+def choose_joint(ctx: DviContext, options: SolveOptions) -> tuple[str, JointTable]:
+    """Exhaustive when small enough, stepwise otherwise (see the module docstring)."""
+    n_missing = len(ctx.problem.missing)
+    count = count_assignments(ctx.codes, n_missing, cap=options.max_assignments + 1)
+    if count <= options.max_assignments:
+        return "exhaustive", joint_table(ctx, options.max_assignments)
+    table = stepwise_joint(
+        ctx, options.threshold, options.max_incomp, max_assignments=options.max_assignments
+    )
+    return "stepwise", table
+
+
+def solve_problem(problem: DviProblem, options: SolveOptions | None = None) -> dict[str, Any]:
+    """Compute every DVI quantity of ``problem`` and assemble the JSON result."""
+    opts = options or SolveOptions()
+    if opts.top < 0 or opts.max_assignments < 1:
+        raise KinshipError("--top must be >= 0 and --max-assignments >= 1")
+    pair_ctx = make_context(problem, disable_mutations=PAIRWISE_DISABLE_MUTATIONS)
+    joint_ctx = make_context(problem, disable_mutations=JOINT_DISABLE_MUTATIONS)
+    check_h0(pair_ctx)
+    victims = [v.id for v in problem.victims]
+    missing = list(problem.missing)
+    method, table = choose_joint(joint_ctx, opts)
+    result = solve(pair_ctx, opts.threshold, max_incomp=opts.max_incomp,
+                   max_assignments=opts.max_assignments)  # fmt: skip
+    return {
+        "loglik0": joint_ctx.loglik0,
+        "pairwise_lr": {
+            "rows": victims,
+            "cols": missing,
+            "matrix": _lr_rows(pairwise_lr(pair_ctx)),
+        },
+        "exclusions": {
+            "rows": victims,
+            "cols": missing,
+            "matrix": _count_rows(exclusion_matrix(pair_ctx)),
+        },
+        "joint": {
+            "method": method,
+            "n_assignments": table.n_assignments,
+            "rows": joint_rows(problem, table, opts.top),
+        },
+        "posterior_pairing": {
+            "rows": victims,
+            "cols": [*missing, STAR],
+            "matrix": [[float(x) for x in row] for row in posterior_pairing(table, len(missing))],
+        },
+        "conclusions": [
+            {
+                "family": c.family,
+                "missing": c.missing,
+                "sample": c.sample,
+                "lr": None if c.lr is None else finite_or_none(c.lr),
+                "glr": None if c.glr is None else finite_or_none(c.glr),
+                "conclusion": c.conclusion,
+            }
+            for c in result.conclusions
+        ],
+        "provenance": provenance(problem, opts),
+    }
+
+
+def check_h0(ctx: DviContext) -> None:
+    """dvir refuses data that are impossible before any victim is placed; so do we."""
+    for f, fam in enumerate(ctx.problem.families):
+        if ctx.families.empty(f) == -math.inf:
+            raise KinshipError(
+                f"family '{fam.id}': the reference data are impossible under the pedigree "
+                "(check the references' genotypes or add a mutation model)"
+            )
+
+
+def provenance(problem: DviProblem, options: SolveOptions) -> dict[str, Any]:
+    """Software versions, input hash and parameters of a result."""
+    return {
+        "exhume": __version__,
+        "input_sha256": problem.source_sha256,
+        "dataset": problem.dataset,
+        "parameters": {
+            "top": options.top,
+            "max_assignments": options.max_assignments,
+            "threshold": options.threshold,
+            "threshold2": max(1.0, options.threshold / 10),
+            "max_incomp": options.max_incomp,
+            "pairwise_disable_mutations": PAIRWISE_DISABLE_MUTATIONS,
+            "joint_disable_mutations": JOINT_DISABLE_MUTATIONS,
+            "reference": "dvir 3.4 (pairwiseLR, findExclusions, dviJoint, Bmarginal, dviSolve)",
+        },
+        "python": platform.python_version(),
+        "numpy": np.__version__,
+    }
