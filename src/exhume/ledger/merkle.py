@@ -14,8 +14,9 @@ costs O(1) amortised and O(log n) at worst, and the root of n leaves needs only 
 :class:`MerkleTree` also keeps every perfect subtree's hash (levels), so any past root, inclusion
 proof or consistency proof costs O(log n) hashes.
 
-Where the transparency-dev/merkle vectors (our test data) are stricter than the RFC text, we
-follow the vectors, and so does every verifier here:
+The subtree proofs of the newer Merkle Tree Certificates draft live in
+:mod:`exhume.ledger.subtree`. Where the transparency-dev/merkle vectors (our test data) are
+stricter than the RFC text, we follow the vectors, and so does every verifier here:
 
 * A consistency proof from size 0 is always rejected, even 0 -> 0 with an empty proof and equal
   roots (RFC 9162 leaves "from the empty tree" trivially true; there is nothing to prove).
