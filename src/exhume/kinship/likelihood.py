@@ -137,11 +137,11 @@ def genotype_posterior(
     untyped[target] = False
     members = eng.prune(ped, comp.tolist(), untyped)
     local = {m: i for i, m in enumerate(comp.tolist())}
-    _, pot = _eliminate(ped, members, lumped, local, keep=target)
+    logs, pot = _eliminate(ped, members, lumped, local, keep=target)
     n = marker.n_alleles
     grid = pot[0].reshape(n, n)
     total = float(grid.sum())
-    if not total > 0:
+    if not (total > 0 and np.isfinite(logs[0])):
         raise KinshipError(
             f"the data at marker '{marker.name}' are impossible on this pedigree; "
             f"no genotype of '{ped.ids[target]}' is consistent with them"
