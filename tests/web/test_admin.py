@@ -243,3 +243,25 @@ def test_the_audit_log_is_read_only_and_hides_the_salt(admin_client: Client, bui
     assert admin_client.get("/admin/audit/logentry/add/").status_code == 403
     assert admin_client.post(f"/admin/audit/logentry/{entry.pk}/change/", {}).status_code == 403
     assert admin_client.get(f"/admin/audit/logentry/{entry.pk}/delete/").status_code == 403
+
+
+def test_the_add_and_correction_forms_render(admin_client: Client, built: Built) -> None:
+    add = admin_client.get("/admin/casework/remains/add/").content.decode()
+    assert 'name="torture_indicators"' in add and 'name="reason"' not in add
+    change = admin_client.get(f"/admin/casework/remains/{built.first.pk}/change/").content.decode()
+    assert "Correction (required)" in change
+    assert 'name="reason"' in change and 'name="authority"' in change
+    for path in ("site", "grave", "burialjournalentry"):
+        assert admin_client.get(f"/admin/casework/{path}/add/").status_code == 200
+    assert admin_client.get("/admin/families/missingperson/add/").status_code == 200
+
+
+def test_a_user_who_may_only_view_remains_sees_them_read_only(client: Client, built: Built) -> None:
+    from django.contrib.auth.models import Permission
+
+    user = User.objects.create_user("viewer", password="x", is_staff=True)
+    user.user_permissions.add(Permission.objects.get(codename="view_remains"))
+    client.force_login(user)
+    html = client.get(f"/admin/casework/remains/{built.first.pk}/change/").content.decode()
+    assert "LP-2022-0001" in html
+    assert 'name="reason"' not in html and 'name="case_number"' not in html

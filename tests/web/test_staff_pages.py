@@ -159,6 +159,7 @@ def test_the_remains_record_page_shows_the_record_and_its_history(
     assert "LP-2022-0001" in html
     assert "LP-2022-P001" in html  # the body part tied to this body
     assert "<td>create</td>" in html
+    assert "<dd>Bound hands</dd>" in html
 
 
 @pytest.mark.parametrize(

@@ -20,6 +20,7 @@ from exhume.casework.models import (
     Sex,
     Site,
     Status,
+    TortureIndicator,
     ViolentDeath,
 )
 from exhume.errors import NotFoundError
@@ -86,5 +87,11 @@ def remains_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One remains record with its body parts and its versions in the audit log."""
     record = get_object_or_404(Remains.objects.select_related("site", "grave", "part_of"), pk=pk)
     history = LogEntry.objects.filter(record_type="casework.remains", record_id=str(pk))
-    context = {"remains": record, "parts": record.parts.all(), "history": history}
+    labels = dict(TortureIndicator.choices)
+    context = {
+        "remains": record,
+        "torture": [labels.get(code, code) for code in record.torture_indicators],
+        "parts": record.parts.all(),
+        "history": history,
+    }
     return render(request, "casework/remains_detail.html", context)
