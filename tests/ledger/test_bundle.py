@@ -327,3 +327,41 @@ def test_a_release_counted_by_the_published_counting_rule_verifies(tmp_path: Pat
     assert bundle.summary["counts"]["total"] == 3
     report = verify_release(tmp_path / "r1", None, [site.key.verifier.vkey], count=rule)
     assert report.problems == []
+
+
+def test_an_old_release_presented_under_a_newer_checkpoint_is_named(tmp_path: Path) -> None:
+    site, r1 = first_release(tmp_path)
+    create(site.log, "R-4", person("female"))
+    r2 = site.publish("r2", previous="r1")
+    # Replay r1's summary and records with r2's (valid) checkpoint and proofs for r1's entries.
+    old = site.releases["r1"]
+    proofs = {
+        "tree_size": site.log.size,
+        "manifest_leaf_index": old.proofs["manifest_leaf_index"],
+        "entries": [
+            {
+                "leaf_index": i,
+                "entry": site.log.entry(i),
+                "proof": [h.hex() for h in site.log.inclusion_proof(i)],
+            }
+            for i in (0, 1, 2, 3)
+        ],
+    }
+    (r2 / "proofs.json").write_text(json.dumps(proofs))
+    (r2 / "summary.json").write_text((r1 / "summary.json").read_text())
+    (r2 / "records.json").write_text((r1 / "records.json").read_text())
+    problems = verify(site, r2, r1).problems
+    assert problems == [
+        "the publish entry 3 (release r1 v1) is not the last entry of the signed tree (leaf 5): "
+        "an older release is being presented as this one"
+    ]
+
+
+def test_it_warns_when_keys_json_differs_from_the_trusted_keys(tmp_path: Path) -> None:
+    site, r1 = first_release(tmp_path)
+    report = verify_release(r1, None, [site.key.verifier.vkey], count=basic_counts)
+    assert report.ok
+    assert report.warnings == [
+        f"keys.json lists {sorted(site.trusted())}, which differs from the trusted keys given; "
+        "only the latter were trusted"
+    ]

@@ -105,7 +105,7 @@ def verify_release(
     report.tree_size = head.size
     proven = _check_proofs(bundle.proofs, head, report)
     _check_records(bundle.records, proven, report)
-    _check_manifest(bundle, proven, report)
+    _check_manifest(bundle, proven, head.size, report)
     _check_counts(bundle, proven, count, report)
     _check_links(proven, report)
     if before is not None:
@@ -138,6 +138,13 @@ def _trusted_keys(
         report.warnings.append(
             "no trusted keys were given: the bundle's own keys.json was used, which proves the "
             "release is intact, not who signed it; pass the published log key to prove that"
+        )
+    if report.keys_from != "this release's own keys.json" and set(vkeys) != set(
+        _bundle_vkeys(bundle)
+    ):
+        report.warnings.append(
+            f"keys.json lists {sorted(_bundle_vkeys(bundle))}, which differs from "
+            f"{report.keys_from}; only the latter were trusted"
         )
     verifiers: list[Verifier] = []
     for vkey in vkeys:
@@ -230,7 +237,8 @@ def _check_records(
         if key in seen:
             report.problems.append(f"{name} is listed twice (rows {seen[key]} and {position})")
         seen[key] = position
-        entry = proven.get(row.get("leaf_index"))  # type: ignore[arg-type]
+        index = row.get("leaf_index")
+        entry = proven.get(index) if isinstance(index, int) else None
         if entry is None:
             report.problems.append(f"{name}: no proven log entry at leaf {row.get('leaf_index')}")
             continue
@@ -257,13 +265,21 @@ def _show(value: Any) -> str:
 
 
 def _check_manifest(
-    bundle: ReleaseBundle, proven: Mapping[int, Mapping[str, Any]], report: VerificationReport
+    bundle: ReleaseBundle,
+    proven: Mapping[int, Mapping[str, Any]],
+    tree_size: int,
+    report: VerificationReport,
 ) -> None:
     index = bundle.proofs.get("manifest_leaf_index")
     manifest = proven.get(index) if isinstance(index, int) else None
     if manifest is None or manifest["action"] != "publish":
         report.problems.append(f"proofs.json: no proven 'publish' entry at leaf {index}")
         return
+    if manifest["seq"] != tree_size - 1:
+        report.problems.append(
+            f"the publish {describe_entry(manifest)} is not the last entry of the signed tree "
+            f"(leaf {tree_size - 1}): an older release is being presented as this one"
+        )
     if manifest["record_id"] != bundle.summary.get("release"):
         report.problems.append(
             f"summary.json names release {bundle.summary.get('release')!r}, "
