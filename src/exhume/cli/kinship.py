@@ -16,7 +16,12 @@ import click
 from exhume.cli import ExhumeGroup, main
 from exhume.kinship.dvi import DEFAULT_MAX_ASSIGNMENTS
 from exhume.kinship.dvijson import load_problem
-from exhume.kinship.report import DEFAULT_TOP, SolveOptions, solve_problem
+from exhume.kinship.report import (
+    DEFAULT_MAX_EVALUATIONS,
+    DEFAULT_TOP,
+    SolveOptions,
+    solve_problem,
+)
 from exhume.kinship.solve import DEFAULT_THRESHOLD
 
 
@@ -41,12 +46,26 @@ def kinship() -> None:
     type=click.IntRange(min=1),
     help="Above this many assignments the joint table is built stepwise.",
 )
+@click.option(
+    "--max-evaluations",
+    default=DEFAULT_MAX_EVALUATIONS,
+    show_default=True,
+    type=click.IntRange(min=0),
+    help="Above this many family likelihoods the joint table is built stepwise.",
+)
 @click.option("--threshold", default=DEFAULT_THRESHOLD, show_default=True,
               type=click.FloatRange(min=1, min_open=True),
               help="LR threshold for undisputed and GLR identifications.")  # fmt: skip
-def solve(problem: Path, top: int, max_assignments: int, threshold: float) -> None:
+def solve(
+    problem: Path, top: int, max_assignments: int, max_evaluations: int, threshold: float
+) -> None:
     """Solve a DVI problem (dvi-json) and print the result as JSON."""
-    options = SolveOptions(top=top, max_assignments=max_assignments, threshold=threshold)
+    options = SolveOptions(
+        top=top,
+        max_assignments=max_assignments,
+        max_evaluations=max_evaluations,
+        threshold=threshold,
+    )
     result = solve_problem(load_problem(problem), options)
     click.echo(json.dumps(result, indent=2, allow_nan=False))
 

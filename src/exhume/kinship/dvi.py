@@ -175,42 +175,53 @@ class FamilyLikelihoods:
 
     A sub-assignment of family ``f`` is a tuple aligned with ``family.missing``: the index of the
     victim placed at each missing person, or ``STAR_CODE``. Mutation modelling follows the
-    per-family flags fixed at construction.
+    per-family flags fixed at construction. Per-marker values are kept, so that exclusion
+    counts reuse them when the family has no mutation model in force.
     """
 
     def __init__(self, problem: DviProblem, mutation_flags: Sequence[bool]) -> None:
         self.problem = problem
         self.mutation_flags = tuple(mutation_flags)
+        self._has_models = any(m.mutation is not None for m in problem.markers)
         self._cache: dict[tuple[int, tuple[int, ...]], float] = {}
-        self._exclusions: dict[tuple[int, tuple[int, ...]], int] = {}
+        self._per_marker: dict[tuple[int, tuple[int, ...], bool], Float] = {}
+
+    def per_marker(self, f: int, sub: tuple[int, ...], mutation: bool) -> Float:
+        """Per-marker log-likelihoods of family ``f`` with the victims of ``sub`` placed."""
+        mutation = mutation and self._has_models
+        key = (f, sub, mutation)
+        value = self._per_marker.get(key)
+        if value is None:
+            fam = self.problem.families[f]
+            placement = {m: v for m, v in zip(fam.missing, sub, strict=True) if v != STAR_CODE}
+            genotypes = place_victims(self.problem, fam, placement)
+            value = loglik(
+                fam.pedigree, self.problem.markers, genotypes, mutation=mutation
+            ).per_marker
+            self._per_marker[key] = value
+        return value
 
     def __call__(self, f: int, sub: tuple[int, ...]) -> float:
         """``log L(family f | victims placed as in sub)``."""
         key = (f, sub)
         value = self._cache.get(key)
         if value is None:
-            fam = self.problem.families[f]
-            placement = {m: v for m, v in zip(fam.missing, sub, strict=True) if v != STAR_CODE}
-            genotypes = place_victims(self.problem, fam, placement)
-            mutation = self.mutation_flags[f]
-            value = loglik(fam.pedigree, self.problem.markers, genotypes, mutation=mutation).total
+            value = float(self.per_marker(f, sub, self.mutation_flags[f]).sum())
             self._cache[key] = value
         return value
 
     def incompatible(self, f: int, sub: tuple[int, ...]) -> int:
         """Markers at which the placement is impossible with every mutation model removed."""
-        key = (f, sub)
-        value = self._exclusions.get(key)
-        if value is None:
-            fam = self.problem.families[f]
-            placement = {m: v for m, v in zip(fam.missing, sub, strict=True) if v != STAR_CODE}
-            genotypes = place_victims(self.problem, fam, placement)
-            per_marker = loglik(
-                fam.pedigree, self.problem.markers, genotypes, mutation=False
-            ).per_marker
-            value = int(np.count_nonzero(np.isneginf(per_marker)))
-            self._exclusions[key] = value
-        return value
+        return int(np.count_nonzero(np.isneginf(self.per_marker(f, sub, False))))
+
+    def cached(self, f: int, sub: tuple[int, ...]) -> bool:
+        """Whether the family term of ``sub`` is already known."""
+        return (f, sub) in self._cache
+
+    @property
+    def evaluations(self) -> int:
+        """Family likelihood evaluations made so far (one per distinct placement and model)."""
+        return len(self._per_marker)
 
     def empty(self, f: int) -> float:
         """The family's log-likelihood with no victim placed."""
@@ -434,24 +445,58 @@ class JointTable:
             return np.exp(self.logliks - self.loglik0)
 
 
-def joint_table(ctx: DviContext, max_assignments: int = DEFAULT_MAX_ASSIGNMENTS) -> JointTable:
-    """dvir's ``dviJoint``: every assignment from the candidates, sorted.
+def new_evaluations(ctx: DviContext, assignments: Int) -> int:
+    """Family likelihoods that :func:`joint_logliks` would still have to compute."""
+    problem = ctx.problem
+    am = am_oriented(assignments, len(problem.missing))
+    col = {m: j for j, m in enumerate(problem.missing)}
+    total = 0
+    for f, fam in enumerate(problem.families):
+        subs = np.unique(am[:, [col[m] for m in fam.missing]], axis=0)
+        total += sum(1 for s in subs if not ctx.families.cached(f, tuple(int(x) for x in s)))
+    return total
 
-    Raises :class:`KinshipError` when the number of assignments exceeds ``max_assignments``.
+
+def build_joint(
+    ctx: DviContext,
+    codes: Sequence[Sequence[int]],
+    max_assignments: int = DEFAULT_MAX_ASSIGNMENTS,
+    max_evaluations: int | None = None,
+) -> JointTable:
+    """Enumerate, evaluate and sort the assignments allowed by ``codes`` (one tuple per victim).
+
+    Raises :class:`KinshipError` when there are more than ``max_assignments`` assignments, or
+    when evaluating them needs more than ``max_evaluations`` new family likelihoods.
     """
     n_missing = len(ctx.problem.missing)
-    count = count_assignments(ctx.codes, n_missing, cap=max_assignments + 1)
+    count = count_assignments(codes, n_missing, cap=max_assignments + 1)
     if count > max_assignments:
         raise KinshipError(
             f"the joint analysis would need more than {max_assignments} assignments; "
-            "raise --max-assignments or use the stepwise solver"
+            "raise --max-assignments or let the stepwise solver reduce the problem first"
         )
     if count == 0:
         raise KinshipError("no possible assignment: some victim has no candidate pairing")
-    assignments = enumerate_assignments(ctx.codes, n_missing)
+    assignments = enumerate_assignments(codes, n_missing)
+    if max_evaluations is not None:
+        needed = new_evaluations(ctx, assignments)
+        if needed > max_evaluations:
+            raise KinshipError(
+                f"the joint analysis would need {needed} family likelihood evaluations, more "
+                f"than the limit of {max_evaluations}; raise --max-evaluations"
+            )
     logliks = joint_logliks(ctx, assignments)
     order = joint_order(assignments, logliks, ctx.problem.missing)
     return JointTable(assignments[order], logliks[order], ctx.loglik0)
+
+
+def joint_table(
+    ctx: DviContext,
+    max_assignments: int = DEFAULT_MAX_ASSIGNMENTS,
+    max_evaluations: int | None = None,
+) -> JointTable:
+    """dvir's ``dviJoint``: every assignment from the candidates, sorted (see build_joint)."""
+    return build_joint(ctx, ctx.codes, max_assignments, max_evaluations)
 
 
 # ----------------------------------------------------------------------------- posteriors

@@ -46,9 +46,11 @@ from exhume.kinship.dvi import (
     Int,
     JointTable,
     count_assignments,
+    enumerate_assignments,
     exclusion_matrix,
     joint_table,
     make_context,
+    new_evaluations,
     pairwise_lr,
     posterior_pairing,
 )
@@ -57,6 +59,8 @@ from exhume.kinship.solve import DEFAULT_MAX_INCOMP, DEFAULT_THRESHOLD, solve, s
 
 #: Rows of the joint table written by default.
 DEFAULT_TOP = 10
+#: New family likelihood evaluations allowed for an exhaustive joint table (a cost guard).
+DEFAULT_MAX_EVALUATIONS = 20_000
 #: dvir 3.4's defaults: pairwiseLR and dviJoint keep the mutation models as given.
 PAIRWISE_DISABLE_MUTATIONS: bool | None = False
 JOINT_DISABLE_MUTATIONS: bool | None = False
@@ -68,6 +72,7 @@ class SolveOptions:
 
     top: int = DEFAULT_TOP
     max_assignments: int = DEFAULT_MAX_ASSIGNMENTS
+    max_evaluations: int = DEFAULT_MAX_EVALUATIONS
     threshold: float = DEFAULT_THRESHOLD
     max_incomp: int = DEFAULT_MAX_INCOMP
 
@@ -106,30 +111,39 @@ def joint_rows(problem: DviProblem, table: JointTable, top: int) -> list[dict[st
 
 
 def choose_joint(ctx: DviContext, options: SolveOptions) -> tuple[str, JointTable]:
-    """Exhaustive when small enough, stepwise otherwise (see the module docstring)."""
+    """Exhaustive when small enough, stepwise otherwise (see the module docstring).
+
+    Small enough: at most ``max_assignments`` assignments whose evaluation needs at most
+    ``max_evaluations`` family likelihoods.
+    """
     n_missing = len(ctx.problem.missing)
     count = count_assignments(ctx.codes, n_missing, cap=options.max_assignments + 1)
     if count <= options.max_assignments:
-        return "exhaustive", joint_table(ctx, options.max_assignments)
+        needed = new_evaluations(ctx, enumerate_assignments(ctx.codes, n_missing))
+        if needed <= options.max_evaluations:
+            return "exhaustive", joint_table(ctx, options.max_assignments)
     table = stepwise_joint(
-        ctx, options.threshold, options.max_incomp, max_assignments=options.max_assignments
-    )
+        ctx, options.threshold, options.max_incomp, options.max_assignments,
+        options.max_evaluations,
+    )  # fmt: skip
     return "stepwise", table
 
 
 def solve_problem(problem: DviProblem, options: SolveOptions | None = None) -> dict[str, Any]:
     """Compute every DVI quantity of ``problem`` and assemble the JSON result."""
     opts = options or SolveOptions()
-    if opts.top < 0 or opts.max_assignments < 1:
-        raise KinshipError("--top must be >= 0 and --max-assignments >= 1")
+    if opts.top < 0 or opts.max_assignments < 1 or opts.max_evaluations < 0:
+        raise KinshipError("--top and --max-evaluations must be >= 0, --max-assignments >= 1")
     pair_ctx = make_context(problem, disable_mutations=PAIRWISE_DISABLE_MUTATIONS)
     joint_ctx = make_context(problem, disable_mutations=JOINT_DISABLE_MUTATIONS)
     check_h0(pair_ctx)
     victims = [v.id for v in problem.victims]
     missing = list(problem.missing)
     method, table = choose_joint(joint_ctx, opts)
-    result = solve(pair_ctx, opts.threshold, max_incomp=opts.max_incomp,
-                   max_assignments=opts.max_assignments)  # fmt: skip
+    result = solve(
+        pair_ctx, opts.threshold, max_incomp=opts.max_incomp,
+        max_assignments=opts.max_assignments, max_evaluations=opts.max_evaluations,
+    )  # fmt: skip
     return {
         "loglik0": joint_ctx.loglik0,
         "pairwise_lr": {
@@ -186,6 +200,7 @@ def provenance(problem: DviProblem, options: SolveOptions) -> dict[str, Any]:
         "parameters": {
             "top": options.top,
             "max_assignments": options.max_assignments,
+            "max_evaluations": options.max_evaluations,
             "threshold": options.threshold,
             "threshold2": max(1.0, options.threshold / 10),
             "max_incomp": options.max_incomp,

@@ -48,11 +48,8 @@ from exhume.kinship.dvi import (
     Float,
     Int,
     JointTable,
-    count_assignments,
-    enumerate_assignments,
+    build_joint,
     glr_matrix,
-    joint_logliks,
-    joint_order,
 )
 
 #: dvir's default LR threshold for an undisputed identification.
@@ -293,6 +290,7 @@ def restricted_joint(
     state: SolveState,
     missing: Sequence[int] | None = None,
     max_assignments: int = DEFAULT_MAX_ASSIGNMENTS,
+    max_evaluations: int | None = None,
 ) -> JointTable:
     """Joint table of the open problem (or of some open missing persons), identifications fixed.
 
@@ -310,17 +308,7 @@ def restricted_joint(
             codes.append(tuple(j for j in state.pairings[i] if j == STAR_CODE or j in allowed))
         else:
             codes.append((STAR_CODE,))
-    n_missing = len(ctx.problem.missing)
-    count = count_assignments(codes, n_missing, cap=max_assignments + 1)
-    if count > max_assignments:
-        raise KinshipError(
-            f"even after exclusions and undisputed identifications the joint analysis needs "
-            f"more than {max_assignments} assignments; raise --max-assignments"
-        )
-    assignments = enumerate_assignments(codes, n_missing)
-    logliks = joint_logliks(ctx, assignments)
-    order = joint_order(assignments, logliks, ctx.problem.missing)
-    return JointTable(assignments[order], logliks[order], ctx.loglik0)
+    return build_joint(ctx, codes, max_assignments, max_evaluations)
 
 
 def stepwise_joint(
@@ -328,10 +316,11 @@ def stepwise_joint(
     threshold: float = DEFAULT_THRESHOLD,
     max_incomp: int = DEFAULT_MAX_INCOMP,
     max_assignments: int = DEFAULT_MAX_ASSIGNMENTS,
+    max_evaluations: int | None = None,
 ) -> JointTable:
     """Exclusions and undisputed identifications first, then the joint table of the rest."""
     state, _, _ = reduce(ctx, threshold, max_incomp)
-    return restricted_joint(ctx, state, max_assignments=max_assignments)
+    return restricted_joint(ctx, state, None, max_assignments, max_evaluations)
 
 
 # ----------------------------------------------------------------------------- conclusions
@@ -441,11 +430,25 @@ def complex_family(
     lrs: Float,
     threshold: float,
     max_assignments: int,
+    max_evaluations: int | None = None,
 ) -> tuple[list[Conclusion], list[int]]:
-    """dvir's ``.complexFamDVI``: GLR matches, symmetric matches, the rest inconclusive."""
+    """dvir's ``.complexFamDVI``: GLR matches, symmetric matches, the rest inconclusive.
+
+    When the family's joint table is too large (``max_assignments``, ``max_evaluations``) the
+    joint analysis is skipped, as dvir's ``dviSolve(maxAssign =)`` does, and every open missing
+    person of the family is Inconclusive.
+    """
     problem = ctx.problem
     family = problem.families[ctx.family_of[problem.missing[open_missing[0]]]].id
-    table = restricted_joint(ctx, state, open_missing, max_assignments)
+    try:
+        table = restricted_joint(ctx, state, open_missing, max_assignments, max_evaluations)
+    except KinshipError:
+        skipped = [
+            Conclusion(family, problem.missing[j], None, None, None, "Inconclusive",
+                       "Joint analysis skipped: too many assignments")
+            for j in open_missing
+        ]  # fmt: skip
+        return skipped, []
     glr = glr_matrix(table, len(problem.missing))
     victims = [i for i in state.victims if any(j in open_missing for j in state.pairings[i])]
     notes: dict[int, Conclusion] = {}
@@ -497,6 +500,7 @@ def solve(
     threshold2: float | None = None,
     max_incomp: int = DEFAULT_MAX_INCOMP,
     max_assignments: int = DEFAULT_MAX_ASSIGNMENTS,
+    max_evaluations: int | None = None,
 ) -> SolveResult:
     """dvir's ``dviSolve`` (AM side): a conclusion for every missing person."""
     if threshold <= 1:
@@ -522,7 +526,7 @@ def solve(
     for f in sorted(by_family):
         if len(by_family[f]) > 1 and state.victims:
             fam_notes, matched = complex_family(
-                ctx, state, by_family[f], lrs, threshold, max_assignments
+                ctx, state, by_family[f], lrs, threshold, max_assignments, max_evaluations
             )
             notes.extend(fam_notes)
             drop_victims(state, matched)
