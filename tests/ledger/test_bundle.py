@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+import tempfile
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from exhume.errors import ValidationError
 from exhume.ledger.bundle import (
@@ -365,3 +368,46 @@ def test_it_warns_when_keys_json_differs_from_the_trusted_keys(tmp_path: Path) -
         f"keys.json lists {sorted(site.trusted())}, which differs from the trusted keys given; "
         "only the latter were trusted"
     ]
+
+
+JSON_FILES = ["summary.json", "records.json", "proofs.json", "consistency.json", "keys.json"]
+junk = st.recursive(
+    st.none() | st.booleans() | st.integers(-3, 10) | st.text(max_size=3),
+    lambda inner: (
+        st.lists(inner, max_size=2) | st.dictionaries(st.text(max_size=3), inner, max_size=2)
+    ),
+    max_leaves=4,
+)
+
+
+def replace_somewhere(value: Any, path: list[int], new: Any) -> Any:
+    """Replace the sub-value reached by following ``path`` (indexes into lists/dict values)."""
+    if not path or not isinstance(value, dict | list) or not value:
+        return new
+    keys = list(value) if isinstance(value, dict) else list(range(len(value)))
+    key = keys[path[0] % len(keys)]
+    value[key] = replace_somewhere(value[key], path[1:], new)
+    return value
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    name=st.sampled_from(JSON_FILES),
+    path=st.lists(st.integers(0, 20), max_size=4),
+    new=junk,
+)
+def test_corrupted_bundles_give_problems_never_crashes(
+    name: str, path: list[int], new: Any
+) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        site, r1 = first_release(Path(tmp))
+        create(site.log, "R-4", person("female"))
+        r2 = site.publish("r2", previous="r1")
+        original = (r2 / name).read_text()
+        data = replace_somewhere(json.loads(original), path, new)
+        (r2 / name).write_text(json.dumps(data))
+        report = verify(site, r2, r1)
+        changed = json.loads(original) != data
+        if changed and name != "keys.json":
+            assert report.problems, (name, path, new)
+        assert all(isinstance(p, str) for p in report.problems)

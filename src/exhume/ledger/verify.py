@@ -23,7 +23,7 @@ fault. It checks, in order:
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -103,16 +103,30 @@ def verify_release(
     if head is None:
         return report
     report.tree_size = head.size
-    proven = _check_proofs(bundle.proofs, head, report)
-    _check_records(bundle.records, proven, report)
-    _check_manifest(bundle, proven, head.size, report)
-    _check_counts(bundle, proven, count, report)
-    _check_links(proven, report)
+    proven: dict[int, dict[str, Any]] = {}
+    _guard("proofs.json", lambda: proven.update(_check_proofs(bundle.proofs, head, report)), report)
+    _guard("records.json", lambda: _check_records(bundle.records, proven, report), report)
+    _guard("the manifest", lambda: _check_manifest(bundle, proven, head.size, report), report)
+    _guard("the counts", lambda: _check_counts(bundle, proven, count, report), report)
+    _guard("supersedes links", lambda: _check_links(proven, report), report)
     if before is not None:
-        _check_previous(bundle, before, head, proven, keys, report)
+        check = _check_previous
+        _guard(
+            "the previous release",
+            lambda: check(bundle, before, head, proven, keys, report),
+            report,
+        )
     elif bundle.consistency is not None:
         report.warnings.append("consistency.json is present but no previous release was given")
     return report
+
+
+def _guard(what: str, check: Callable[[], object], report: VerificationReport) -> None:
+    """Run one check; a malformed file that breaks it becomes a problem, never a crash."""
+    try:
+        check()
+    except (ExhumeError, KeyError, TypeError, ValueError, AttributeError, IndexError) as exc:
+        report.problems.append(f"could not check {what}: malformed data ({_reason(exc)})")
 
 
 def _read(directory: Path, what: str, report: VerificationReport) -> ReleaseBundle | None:
