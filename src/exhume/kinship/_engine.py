@@ -113,14 +113,17 @@ class Link:
 
 @dataclass(frozen=True)
 class Step:
-    """Eliminate ``var``. ``op`` is 'sum' (isolated), 'leaf' (one link) or 'general'."""
+    """Eliminate ``var``. ``op`` is 'sum' (isolated), 'leaf' (one two-way factor), 'trio' (a
+    child whose only factors are its two parent links) or 'general'."""
 
     op: str
     var: int
     factors: tuple[int, ...] = ()
     out: tuple[int, ...] = ()
     subscripts: str = ""
-    var_first: bool = False  # leaf on a generated factor: is ``var`` its first axis?
+    var_first: bool = False  # leaf: is ``var`` the first axis; trio: is the father first in out
+    merge_into: int = -1  # multiply the result into this existing factor
+    new_id: int = -1  # or store it as a new factor with this id
 
 
 @dataclass(frozen=True)
@@ -159,35 +162,64 @@ def _make_plan(ped: Pedigree, members: tuple[int, ...], kinds: tuple[int, ...], 
         for parent, paternal in ((ped.fidx[m], True), (ped.midx[m], False)):
             if parent and (parent - 1) in pos:
                 links.append(Link(pos[int(parent) - 1], i, paternal))
+    n_links = len(links)
     size = [_NOMINAL[k] for k in kinds]
     scope: list[tuple[int, ...]] = [(lk.parent, lk.child) for lk in links]
     alive: set[int] = set(range(len(scope)))
     remaining = [v for v in range(len(members)) if v != keep]
     steps: list[Step] = []
     while remaining:
-        best = min(remaining, key=lambda v: _cost(v, scope, alive, size))
+        best = min(remaining, key=lambda v: _cost(v, scope, alive, size, links))
         remaining.remove(best)
         mine = tuple(f for f in sorted(alive) if best in scope[f])
         out = tuple(sorted({u for f in mine for u in scope[f]} - {best}))
         alive.difference_update(mine)
         if not mine:
             steps.append(Step("sum", best))
-        elif len(mine) == 1 and len(scope[mine[0]]) == 2:
+            continue
+        if len(mine) == 1 and len(scope[mine[0]]) == 2:
             steps.append(Step("leaf", best, mine, out, var_first=scope[mine[0]][0] == best))
+            continue
+        merge = (
+            next((f for f in sorted(alive) if f >= n_links and scope[f] == out), -1)
+            if len(out) > 1
+            else -1
+        )
+        new_id = len(scope) if len(out) > 1 and merge < 0 else -1
+        if new_id >= 0:
+            scope.append(out)
+            alive.add(new_id)
+        trio = _trio_links(best, mine, links)
+        if trio is not None:
+            first = links[trio[0]].parent == out[0]
+            steps.append(Step("trio", best, trio, out, "", first, merge, new_id))
         else:
-            steps.append(Step("general", best, mine, out, _subscripts(best, mine, out, scope)))
-            if len(out) > 1:
-                scope.append(out)
-                alive.add(len(scope) - 1)
+            subs = _subscripts(best, mine, out, scope)
+            steps.append(Step("general", best, mine, out, subs, False, merge, new_id))
     return Plan(tuple(links), tuple(steps), keep)
 
 
+def _trio_links(v: int, mine: tuple[int, ...], links: list[Link]) -> tuple[int, int] | None:
+    """(paternal link, maternal link) when ``v``'s only factors are its two parent links."""
+    if len(mine) != 2 or max(mine) >= len(links):
+        return None
+    a, b = (links[f] for f in mine)
+    if a.child != v or b.child != v or a.paternal == b.paternal:
+        return None
+    return (mine[0], mine[1]) if a.paternal else (mine[1], mine[0])
+
+
 def _cost(
-    v: int, scope: list[tuple[int, ...]], alive: set[int], size: list[int]
+    v: int,
+    scope: list[tuple[int, ...]],
+    alive: set[int],
+    size: list[int],
+    links: list[Link],
 ) -> tuple[int, int]:
-    nbrs = {u for f in alive if v in scope[f] for u in scope[f]}
-    cost = size[v]
-    for u in nbrs - {v}:
+    mine = tuple(f for f in sorted(alive) if v in scope[f])
+    nbrs = {u for f in mine for u in scope[f]} - {v}
+    cost = size[v] if _trio_links(v, mine, links) is None else min(size[v], 8)
+    for u in nbrs:
         cost *= size[u]
     return (cost, v)
 
@@ -283,7 +315,6 @@ def run(plan: Plan, net: Network) -> tuple[FloatArray, FloatArray]:
     factors: dict[int, FloatArray] = {}
     tcache: dict[tuple[int, bool], FloatArray] = {}
     n_links = len(plan.links)
-    next_id = n_links
 
     def factor(fid: int) -> FloatArray:
         if fid not in factors:
@@ -308,27 +339,67 @@ def run(plan: Plan, net: Network) -> tuple[FloatArray, FloatArray]:
                     msg = np.einsum(spec, factors.pop(fid), u)
                 unary[w] = _rescale(unary[w] * msg, logscale)
                 continue
-            res = np.einsum(step.subscripts, u, *[factor(fid) for fid in step.factors])
+            if step.op == "trio":
+                res = _trio(net, plan, step, u, tcache)
+            else:
+                res = np.einsum(step.subscripts, u, *[factor(fid) for fid in step.factors])
             for fid in step.factors:
                 factors.pop(fid, None)
             if len(step.out) == 1:
                 w = step.out[0]
                 unary[w] = _rescale(unary[w] * res, logscale)
+            elif step.merge_into >= 0:
+                factors[step.merge_into] = _rescale(factors[step.merge_into] * res, logscale)
             else:
-                factors[next_id] = _rescale(res, logscale)
-                next_id += 1
+                factors[step.new_id] = _rescale(res, logscale)
         if plan.keep >= 0:
             return logscale, unary[plan.keep]
     return logscale, np.empty((k, 0))
 
 
+def _transmit_cached(
+    net: Network, parent: int, paternal: bool, tcache: dict[tuple[int, bool], FloatArray]
+) -> FloatArray:
+    key = (parent, paternal)
+    t = tcache.get(key)
+    if t is None:
+        t = tcache[key] = transmit(net, parent, paternal)
+    return t
+
+
+def joint_marginal(net: Network, child: int, u: FloatArray) -> FloatArray:
+    """``U[k, a, b]``: sum of ``u`` over the child's states with alleles (a, b)."""
+    d = net.doms[child]
+    n = net.width
+    k = u.shape[0]
+    if d.kind == FULL:
+        return u.reshape(k, n, n)
+    flat = (np.arange(k)[:, None] * (n * n) + d.pat * n + d.mat).ravel()
+    out = np.bincount(flat, weights=u.ravel(), minlength=k * n * n).astype(np.float64)
+    res: FloatArray = out.reshape(k, n, n)
+    return res
+
+
+def _trio(
+    net: Network,
+    plan: Plan,
+    step: Step,
+    u: FloatArray,
+    tcache: dict[tuple[int, bool], FloatArray],
+) -> FloatArray:
+    """Sum a child out of its two parent links: ``t_father @ U @ t_mother^T``."""
+    pat, mat = (plan.links[f] for f in step.factors)
+    tf = _transmit_cached(net, pat.parent, True, tcache)
+    tm = _transmit_cached(net, mat.parent, False, tcache)
+    joint = joint_marginal(net, step.var, u)
+    res: FloatArray = np.matmul(np.matmul(tf, joint), tm.transpose(0, 2, 1))
+    return res if step.var_first else res.transpose(0, 2, 1)
+
+
 def _leaf_message(
     net: Network, link: Link, v: int, u: FloatArray, tcache: dict[tuple[int, bool], FloatArray]
 ) -> FloatArray:
-    key = (link.parent, link.paternal)
-    t = tcache.get(key)
-    if t is None:
-        t = tcache[key] = transmit(net, link.parent, link.paternal)
+    t = _transmit_cached(net, link.parent, link.paternal, tcache)
     if v == link.child:  # child eliminated: message to the parent
         ua = marginal(net, link.child, link.paternal, u)
         out: FloatArray = np.matmul(t, ua[:, :, None])[:, :, 0]
