@@ -1,0 +1,126 @@
+"""Tests for ``exhume kinship solve`` (src/exhume/cli/kinship.py)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from exhume.cli import main
+from exhume.cli.kinship import kinship
+from tests.kinship.test_dvi import marker, problem_dict
+
+KEYS = ["loglik0", "pairwise_lr", "exclusions", "joint", "posterior_pairing", "conclusions",
+        "provenance"]  # fmt: skip
+
+
+def run(*args: str) -> Any:
+    """Invoke the CLI; return the click result."""
+    return CliRunner().invoke(main, ["kinship", "solve", *args])
+
+
+def test_kinship_group_is_importable_and_registered() -> None:
+    assert main.get_command(None, "kinship") is kinship  # type: ignore[arg-type]
+    assert "solve" in kinship.commands
+
+
+def test_solve_prints_the_documented_json(dvi_examples: Path) -> None:
+    result = run(str(dvi_examples / "example2.json"), "--top", "3")
+    assert result.exit_code == 0, result.output
+    out = json.loads(result.output)
+    assert list(out) == KEYS
+    assert out["pairwise_lr"] == {
+        "rows": ["V1", "V2", "V3"],
+        "cols": ["M1", "M2", "M3"],
+        "matrix": [[pytest.approx(1.0), 0.0, None], [pytest.approx(1.0), pytest.approx(5.0),
+                   None], [None, None, pytest.approx(5.0)]],
+    }  # fmt: skip
+    assert out["exclusions"]["matrix"] == [[0, 1, None], [0, 0, None], [None, None, 0]]
+    joint = out["joint"]
+    assert (joint["method"], joint["n_assignments"], len(joint["rows"])) == ("exhaustive", 14, 3)
+    assert joint["rows"][0]["assignment"] == {"V1": "M1", "V2": "M2", "V3": "M3"}
+    assert joint["rows"][0]["loglik"] == pytest.approx(-16.118095650958317, rel=1e-12)
+    assert joint["rows"][0]["lr"] == pytest.approx(250, rel=1e-12)
+    assert out["posterior_pairing"]["cols"] == ["M1", "M2", "M3", "*"]
+    assert out["posterior_pairing"]["matrix"][0] == pytest.approx([0.87931034, 0, 0, 0.12068966])
+    assert [c["missing"] for c in out["conclusions"]] == ["M1", "M2", "M3"]
+    prov = out["provenance"]
+    assert prov["dataset"] == "example2" and len(prov["input_sha256"]) == 64
+    assert prov["parameters"]["max_assignments"] == 100_000
+
+
+def test_impossible_rows_have_null_loglik_and_zero_lr(dvi_examples: Path) -> None:
+    result = run(str(dvi_examples / "example2.json"), "--top", "14")
+    rows = json.loads(result.output)["joint"]["rows"]
+    assert rows[-1]["assignment"] == {"V1": "M2", "V2": "*", "V3": "*"}
+    assert (rows[-1]["loglik"], rows[-1]["lr"]) == (None, 0.0)
+
+
+def test_solve_goes_stepwise_above_max_assignments(dvi_examples: Path) -> None:
+    result = run(str(dvi_examples / "KETPchap484.json"), "--max-assignments", "20")
+    assert result.exit_code == 0, result.output
+    out = json.loads(result.output)
+    assert out["joint"]["method"] == "stepwise"
+    assert out["joint"]["rows"][0]["assignment"] == {"V1": "M1", "V2": "M2", "V3": "M3",
+                                                     "V4": "M4"}  # fmt: skip
+    assert out["posterior_pairing"]["matrix"][0][0] == 1.0
+
+
+def _write(tmp_path: Path, doc: dict[str, Any]) -> str:
+    path = tmp_path / "problem.json"
+    path.write_text(json.dumps(doc))
+    return str(path)
+
+
+def _doc() -> dict[str, Any]:
+    ped = [("R", None, None, 1), ("MO", None, None, 2), ("M", "R", "MO", 1)]
+    return problem_dict(
+        [marker("L1", [0.5, 0.5])],
+        [("V", 1, {"L1": ["1", "2"]})],
+        [("F1", ped, {"R": {"L1": ["1", "1"]}})],
+        ["M"],
+        ["R"],
+    )
+
+
+def test_malformed_pairings_give_a_one_line_error_naming_the_culprit(tmp_path: Path) -> None:
+    doc = _doc()
+    doc["pairings"] = {"V": ["*", "Q"]}
+    result = run(_write(tmp_path, doc))
+    assert result.exit_code == 65
+    assert result.output == "error: pairings of victim 'V' name 'Q', not a missing person\n"
+
+
+def test_unknown_allele_is_named_in_the_error(tmp_path: Path) -> None:
+    doc = _doc()
+    doc["pm"][0]["genotypes"] = {"L1": ["1", "7"]}
+    result = run(_write(tmp_path, doc))
+    assert result.exit_code == 65
+    assert result.output.startswith("error: ") and result.output.count("\n") == 1
+    assert "'V'" in result.output and "7" in result.output
+
+
+def test_invalid_json_is_reported(tmp_path: Path) -> None:
+    path = tmp_path / "broken.json"
+    path.write_text("{not json")
+    result = run(str(path))
+    assert result.exit_code == 65
+    assert result.output.startswith("error: broken.json is not valid JSON")
+
+
+def test_impossible_reference_data_stop_with_the_family_named(tmp_path: Path) -> None:
+    ped = [("R", None, None, 1), ("MO", None, None, 2), ("C", "R", "MO", 1),
+           ("M", "R", "MO", 1)]  # fmt: skip
+    doc = problem_dict(
+        [marker("L1", [0.5, 0.5])],
+        [("V", 1, {"L1": ["1", "2"]})],
+        [("F1", ped, {"R": {"L1": ["1", "1"]}, "MO": {"L1": ["1", "1"]}, "C": {"L1": ["2", "2"]}})],
+        ["M"],
+        ["R", "MO", "C"],
+    )
+    result = run(_write(tmp_path, doc))
+    assert result.exit_code == 1
+    assert result.output.startswith("error: family 'F1': the reference data are impossible")
