@@ -385,23 +385,39 @@ def am_oriented(assignments: Int, n_missing: int) -> Int:
     return out
 
 
+def family_subs(ctx: DviContext, am: Int, f: int) -> tuple[Int, Int]:
+    """Distinct sub-assignments of family ``f`` among AM-oriented rows, and each row's index.
+
+    Rows are encoded as integers in base ``n_victims + 1`` when that fits in 62 bits (fast
+    one-dimensional ``unique``), else compared as rows.
+    """
+    problem = ctx.problem
+    cols = [problem.missing.index(m) for m in problem.families[f].missing]
+    block = am[:, cols]
+    base = len(problem.victims) + 1
+    if len(cols) * math.log2(base) < 62:
+        weights = base ** np.arange(len(cols), dtype=np.int64)
+        _keys, first, inverse = np.unique(
+            (block + 1) @ weights, return_index=True, return_inverse=True
+        )
+        return block[first], inverse.reshape(-1)
+    subs, inverse = np.unique(block, axis=0, return_inverse=True)
+    return subs, inverse.reshape(-1)
+
+
 def joint_logliks(ctx: DviContext, assignments: Int) -> Float:
     """Log-likelihood of each assignment, from cached family terms.
 
     ``ll(a) = sum_f ll_f(a restricted to f) + sum of unassigned victims' singleton terms``.
     Each family is evaluated once per distinct sub-assignment occurring in ``assignments``.
     """
-    problem = ctx.problem
-    n_missing = len(problem.missing)
-    am = am_oriented(assignments, n_missing)
+    am = am_oriented(assignments, len(ctx.problem.missing))
     assigned = assignments != STAR_CODE
     total = (ctx.victim_ll[np.newaxis, :] * ~assigned).sum(axis=1)
-    col = {m: j for j, m in enumerate(problem.missing)}
-    for f, fam in enumerate(problem.families):
-        cols = [col[m] for m in fam.missing]
-        subs, inverse = np.unique(am[:, cols], axis=0, return_inverse=True)
+    for f in range(len(ctx.problem.families)):
+        subs, inverse = family_subs(ctx, am, f)
         values = np.array([ctx.families(f, tuple(int(x) for x in s)) for s in subs])
-        total = total + values[inverse.reshape(-1)]
+        total = total + values[inverse]
     return np.asarray(total, dtype=np.float64)
 
 
@@ -447,12 +463,10 @@ class JointTable:
 
 def new_evaluations(ctx: DviContext, assignments: Int) -> int:
     """Family likelihoods that :func:`joint_logliks` would still have to compute."""
-    problem = ctx.problem
-    am = am_oriented(assignments, len(problem.missing))
-    col = {m: j for j, m in enumerate(problem.missing)}
+    am = am_oriented(assignments, len(ctx.problem.missing))
     total = 0
-    for f, fam in enumerate(problem.families):
-        subs = np.unique(am[:, [col[m] for m in fam.missing]], axis=0)
+    for f in range(len(ctx.problem.families)):
+        subs, _ = family_subs(ctx, am, f)
         total += sum(1 for s in subs if not ctx.families.cached(f, tuple(int(x) for x in s)))
     return total
 

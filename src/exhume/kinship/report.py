@@ -135,7 +135,11 @@ def solve_problem(problem: DviProblem, options: SolveOptions | None = None) -> d
     if opts.top < 0 or opts.max_assignments < 1 or opts.max_evaluations < 0:
         raise KinshipError("--top and --max-evaluations must be >= 0, --max-assignments >= 1")
     pair_ctx = make_context(problem, disable_mutations=PAIRWISE_DISABLE_MUTATIONS)
-    joint_ctx = make_context(problem, disable_mutations=JOINT_DISABLE_MUTATIONS)
+    joint_ctx = (
+        pair_ctx
+        if JOINT_DISABLE_MUTATIONS == PAIRWISE_DISABLE_MUTATIONS
+        else make_context(problem, disable_mutations=JOINT_DISABLE_MUTATIONS)
+    )
     check_h0(pair_ctx)
     victims = [v.id for v in problem.victims]
     missing = list(problem.missing)

@@ -1,0 +1,114 @@
+"""Speed of the DVI layer on dvir's example datasets, with the R reference times as baseline.
+
+For each dataset in ``../shared/data/dvi-examples`` (median of --runs runs, seconds; every run
+starts from a fresh context, so nothing is cached between runs):
+
+* ``pairwise``: pairwise LR matrix (dvir's ``pairwiseLR``);
+* ``exclusions``: exclusion matrix (``findExclusions`` for every candidate pair);
+* ``joint``: the joint table the CLI would print, exhaustive (``dviJoint``) or stepwise;
+* ``solve``: everything ``exhume kinship solve`` computes (library call, no JSON);
+* ``cli``: wall time of the ``exhume kinship solve`` command in a fresh process (with --cli);
+* ``family_evaluations``: pedigree likelihoods evaluated by one full solve.
+
+Baselines: dvir 3.4 (R) takes about 25 s for ``dviJoint(symmetricSibs)`` and 0.4 s on
+``planecrash`` (figures given with the task); the ratio is printed where one is known.
+Prints one JSON object. Example: ``.venv/bin/python benchmarks/kinship_examples.py --runs 3``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from exhume.kinship import dvi
+from exhume.kinship.dvijson import DviProblem, load_problem
+from exhume.kinship.report import SolveOptions, choose_joint, solve_problem
+
+EXAMPLES = Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "dvi-examples"
+R_SECONDS = {"symmetricSibs": ("joint", 25.0), "planecrash": ("solve", 0.4)}
+
+
+def median_seconds(task: Callable[[], object], runs: int) -> float:
+    """Median wall time of ``runs`` calls."""
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        task()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def measure(
+    problem: DviProblem, path: Path, options: SolveOptions, runs: int, cli: bool
+) -> dict[str, Any]:
+    """Timings of one dataset."""
+    out: dict[str, Any] = {}
+    out["pairwise"] = median_seconds(lambda: dvi.pairwise_lr(dvi.make_context(problem)), runs)
+    out["exclusions"] = median_seconds(
+        lambda: dvi.exclusion_matrix(dvi.make_context(problem)), runs
+    )
+    method: list[str] = []
+
+    def joint() -> None:
+        name, table = choose_joint(dvi.make_context(problem), options)
+        method[:] = [name, str(table.n_assignments)]
+
+    out["joint"] = median_seconds(joint, runs)
+    out["method"], out["n_assignments"] = method[0], int(method[1])
+    out["solve"] = median_seconds(lambda: solve_problem(problem, options), runs)
+    ctx = dvi.make_context(problem)
+    choose_joint(ctx, options)
+    out["family_evaluations"] = ctx.families.evaluations
+    if cli:
+        exe = Path(sys.executable).with_name("exhume")
+        cmd = [str(exe), "kinship", "solve", str(path),
+               "--max-evaluations", str(options.max_evaluations)]  # fmt: skip
+        out["cli"] = median_seconds(lambda: subprocess.run(cmd, check=True, capture_output=True),
+                                    runs)  # fmt: skip
+    if problem.dataset in R_SECONDS:
+        key, seconds = R_SECONDS[problem.dataset]
+        out["r_seconds"] = {key: seconds}
+        out["speedup_vs_r"] = seconds / out[key]
+    return out
+
+
+def main() -> None:
+    """Parse options, time every dataset, print JSON."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--examples", nargs="*", default=None, help="dataset names (default: all)")
+    parser.add_argument("--max-evaluations", type=int, default=SolveOptions().max_evaluations)
+    parser.add_argument("--cli", action="store_true", help="also time the CLI in a subprocess")
+    args = parser.parse_args()
+    if not EXAMPLES.is_dir():
+        sys.exit(f"dvi examples not found at {EXAMPLES}")
+    options = SolveOptions(max_evaluations=args.max_evaluations)
+    names = args.examples or sorted(p.stem for p in EXAMPLES.glob("*.json"))
+    results = {}
+    for name in names:
+        path = EXAMPLES / f"{name}.json"
+        results[name] = measure(load_problem(path), path, options, args.runs, args.cli)
+        print(f"{name}: {results[name]['solve']:.3f} s", file=sys.stderr, flush=True)
+    print(json.dumps({
+        "benchmark": "kinship_examples",
+        "runs": args.runs,
+        "max_evaluations": args.max_evaluations,
+        "python": platform.python_version(),
+        "numpy": np.__version__,
+        "machine": platform.machine(),
+        "results": results,
+    }, indent=2))  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()
