@@ -125,3 +125,41 @@ def test_stepwise_equals_exhaustive_when_nothing_is_settled(dvi_examples: Path) 
     assert step.n_assignments == full.n_assignments - 4
     np.testing.assert_array_equal(step.assignments, full.assignments[:10])
     np.testing.assert_array_equal(step.logliks, full.logliks[:10])
+
+
+def _trio(victim: list[str], parents: tuple[list[str], list[str]], p: float) -> dvi.DviContext:
+    """dvir's synthetic trio: victim 'V' against the only child 'M' of typed parents."""
+    ped = [("fa", None, None, 1), ("mo", None, None, 2), ("M", "fa", "mo", 1)]
+    doc = problem_dict(
+        [marker("m", [p, 1 - p])],
+        [("V", 1, {"m": victim})],
+        [("F1", ped, {"fa": {"m": parents[0]}, "mo": {"m": parents[1]}})],
+        ["M"],
+        ["fa", "mo"],
+    )
+    return dvi.make_context(parse_problem(doc))
+
+
+def test_trio_match_is_undisputed_with_lr_25() -> None:
+    ctx = _trio(["1", "1"], (["1", "2"], ["1", "2"]), 0.1)
+    assert dvi.pairwise_lr(ctx)[0, 0] == pytest.approx(25, rel=1e-12)
+    (m,) = solve.solve(ctx, threshold=10).conclusions
+    assert (m.missing, m.sample, m.conclusion) == ("M", "V", "Undisputed")
+    assert m.lr == pytest.approx(25, rel=1e-12)
+
+
+def test_trio_with_best_lr_below_one_is_no_match() -> None:
+    ctx = _trio(["2", "2"], (["1", "2"], ["1", "2"]), 0.1)
+    expected = 1 / (4 * 0.9**2)
+    (m,) = solve.solve(ctx, threshold=10).conclusions
+    assert (m.conclusion, m.sample) == ("No match", "V")
+    assert m.lr == pytest.approx(expected, rel=1e-12)
+
+
+def test_trio_incompatibility_is_excluded_before_the_lr_workflow() -> None:
+    ctx = _trio(["2", "2"], (["1", "1"], ["1", "1"]), 0.5)
+    state, notes = solve.find_excluded(ctx, solve.initial_state(ctx), max_incomp=0)
+    assert (state.victims, state.missing) == ([], [])
+    assert [n.missing for n in notes] == ["M"]
+    (m,) = solve.solve(ctx, threshold=10, max_incomp=0).conclusions
+    assert m.conclusion == "Excluded"
