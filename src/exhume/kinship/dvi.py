@@ -35,8 +35,9 @@ Rules mirrored from dvir (``pairwiseLR``, ``findExclusions``, ``dviJoint``, ``Bm
   person used twice, generated in dvir's order (first victim outermost, candidates in their
   listed order), then sorted by decreasing log-likelihood, ties broken by the assignment
   itself compared victim by victim, missing ids alphabetically and ``*`` last. Log-likelihoods
-  equal to within ``TIE_TOLERANCE`` count as ties, so that symmetric solutions (siblings) sort
-  the same way whatever the rounding; impossible assignments (``-inf``) come last.
+  equal to within ``TIE_TOLERANCE`` (relative) count as ties, so that symmetric solutions
+  (siblings) sort the same way whatever the rounding; impossible assignments (``-inf``) come
+  last.
 * **Posterior pairing** (``Bmarginal``): flat prior over the rows of the joint table;
   ``P(V = M | data)`` sums the normalised likelihoods of the rows pairing ``V`` with ``M``.
 * **GLR** (``pairwiseGLR``): ``GLR(V, M) = exp(ll[first row with V = M] - ll[d])`` where ``d``
@@ -62,8 +63,9 @@ from exhume.kinship.pedigree import Pedigree
 STAR = "*"
 #: Code of ``*`` in integer assignment arrays.
 STAR_CODE = -1
-#: Absolute log-likelihood difference under which two assignments tie when sorting.
-TIE_TOLERANCE = 1e-9
+#: Relative log-likelihood difference (``|a - b| <= tol * max(1, |a|)``) under which two
+#: assignments tie when sorting.
+TIE_TOLERANCE = 1e-10
 #: dvir's default ``maxAssign``.
 DEFAULT_MAX_ASSIGNMENTS = 100_000
 
@@ -433,9 +435,10 @@ def joint_order(assignments: Int, logliks: Float, missing: Sequence[str]) -> Int
     gaps = np.ones(n, dtype=bool)
     with np.errstate(invalid="ignore"):
         step = np.abs(np.diff(ll_sorted))
-    gaps[1:] = ~(
-        (step <= TIE_TOLERANCE) | (np.isneginf(ll_sorted[1:]) & np.isneginf(ll_sorted[:-1]))
-    )
+    with np.errstate(invalid="ignore"):
+        scale = TIE_TOLERANCE * np.maximum(1.0, np.abs(ll_sorted[:-1]))
+    both_impossible = np.isneginf(ll_sorted[1:]) & np.isneginf(ll_sorted[:-1])
+    gaps[1:] = ~((step <= scale) | both_impossible)
     group = np.empty(n, dtype=np.int64)
     group[by_ll] = np.cumsum(gaps)
     keys = [ranks[:, k] for k in range(assignments.shape[1] - 1, -1, -1)]

@@ -19,7 +19,10 @@ double (above ~1.8e308) is written ``null`` while its log-likelihood stays exact
 float is written with Python's shortest round-trip representation.
 
 Methods: the joint table is *exhaustive* (dvir's ``dviJoint`` over all candidate pairings)
-when the number of assignments is at most ``max_assignments``; otherwise it is *stepwise*:
+when the number of assignments is at most ``max_assignments`` (dvir's ``maxAssign``, 1e5) and
+evaluating them needs at most ``max_evaluations`` family likelihoods (a cost guard of exhume's:
+one large looped pedigree, such as ``grave``, costs a fraction of a second per placement of
+victims, and dvir would take hours there too); otherwise it is *stepwise*:
 exclusions and undisputed identifications are settled first (dvir's ``dviSolve`` loop) and
 the remaining assignments enumerated with those identifications fixed; ``n_assignments`` then
 counts the assignments of that reduced problem, and posteriors are conditional on the fixed
