@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -10,6 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from exhume.errors import KinshipError, ValidationError
+from exhume.kinship.dvijson import DviProblem, Family, load_problem
 from exhume.kinship.likelihood import (
     genotype_index,
     genotype_posterior,
@@ -420,3 +422,98 @@ def test_looped_pedigree_matches_naive_enumeration(seed: int, mut: bool) -> None
         rtol=1e-9,
         atol=1e-13,
     )
+
+
+# -- published values from the dvir test suite (magnusdv/dvir tests/testthat) ------------------
+
+
+def _problem(root: Path, name: str) -> DviProblem:
+    return load_problem(root / f"{name}.json")
+
+
+def _with_victims(prob: DviProblem, fam: Family, pairs: dict[str, str]) -> np.ndarray:
+    g = fam.genotypes.copy()
+    for victim, missing in pairs.items():
+        g[fam.pedigree.index(missing)] = prob.victim(victim).genotypes
+    return g
+
+
+def _victim_loglik(prob: DviProblem, victim: str) -> float:
+    v = prob.victim(victim)
+    return loglik(Pedigree.singleton(v.id, v.sex), prob.markers, v.genotypes[None]).total
+
+
+def _pairwise_lr(prob: DviProblem, victim: str, missing: str) -> float:
+    fam = prob.family_of(missing)
+    base = loglik(fam.pedigree, prob.markers, fam.genotypes).total
+    moved = loglik(fam.pedigree, prob.markers, _with_victims(prob, fam, {victim: missing}))
+    return math.exp(moved.total - base - _victim_loglik(prob, victim))
+
+
+@pytest.mark.parametrize(
+    ("victim", "missing", "lr"),
+    [
+        ("V1", "M1", 121.347585),
+        ("V2", "M1", 0.5826857),
+        ("V3", "M1", 0.002019597),
+        ("V1", "M2", 398.582218),
+        ("V2", "M2", 36.563503),
+        ("V3", "M3", 1.312181),
+    ],
+)
+def test_fire_pairwise_lrs_match_dvir(
+    victim: str, missing: str, lr: float, dvi_examples: Path
+) -> None:
+    # dvir test-fire-solve.R prints these to 7 significant digits.
+    prob = _problem(dvi_examples, "fire")
+    assert _pairwise_lr(prob, victim, missing) == pytest.approx(lr, rel=5e-7)
+
+
+def test_fire_joint_loglik_matches_dvir(dvi_examples: Path) -> None:
+    prob = _problem(dvi_examples, "fire")
+    fam = prob.families[0]
+    g = _with_victims(prob, fam, {"V1": "M1", "V2": "M2", "V3": "M3"})
+    assert loglik(fam.pedigree, prob.markers, g).total == pytest.approx(-257.7327, abs=5e-5)
+
+
+@pytest.mark.parametrize(
+    ("assignment", "expected"),
+    [
+        ({"V1": "M1", "V2": "M2", "V3": "M3"}, -16.11810),
+        ({"V1": "M1", "V2": "M2"}, -17.72753),
+        ({"V2": "M1", "V3": "M3"}, -20.03012),
+        ({}, -21.63956),
+    ],
+)
+def test_example2_joint_logliks_match_dvir(
+    assignment: dict[str, str], expected: float, dvi_examples: Path
+) -> None:
+    # dvir test-joint.R: loglik of an assignment = AM families + unassigned victims.
+    prob = _problem(dvi_examples, "example2")
+    total = sum(_victim_loglik(prob, v.id) for v in prob.victims if v.id not in assignment)
+    for fam in prob.families:
+        mine = {v: m for v, m in assignment.items() if m in fam.missing}
+        total += loglik(fam.pedigree, prob.markers, _with_victims(prob, fam, mine)).total
+    assert total == pytest.approx(expected, abs=5e-6)
+
+
+def test_example2_pairwise_lrs_match_dvir(dvi_examples: Path) -> None:
+    prob = _problem(dvi_examples, "example2")
+    assert _pairwise_lr(prob, "V1", "M1") == pytest.approx(1.0, rel=1e-12)
+    assert _pairwise_lr(prob, "V1", "M2") == 0.0
+    assert _pairwise_lr(prob, "V2", "M2") == pytest.approx(5.0, rel=1e-12)
+    assert _pairwise_lr(prob, "V3", "M3") == pytest.approx(5.0, rel=1e-12)
+
+
+def test_lumping_changes_results_only_by_frequency_rounding(dvi_examples: Path) -> None:
+    for path in sorted(dvi_examples.glob("*.json")):
+        prob = load_problem(path)
+        for fam in prob.families:
+            g = fam.genotypes
+            if fam.missing and prob.victims:
+                g = _with_victims(prob, fam, {prob.victims[0].id: fam.missing[0]})
+            lumped = loglik(fam.pedigree, prob.markers, g).per_marker
+            full = loglik(fam.pedigree, prob.markers, g, lumping=False).per_marker
+            finite = np.isfinite(full)
+            assert np.array_equal(finite, np.isfinite(lumped))
+            np.testing.assert_allclose(lumped[finite], full[finite], rtol=0, atol=1e-8)

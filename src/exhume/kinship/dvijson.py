@@ -185,7 +185,7 @@ def _mutation(obj: Any, labels: tuple[str, ...], where: str) -> MutationModel | 
         if bad.size:
             raise ProblemFormatError(
                 f"{where}: row '{labels[bad[0]]}' of the {sex} mutation matrix sums to "
-                f"{rows[bad[0]]!r}, not 1"
+                f"{float(rows[bad[0]])!r}, not 1"
             )
         if "alleles" in part and [str(a) for a in part["alleles"]] != list(labels):
             raise ProblemFormatError(

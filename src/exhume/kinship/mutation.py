@@ -100,7 +100,7 @@ def validate_matrix(mat: NDArray[np.float64], *, what: str = "mutation matrix") 
     bad = np.flatnonzero(np.abs(sums - 1.0) > 1e-6)
     if bad.size:
         row = int(bad[0])
-        raise ValidationError(f"{what}: row {row + 1} sums to {sums[row]!r}, not 1")
+        raise ValidationError(f"{what}: row {row + 1} sums to {float(sums[row])!r}, not 1")
 
 
 def _n_of(afreq: ArrayLike | Sequence[Any]) -> int:
@@ -220,7 +220,8 @@ def stepwise(
             mat[i, i] = 1.0 - rate - rate2
         others = same.copy()
         others[i] = False
-        mat[i, ~same] = rate2 / (n - n_same)
+        if n_same < n:
+            mat[i, ~same] = rate2 / (n - n_same)
         if others.any():
             w = float(range) ** np.abs(x[i] - x[others])
             mat[i, others] = w / w.sum() * rate
