@@ -163,3 +163,14 @@ def test_trio_incompatibility_is_excluded_before_the_lr_workflow() -> None:
     assert [n.missing for n in notes] == ["M"]
     (m,) = solve.solve(ctx, threshold=10, max_incomp=0).conclusions
     assert m.conclusion == "Excluded"
+
+
+def test_planecrash_undisputed_relaxed_and_strict_as_dvir_documents(dvi_examples: Path) -> None:
+    ctx = example(dvi_examples, "planecrash")
+    state = solve.initial_state(ctx)
+    _, relaxed, _ = solve.find_undisputed(ctx, state)
+    assert {n.missing: n.sample for n in relaxed} == {"M2": "V6", "M3": "V2", "M5": "V4"}
+    # dvir: "With strict = TRUE, the match M3 = V2 goes away (M3 has LR > 1 also against V7)".
+    _, strict, lrs = solve.find_undisputed(ctx, state, strict=True)
+    assert {n.missing: n.sample for n in strict} == {"M2": "V6", "M5": "V4"}
+    assert lrs[6, 2] > 1

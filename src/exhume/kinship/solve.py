@@ -216,9 +216,15 @@ def undisputed_entries(lrs: Float, threshold: float, strict: bool = False) -> li
 
 
 def find_undisputed(
-    ctx: DviContext, state: SolveState, threshold: float = DEFAULT_THRESHOLD
+    ctx: DviContext,
+    state: SolveState,
+    threshold: float = DEFAULT_THRESHOLD,
+    strict: bool = False,
 ) -> tuple[SolveState, list[Conclusion], Float]:
-    """dvir's ``findUndisputed`` (relaxed rule, ``limit = 0``); returns the last LR matrix."""
+    """dvir's ``findUndisputed`` (``limit = 0``; relaxed rule unless ``strict``).
+
+    Returns the reduced state, the undisputed identifications and the last LR matrix.
+    """
     new = state.copy()
     notes: list[Conclusion] = []
     step = 0
@@ -227,7 +233,8 @@ def find_undisputed(
         step += 1
         lrs = lr_matrix(ctx, new)
         sub = lrs[np.ix_(new.victims, new.missing)]
-        found = [(new.victims[r], new.missing[c]) for r, c in undisputed_entries(sub, threshold)]
+        entries = undisputed_entries(sub, threshold, strict)
+        found = [(new.victims[r], new.missing[c]) for r, c in entries]
         if not found:
             break
         for i, j in found:
