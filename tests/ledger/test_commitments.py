@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 from datetime import datetime
 from typing import Any
 
@@ -15,6 +16,7 @@ from exhume.ledger.commitments import (
     COMMITMENT_TAG,
     Disclosure,
     commit,
+    disclose,
     entry_leaf,
     make_entry,
     new_salt,
@@ -150,3 +152,19 @@ def test_entry_leaf_fast_path_equals_the_rfc8785_reference() -> None:
 def test_it_refuses_integers_json_cannot_hold_exactly() -> None:
     with pytest.raises(ValidationError, match="'seq' must be an integer from 0 to 2\\^53 - 1"):
         entry(seq=2**53)
+
+
+def test_a_disclosure_round_trips_through_json() -> None:
+    log, e, head = disclosure_setup()
+    record = {"id": "R-3", "name": "secret name of R-3", "category": None}
+    original = disclose(record, SALT, e, log.inclusion_proof(3))
+    text = json.dumps(original.as_dict())
+    assert "secret name of R-0" not in text  # nothing about other records
+    again = Disclosure.from_dict(json.loads(text))
+    assert again == original
+    verify_disclosure(again, head)
+
+
+def test_a_malformed_disclosure_is_named() -> None:
+    with pytest.raises(ValidationError, match="disclosure is malformed: KeyError"):
+        Disclosure.from_dict({"record": {}})

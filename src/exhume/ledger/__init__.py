@@ -37,6 +37,7 @@ from exhume.ledger.checkpoint import (
 from exhume.ledger.commitments import (
     Disclosure,
     commit,
+    disclose,
     entry_leaf,
     make_entry,
     new_salt,
@@ -81,6 +82,7 @@ __all__ = [
     "canonical_json",
     "commit",
     "cosign_checkpoint",
+    "disclose",
     "entry_leaf",
     "generate_signer",
     "leaf_hash",

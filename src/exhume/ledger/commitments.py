@@ -269,6 +269,37 @@ class Disclosure:
     leaf_index: int
     proof: Sequence[bytes]
 
+    def as_dict(self) -> dict[str, Any]:
+        """JSON form: ``{"record", "salt" (hex), "entry", "leaf_index", "proof" ([hex])}``."""
+        return {
+            "record": dict(self.record),
+            "salt": self.salt.hex(),
+            "entry": dict(self.entry),
+            "leaf_index": self.leaf_index,
+            "proof": [h.hex() for h in self.proof],
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Disclosure:
+        """Read the JSON form of :meth:`as_dict`; ValidationError names what is malformed."""
+        try:
+            return cls(
+                record=dict(data["record"]),
+                salt=bytes.fromhex(data["salt"]),
+                entry=dict(data["entry"]),
+                leaf_index=int(data["leaf_index"]),
+                proof=[bytes.fromhex(h) for h in data["proof"]],
+            )
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ValidationError(f"disclosure is malformed: {type(exc).__name__}: {exc}") from exc
+
+
+def disclose(
+    record: Mapping[str, Any], salt: bytes, entry: Mapping[str, Any], proof: Sequence[bytes]
+) -> Disclosure:
+    """The disclosure of one record version, whose log entry is ``entry`` (leaf = its seq)."""
+    return Disclosure(record, salt, entry, entry["seq"], list(proof))
+
 
 def verify_disclosure(disclosure: Disclosure, checkpoint: Checkpoint) -> None:
     """Check that (record, salt) opens the entry's commitment and the entry is in the tree.
