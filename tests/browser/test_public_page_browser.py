@@ -46,6 +46,7 @@ def screenshot(page: Any, name: str) -> None:
 def test_the_public_page_shows_the_headline_and_the_breakdown(
     live_server: Any, small_sites: None, new_page: Any
 ) -> None:
+    """One browser for the desktop page, its JSON link and the phone layout."""
     page = new_page()
     page.goto(f"{live_server.url}/sites/{SLUG}/")
     assert page.locator(".headline").inner_text() == "15 killed"
@@ -56,27 +57,24 @@ def test_the_public_page_shows_the_headline_and_the_breakdown(
     assert page.locator(".infobox caption").inner_text() == "Lisova Poliana forest cemetery"
     assert page.locator("svg.chart rect.bar").count() == 3
     screenshot(page, "public-site-fixture.png")
-    assert all(url.startswith(live_server.url) for url in page.requested), page.requested
-    assert page.errors == []
 
-
-def test_the_json_link_leads_to_the_same_figures(
-    live_server: Any, small_sites: None, new_page: Any
-) -> None:
-    page = new_page()
-    page.goto(f"{live_server.url}/sites/{SLUG}/")
     page.get_by_role("link", name="This page as JSON").click()
     data = json.loads(page.locator("body").inner_text())
     assert {k: data["summary"][k] for k in EXPECTED} == EXPECTED
 
-
-def test_the_page_reflows_on_a_phone(live_server: Any, small_sites: None, new_page: Any) -> None:
-    page = new_page(width=390, height=844)
+    page.set_viewport_size({"width": 390, "height": 844})
     page.goto(f"{live_server.url}/sites/{SLUG}/")
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
-    infobox = page.locator(".infobox").bounding_box()
+    infobox, headline = (
+        page.locator(".infobox").bounding_box(),
+        page.locator(".headline").bounding_box(),
+    )
     assert infobox["width"] > 300  # full width, not floated beside the text
+    assert headline["y"] < infobox["y"]  # on a phone the headline comes first
     screenshot(page, "public-site-phone.png")
+
+    assert all(url.startswith(live_server.url) for url in page.requested), page.requested
+    assert page.errors == []
 
 
 def test_the_remains_filters_update_the_table_with_htmx(
