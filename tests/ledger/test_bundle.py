@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from exhume.errors import ValidationError
@@ -391,6 +391,7 @@ def replace_somewhere(value: Any, path: list[int], new: Any) -> Any:
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@example(name="keys.json", path=[0], new=None)
 @given(
     name=st.sampled_from(JSON_FILES),
     path=st.lists(st.integers(0, 20), max_size=4),

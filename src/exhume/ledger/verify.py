@@ -173,8 +173,12 @@ def _trusted_keys(
 
 
 def _bundle_vkeys(bundle: ReleaseBundle) -> list[str]:
-    keys = bundle.keys
-    return [str(k) for k in [*keys.get("log", []), *keys.get("witnesses", [])]]
+    """The vkeys listed in keys.json (lists under "log" and "witnesses"; anything else ignored)."""
+    found: list[str] = []
+    for group in ("log", "witnesses"):
+        items = bundle.keys.get(group)
+        found += [str(k) for k in items] if isinstance(items, list) else []
+    return found
 
 
 def _check_checkpoint(
