@@ -124,3 +124,14 @@ def test_the_openapi_schema_lists_every_endpoint(client: Client) -> None:
         "/api/staff/sites/{slug}/remains",
         "/api/staff/remains/{remains_id}",
     }
+
+
+def test_the_remains_json_refuses_a_malformed_date(staff_client: Client, built: Built) -> None:
+    response = staff_client.get(f"/api/staff/sites/{SLUG}/remains", {"exhumed_on": "bad"})
+    assert response.status_code == 400
+    assert response.json() == {
+        "error": "ValidationError",
+        "message": "exhumed_on='bad' is not a date (YYYY-MM-DD)",
+        "field": "exhumed_on",
+        "row": None,
+    }

@@ -190,3 +190,13 @@ def test_the_login_page_logs_staff_in_and_out(client: Client, built: Built) -> N
 def test_a_wrong_password_is_reported(client: Client, built: Built) -> None:
     html = client.post("/accounts/login/", {"username": "x", "password": "y"}).content.decode()
     assert "did not match" in html
+
+
+def test_a_malformed_date_filter_is_reported_and_not_applied(
+    staff_client: Client, built: Built
+) -> None:
+    response = staff_client.get(f"/staff/sites/{SLUG}/remains/", {"exhumed_on": "16.09.2022"})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "exhumed_on=&#x27;16.09.2022&#x27; is not a date (YYYY-MM-DD)" in html
+    assert remains_rows(html) == 17

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.forms.models import model_to_dict
@@ -11,7 +12,7 @@ from ninja.security import django_auth
 
 from exhume.casework import queries
 from exhume.casework.models import Remains
-from exhume.errors import NotFoundError, PermissionDenied
+from exhume.errors import NotFoundError, PermissionDenied, ValidationError
 
 router = Router(tags=["staff"], auth=django_auth)
 
@@ -34,7 +35,9 @@ def journal(request: HttpRequest, slug: str) -> list[dict[str, Any]]:
 
 @router.get("/sites/{slug}/remains")
 def remains(request: HttpRequest, slug: str) -> list[dict[str, Any]]:
-    return [_row(r) for r in queries.remains(queries.get_site(slug), request.GET.dict())]
+    filters = request.GET.dict()
+    _check_date(filters.get("exhumed_on"), "exhumed_on")
+    return [_row(r) for r in queries.remains(queries.get_site(slug), filters)]
 
 
 @router.get("/remains/{remains_id}")
@@ -43,6 +46,14 @@ def remains_record(request: HttpRequest, remains_id: int) -> dict[str, Any]:
         return _row(Remains.objects.get(pk=remains_id))
     except Remains.DoesNotExist:
         raise NotFoundError(f"no remains record with id {remains_id}") from None
+
+
+def _check_date(raw: str | None, name: str) -> None:
+    try:
+        if raw:
+            dt.date.fromisoformat(raw)
+    except ValueError:
+        raise ValidationError(f"{name}={raw!r} is not a date (YYYY-MM-DD)", field=name) from None
 
 
 def _require(request: HttpRequest, permission: str) -> None:

@@ -6,6 +6,8 @@ needs gets 403. Each page names its JSON twin under ``/api/staff/``.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib.auth.decorators import login_required, permission_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -60,10 +62,13 @@ def remains_list(request: HttpRequest, slug: str) -> HttpResponse:
     """All remains of a site filtered by the query string; an HTMX request gets the rows only."""
     site = _site(slug)
     filters = {k: v for k, v in request.GET.dict().items() if v}
+    error = _date_error(filters.get("exhumed_on"))
+    searched = {k: v for k, v in filters.items() if not (error and k == "exhumed_on")}
     context = {
         "site": site,
-        "remains": queries.remains(site, filters),
+        "remains": queries.remains(site, searched),
         "filters": filters,
+        "filter_error": error,
         "query": request.GET.urlencode(),
         "choices": {
             "sex": Sex.choices,
@@ -80,6 +85,16 @@ def remains_list(request: HttpRequest, slug: str) -> HttpResponse:
         else "casework/remains.html"
     )
     return render(request, template, context)
+
+
+def _date_error(raw: str | None) -> str:
+    """A message when ``raw`` is given but is not an ISO date, else ``""``."""
+    try:
+        if raw:
+            dt.date.fromisoformat(raw)
+    except ValueError:
+        return f"exhumed_on={raw!r} is not a date (YYYY-MM-DD); the date filter was not applied"
+    return ""
 
 
 @login_required
