@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from exhume.errors import IntegrityError, ValidationError
-from exhume.ledger.keys import generate_signer, parse_private_key, parse_vkey
+from exhume.ledger.keys import COSIGNATURE_V1, generate_signer, parse_private_key, parse_vkey
 from exhume.ledger.note import add_signatures, parse_note, sign_note, verify_note
 
 from .test_keys import PETER_SKEY, PETER_VKEY
@@ -98,3 +98,16 @@ def test_it_rejects_invalid_utf8() -> None:
 def test_it_refuses_to_sign_text_without_final_newline() -> None:
     with pytest.raises(ValidationError, match="must end with a newline"):
         sign_note("x", [generate_signer("a")])
+
+
+def test_a_log_key_and_a_witness_can_sign_in_one_call() -> None:
+    log = generate_signer("log.example")
+    witness = generate_signer("witness.example", COSIGNATURE_V1)
+    note = sign_note(
+        "log.example\n0\n47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=\n",
+        [log, witness],
+        timestamp=7,
+    )
+    verified = verify_note(note, [log.verifier, witness.verifier])
+    assert [s.name for s in verified.verified] == ["log.example", "witness.example"]
+    assert verified.verified[1].signature[:8] == (7).to_bytes(8, "big")

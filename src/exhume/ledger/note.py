@@ -25,7 +25,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from exhume.errors import IntegrityError, ValidationError
-from exhume.ledger.keys import Signer, Verifier, check_key_name
+from exhume.ledger.keys import COSIGNATURE_V1, Signer, Verifier, check_key_name
 
 EM_DASH = "\u2014"
 MAX_SIGNATURES = 100
@@ -132,7 +132,10 @@ def _parse_signature_line(line: str, number: int) -> NoteSignature:
 
 
 def sign_note(text: str, signers: Sequence[Signer], *, timestamp: int | None = None) -> str:
-    """Sign ``text`` with every signer and return the note (``timestamp`` for cosigners)."""
+    """Sign ``text`` with every signer and return the note.
+
+    ``timestamp`` (POSIX seconds) is used by cosignature/v1 signers only.
+    """
     check_note_text(text)
     return _with_signatures(Note(text, ()), signers, timestamp)
 
@@ -150,7 +153,8 @@ def _with_signatures(note: Note, signers: Sequence[Signer], timestamp: int | Non
     sigs = list(note.signatures)
     for signer in signers:
         sigs = [s for s in sigs if (s.name, s.key_id) != (signer.name, signer.key_id)]
-        signature = signer.sign(note.text, timestamp=timestamp)
+        stamp = timestamp if signer.sig_type == COSIGNATURE_V1 else None
+        signature = signer.sign(note.text, timestamp=stamp)
         sigs.append(NoteSignature(signer.name, signer.key_id, signature))
     if not sigs:
         raise ValidationError("a signed note needs at least one signer")
