@@ -23,7 +23,7 @@ from exhume.ledger.bundle import (
 from exhume.ledger.keys import COSIGNATURE_V1, generate_signer
 from exhume.ledger.log import Log
 from exhume.ledger.note import parse_note
-from exhume.ledger.verify import VerificationReport, verify_release
+from exhume.ledger.verify import VerificationReport, verify_release, verify_release_against_log
 
 from .factories import T0, basic_counts, change, create, person
 
@@ -412,3 +412,29 @@ def test_corrupted_bundles_give_problems_never_crashes(
         if changed and name != "keys.json":
             assert report.problems, (name, path, new)
         assert all(isinstance(p, str) for p in report.problems)
+
+
+def test_an_auditor_with_the_full_log_finds_a_stale_or_missing_record(tmp_path: Path) -> None:
+    site, r1 = first_release(tmp_path)
+    assert verify_release_against_log(r1, site.log.leaves()) == []
+    # R-3 is corrected from body part to person after r1; r2 is then forged to keep r1's rows.
+    change(site.log, site.log.entry(2), person("male"))
+    create(site.log, "R-4", person("female"))
+    r2 = site.publish("r2", previous="r1")
+    assert verify_release_against_log(r2, site.log.leaves()) == []
+    stale = json.loads((r1 / "records.json").read_text())
+    edit_json(r2 / "records.json", lambda rows: rows.__setitem__(slice(None), stale))
+    assert verify_release_against_log(r2, site.log.leaves()) == [
+        "record remains R-3: records.json lists leaf 2, but the record's latest entry in the "
+        "signed log is entry 4 (remains R-3 v2) (correct)",
+        "record remains R-4 counts (its latest entry 5 (remains R-4 v1) has a category) but is "
+        "not in records.json",
+    ]
+
+
+def test_an_auditor_log_with_another_root_is_refused(tmp_path: Path) -> None:
+    site, r1 = first_release(tmp_path)
+    leaves = site.log.leaves()
+    assert verify_release_against_log(r1, [leaves[1], leaves[0], *leaves[2:]]) == [
+        "the log given does not have the checkpoint's root at size 4"
+    ]

@@ -62,7 +62,7 @@ from exhume.ledger.merkle import (
     verify_inclusion,
 )
 from exhume.ledger.note import sign_note, verify_note
-from exhume.ledger.verify import VerificationReport, verify_release
+from exhume.ledger.verify import VerificationReport, verify_release, verify_release_against_log
 
 __all__ = [
     "COSIGNATURE_V1",
@@ -103,5 +103,6 @@ __all__ = [
     "verify_log",
     "verify_note",
     "verify_release",
+    "verify_release_against_log",
     "write_release",
 ]

@@ -19,6 +19,10 @@ fault. It checks, in order:
 8. with a previous release: its checkpoint verifies, consistency.json proves the log only grew,
    and every record it listed is still listed, either unchanged or through a complete chain
    of proven entries back to the entry it listed.
+
+What a bundle alone cannot show is that it lists each record's *latest* entry and every record
+that counts: an auditor who holds the full log checks that with
+:func:`verify_release_against_log`.
 """
 
 from __future__ import annotations
@@ -38,9 +42,14 @@ from exhume.ledger.bundle import (
 )
 from exhume.ledger.canonical import canonical_json
 from exhume.ledger.checkpoint import Checkpoint, parse_checkpoint_body, verify_checkpoint
-from exhume.ledger.commitments import check_entry, describe_entry, entry_leaf
+from exhume.ledger.commitments import check_entry, describe_entry, entry_leaf, parse_entry_leaf
 from exhume.ledger.keys import COSIGNATURE_V1, Verifier, parse_vkey
-from exhume.ledger.merkle import leaf_hash, verify_consistency, verify_inclusion
+from exhume.ledger.merkle import (
+    leaf_hash,
+    root_from_leaf_hashes,
+    verify_consistency,
+    verify_inclusion,
+)
 from exhume.ledger.note import parse_note
 
 
@@ -446,3 +455,56 @@ def _check_chain(
             f"entry now at leaf {old_index} is {describe_entry(entry)} with commitment "
             f"{entry['commitment']} and category {_show(entry['category'])}: the log was rewritten"
         )
+
+
+def verify_release_against_log(directory: Path, leaves: Sequence[bytes]) -> list[str]:
+    """For an auditor holding the full log: is the release complete and up to date?
+
+    Checks that the checkpoint's root is the root of the first ``size`` leaves, that every
+    records.json row lists its record's *latest* entry at that size, and that every record whose
+    latest entry has a category (so it counts) is listed. Signatures and proofs are the job of
+    :func:`verify_release`; run both. Returns the problems, each naming the record.
+    """
+    try:
+        bundle = read_release(directory)
+        head = parse_checkpoint_body(parse_note(bundle.checkpoint).text)
+        if head.size > len(leaves):
+            return [f"the checkpoint covers {head.size} entries, the log given has {len(leaves)}"]
+        if root_from_leaf_hashes(leaf_hash(leaf) for leaf in leaves[: head.size]) != head.root:
+            return [f"the log given does not have the checkpoint's root at size {head.size}"]
+        latest = _latest_entries(leaves[: head.size])
+    except ExhumeError as exc:
+        return [exc.message]
+    listed = {
+        (str(r.get("record_type")), str(r.get("record_id"))): r
+        for r in bundle.records
+        if isinstance(r, dict)
+    }
+    problems = [_stale(key, row, latest.get(key)) for key, row in listed.items()]
+    problems += [
+        f"record {key[0]} {key[1]} counts (its latest {describe_entry(entry)} has a category) "
+        "but is not in records.json"
+        for key, entry in latest.items()
+        if entry["category"] is not None and key not in listed
+    ]
+    return [p for p in problems if p]
+
+
+def _latest_entries(leaves: Sequence[bytes]) -> dict[tuple[str, str], dict[str, Any]]:
+    latest: dict[tuple[str, str], dict[str, Any]] = {}
+    for index, leaf in enumerate(leaves):
+        entry = parse_entry_leaf(leaf, where=f"leaf {index}")
+        latest[(entry["record_type"], entry["record_id"])] = entry
+    return latest
+
+
+def _stale(key: tuple[str, str], row: Mapping[str, Any], entry: Mapping[str, Any] | None) -> str:
+    if entry is None:
+        return f"record {key[0]} {key[1]} is in records.json but has no entry in the log"
+    if row.get("leaf_index") != entry["seq"]:
+        return (
+            f"record {key[0]} {key[1]}: records.json lists leaf {row.get('leaf_index')}, but the "
+            f"record's latest entry in the signed log is {describe_entry(entry)} "
+            f"({entry['action']})"
+        )
+    return ""
