@@ -1,0 +1,1131 @@
+"""National-scale kinship screening: every body against every missing person.
+
+For a missing person ``M`` with typed relatives ``R`` and a body with genotype ``g`` at a marker,
+the pairwise likelihood ratio of "the body is ``M``" against "the body is unrelated" is
+
+    LR = P(R, G_M = g) / (P(R) P_pop(g)) = P(G_M = g | R) / P_pop(g),
+
+and over independent markers the log LRs add. So each missing person gets, once per marker, a
+log table ``T_M[g] = log P(G_M = g | R) - log P_pop(g)``, and screening a body is a sum of table
+look-ups. The conditional genotype distributions are computed here in batches of families
+that share a pedigree shape and a typed pattern (:func:`family_posterior_batch`), by variable
+elimination over allele variables with NumPy ``einsum``: the alleles of typed relatives are
+fixed per family (both phases summed), every other allele is summed out.
+
+Tables (:class:`ScreeningTables`) hold, per marker, one row per body observation: the
+``n(n+1)/2`` unordered genotypes in ``np.triu_indices(n)`` order, then ``n`` rows for a
+one-allele observation ``(a, -1)`` (``log sum_{g ∋ a} P(g | R) - log sum_{g ∋ a} P_pop(g)``),
+then one zero row for an untyped marker. Bodies are turned once into row indices; the
+screening loop (:func:`screen_block`) adds table rows.
+"""
+
+from __future__ import annotations
+
+import itertools
+import queue
+import string
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any, Protocol
+
+import numpy as np
+from numpy.typing import NDArray
+
+from exhume.kinship.markers import Marker
+from exhume.kinship.pedigree import FEMALE, MALE, Pedigree
+from exhume.kinship.simulate import Scenario
+
+FloatArray = NDArray[np.float64]
+IntArray = NDArray[np.int64]
+
+_BATCH = "Z"
+_VARS = string.ascii_letters.replace(_BATCH, "")
+_PATH_F = 256  # batch size assumed when choosing a contraction order
+#: Largest pedigree (after pruning) that the batched path handles (two letters per person).
+MAX_BATCHED_INDIVIDUALS = len(_VARS) // 2
+
+# Typed pattern codes of one individual at one marker.
+UNTYPED, FULL, PARTIAL = 0, 1, 2
+
+
+# -- genotype bookkeeping ---------------------------------------------------------------------
+
+
+def n_genotypes(n_alleles: int) -> int:
+    """Number of unordered genotypes, ``n (n + 1) / 2``."""
+    return n_alleles * (n_alleles + 1) // 2
+
+
+@lru_cache(maxsize=256)
+def _triu(n: int) -> tuple[IntArray, IntArray]:
+    a, b = np.triu_indices(n)
+    return a.astype(np.int64), b.astype(np.int64)
+
+
+def genotype_rows(n_alleles: int, genotypes: NDArray[np.integer]) -> IntArray:
+    """Table row of each observation ``(..., 2)``: unordered genotype index for ``a/b``,
+    ``n(n+1)/2 + a`` for a one-allele observation, ``n(n+1)/2 + n`` when untyped.
+
+    The genotype index of ``a <= b`` is its position in ``np.triu_indices(n)`` order,
+    ``a n - a (a - 1) / 2 + (b - a)``.
+    """
+    g = np.asarray(genotypes, dtype=np.int64)
+    x, y = g[..., 0], g[..., 1]
+    lo, hi = np.minimum(x, y), np.maximum(x, y)
+    full = lo * n_alleles - lo * (lo - 1) // 2 + (hi - lo)
+    ng = n_genotypes(n_alleles)
+    rows = np.where(lo >= 0, full, np.where(hi >= 0, ng + hi, ng + n_alleles))
+    return rows.astype(np.int64)
+
+
+def typed_pattern(genotypes: NDArray[np.integer]) -> NDArray[np.int8]:
+    """:data:`UNTYPED`, :data:`FULL` or :data:`PARTIAL` for each observation ``(..., 2)``."""
+    g = np.asarray(genotypes)
+    n_known = (g >= 0).sum(axis=-1)
+    return np.where(n_known == 2, FULL, np.where(n_known == 1, PARTIAL, UNTYPED)).astype(np.int8)
+
+
+def hardy_weinberg(afreq: FloatArray) -> FloatArray:
+    """Population genotype probabilities in triu order: ``p_a^2`` or ``2 p_a p_b``."""
+    a, b = _triu(afreq.shape[0])
+    return np.where(a == b, 1.0, 2.0) * afreq[a] * afreq[b]
+
+
+def allele_incidence(n_alleles: int) -> FloatArray:
+    """``C[g, a] = 1`` when unordered genotype ``g`` contains allele ``a``."""
+    a, b = _triu(n_alleles)
+    inc = np.zeros((a.shape[0], n_alleles))
+    rows = np.arange(a.shape[0])
+    inc[rows, a] = 1.0
+    inc[rows, b] = 1.0
+    return inc
+
+
+# -- batched conditional genotype distribution ---------------------------------------------
+
+
+def transmission_tensor(mat: FloatArray) -> FloatArray:
+    """``K[u, v, x] = (M[u, x] + M[v, x]) / 2``: a parent with alleles ``u, v`` passes ``x``."""
+    return 0.5 * (mat[:, None, :] + mat[None, :, :])
+
+
+_Transmission = tuple[FloatArray, FloatArray]  # (M, K) of one parent sex
+
+
+@lru_cache(maxsize=512)
+def _parent_matrices(marker: Marker, mutation: bool) -> dict[int, _Transmission]:
+    n = marker.n_alleles
+    if not mutation or marker.mutation is None:
+        eye = np.eye(n)
+        return {MALE: (eye, transmission_tensor(eye)), FEMALE: (eye, transmission_tensor(eye))}
+    male, female = marker.mutation.male, marker.mutation.female
+    return {
+        MALE: (male, transmission_tensor(male)),
+        FEMALE: (female, transmission_tensor(female)),
+    }
+
+
+def relevant_individuals(ped: Pedigree, target: int, typed: NDArray[np.bool_]) -> list[int]:
+    """Individuals that bear on the target: repeatedly drop untyped childless non-targets
+    (their factors sum to 1), then keep the target's connected part (the rest only scales
+    the likelihood). In pedigree order; parents of a kept individual are always kept."""
+    alive = set(range(ped.n))
+    changed = True
+    while changed:
+        changed = False
+        for i in sorted(alive):
+            if i == target or typed[i]:
+                continue
+            if not any(int(c) in alive for c in ped.children_of(i)):
+                alive.discard(i)
+                changed = True
+    linked = {target}
+    stack = [target]
+    while stack:
+        i = stack.pop()
+        near = [ped.father(i), ped.mother(i), *(int(c) for c in ped.children_of(i))]
+        for j in near:
+            if j is not None and j in alive and j not in linked:
+                linked.add(j)
+                stack.append(j)
+    return sorted(linked)
+
+
+@lru_cache(maxsize=4096)
+def _relevant_cached(ped: Pedigree, target: int, typed: tuple[bool, ...]) -> list[int]:
+    return relevant_individuals(ped, target, np.array(typed, dtype=bool))
+
+
+_Fixed = NDArray[np.int64] | None
+_Branch = tuple[_Fixed, _Fixed, FloatArray]
+
+
+def _branches(kind: int, geno: NDArray[np.int64], founder: bool) -> list[_Branch]:
+    """Phase branches of one typed individual: fixed (paternal, maternal) alleles and weights.
+
+    A full genotype ``a/b`` is ``(a, b) + (b, a)``, the second dropped for homozygotes. A
+    one-allele observation ``a`` is ``(a, ·) + (·, a) - (a, a)`` (inclusion-exclusion). A
+    founder's two alleles enter every factor symmetrically (prior ``p_u p_v``, transmission
+    ``K[u, v, x] = K[v, u, x]``), so its branches collapse: ``(1 + [a != b]) (a, b)`` and
+    ``2 (a, ·) - (a, a)``.
+    """
+    a, b = geno[:, 0], geno[:, 1]
+    one = np.ones(a.shape[0])
+    het = (a != b).astype(np.float64)
+    if kind == FULL:
+        if founder:
+            return [(a, b, one + het)]
+        return [(a, b, one), (b, a, het)]
+    if founder:
+        return [(a, None, 2 * one), (a, a, -one)]
+    return [(a, None, one), (None, a, one), (a, a, -one)]
+
+
+def _transmission(mat: FloatArray, fu: _Fixed, fv: _Fixed, fx: _Fixed, n_fam: int) -> FloatArray:
+    """``K[u, v, x] = (M[u, x] + M[v, x]) / 2`` with the fixed axes indexed per family, as
+    ``(F, free axes...)``, built from two gathers of ``M`` (never the ``n^3`` tensor)."""
+    n = mat.shape[0]
+
+    def half(fr: _Fixed, fc: _Fixed, other_free: bool, first: bool) -> FloatArray:
+        if fr is None and fc is None:
+            part: FloatArray = mat[None]
+        elif fr is None:
+            part = mat[:, fc].T
+        elif fc is None:
+            part = mat[fr]
+        else:
+            part = mat[fr, fc]
+        shape = [part.shape[0]]
+        dims = [(fr is None, n), (other_free, 1)] if first else [(other_free, 1), (fr is None, n)]
+        shape += [size for free, size in dims if free]
+        shape += [n] if fc is None else []
+        return part.reshape(shape)
+
+    out: FloatArray = 0.5 * (half(fu, fx, fv is None, True) + half(fv, fx, fu is None, False))
+    if out.shape[0] != n_fam:
+        out = np.broadcast_to(out, (n_fam, *out.shape[1:]))
+    return out
+
+
+@lru_cache(maxsize=4096)
+def _einsum_path(expr: str, shapes: tuple[tuple[int, ...], ...]) -> tuple[object, ...]:
+    dummies = [np.broadcast_to(np.zeros(1), s) for s in shapes]
+    path, _ = np.einsum_path(expr, *dummies, optimize="greedy")
+    return tuple(path)
+
+
+def family_posterior_batch(
+    ped: Pedigree,
+    target: int,
+    marker: Marker,
+    genotypes: NDArray[np.integer],
+    *,
+    mutation: bool = True,
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """``P(G_target = g | typed relatives)`` for ``F`` families of one pedigree shape.
+
+    ``genotypes`` is ``(F, n_individuals, 2)`` at ``marker``; every family must have the same
+    typed pattern (untyped / full / one allele) for every individual but the target. The
+    target's own observation (a direct reference) multiplies the result. Returns the
+    conditional distribution ``(F, n(n+1)/2)`` in ``np.triu_indices`` order, the conditional
+    probability ``(F, n)`` that the target carries allele ``a`` (what a one-allele observation
+    ``(a, -1)`` sees) and the likelihood of the data ``(F,)``; a family whose data are
+    impossible gets likelihood 0 and zero rows.
+
+    Founder alleles are independent with the population frequencies; a child's paternal
+    allele is ``x`` with probability ``K[u, v, x]`` (:func:`transmission_tensor`) given the
+    father's alleles ``u, v`` (male mutation matrix), the maternal one likewise.
+    """
+    geno = _normalised(genotypes)
+    n_fam, n = geno.shape[0], marker.n_alleles
+    kinds = typed_pattern(geno[0])
+    typed = kinds > 0
+    typed[target] = False
+    keep = _relevant_cached(ped, target, tuple(typed.tolist()))
+    if len(keep) > MAX_BATCHED_INDIVIDUALS:
+        raise ValueError(f"pedigree too large for the batched path ({len(keep)} individuals)")
+    letter = {(i, s): _VARS[2 * k + s] for k, i in enumerate(keep) for s in (0, 1)}
+    tensors = _parent_matrices(marker, mutation)
+    fast = _fast_joint(ped, target, keep, kinds, geno, marker, tensors)
+    if fast is not None:
+        return _fold(fast, geno[:, target], n)
+    typed_ids = [i for i in keep if typed[i]]
+    choices = [_branches(int(kinds[i]), geno[:, i], ped.father(i) is None) for i in typed_ids]
+    joint = np.zeros((n_fam, n, n))
+    for combo in itertools.product(*choices):
+        fixed: dict[tuple[int, int], NDArray[np.int64]] = {}
+        weight = np.ones(n_fam)
+        for i, (pat, mat, w) in zip(typed_ids, combo, strict=True):
+            weight = weight * w
+            for s, val in ((0, pat), (1, mat)):
+                if val is not None:
+                    fixed[(i, s)] = val
+        joint += _combo_joint(ped, target, marker, tensors, keep, letter, fixed, weight)
+    return _fold(joint, geno[:, target], n)
+
+
+def _combo_joint(
+    ped: Pedigree,
+    target: int,
+    marker: Marker,
+    tensors: dict[int, _Transmission],
+    keep: list[int],
+    letter: dict[tuple[int, int], str],
+    fixed: dict[tuple[int, int], NDArray[np.int64]],
+    weight: FloatArray,
+) -> FloatArray:
+    """Joint probability of the fixed alleles and the target's ordered genotype ``(F, n, n)``."""
+    n_fam = weight.shape[0]
+    operands: list[FloatArray] = []
+    subs: list[str] = []
+    for i in keep:
+        parents = (ped.father(i), ped.mother(i))
+        for s in (0, 1):
+            parent = parents[s]
+            if parent is None:
+                own = fixed.get((i, s))
+                if own is None:
+                    operands.append(marker.afreq)
+                    subs.append(letter[(i, s)])
+                else:
+                    weight = weight * marker.afreq[own]
+                continue
+            slots = [(parent, 0), (parent, 1), (i, s)]
+            mat, tensor = tensors[MALE if s == 0 else FEMALE]
+            free = "".join(letter[k] for k in slots if k not in fixed)
+            if len(free) == 3:
+                operands.append(tensor)
+                subs.append(free)
+                continue
+            fu, fv, fx = (fixed.get(k) for k in slots)
+            gathered = _transmission(mat, fu, fv, fx, n_fam)
+            if free:
+                operands.append(gathered)
+                subs.append(_BATCH + free)
+            else:
+                weight = weight * gathered
+    operands.append(weight)
+    subs.append(_BATCH)
+    operands, subs = _merge_same(operands, subs)
+    expr = ",".join(subs) + "->" + _BATCH + letter[(target, 0)] + letter[(target, 1)]
+    shapes = tuple(
+        (_PATH_F, *op.shape[1:]) if sub.startswith(_BATCH) else op.shape
+        for op, sub in zip(operands, subs, strict=True)
+    )
+    path = _einsum_path(expr, shapes)
+    out: FloatArray = np.einsum(expr, *operands, optimize=list(path))
+    return out
+
+
+# -- fast kernels for nuclear families -------------------------------------------------------
+
+
+def _fast_joint(
+    ped: Pedigree,
+    target: int,
+    keep: list[int],
+    kinds: NDArray[np.int8],
+    geno: NDArray[np.int64],
+    marker: Marker,
+    tensors: dict[int, _Transmission],
+) -> FloatArray | None:
+    """The ordered joint ``(F, n, n)`` by a closed-form kernel when the relevant pedigree is
+    the target alone, the target with its two founder parents and full siblings, or the
+    target (a founder) with one founder spouse and their children, every typed member fully
+    typed; ``None`` otherwise (the general path is used)."""
+    others = [i for i in keep if i != target]
+    if any(kinds[i] == PARTIAL for i in others):
+        return None
+    p = marker.afreq
+    n_fam = geno.shape[0]
+    if not others:
+        return np.broadcast_to(np.outer(p, p), (n_fam, p.shape[0], p.shape[0])).copy()
+    fa, mo = ped.father(target), ped.mother(target)
+    if fa is not None and mo is not None:
+        return _child_kernel(ped, target, others, kinds, geno, p, tensors, fa, mo)
+    if fa is None:
+        return _founder_kernel(ped, target, others, kinds, geno, p, tensors)
+    return None
+
+
+def _phase_combos(
+    child_geno: NDArray[np.int64],
+) -> tuple[NDArray[np.int64], NDArray[np.int64], FloatArray]:
+    """All phase assignments of ``k`` fully typed children ``(F, k, 2)``: alleles from the
+    father and from the mother ``(F, C, k)`` with ``C = 2^k``, and weights ``(F, C)`` (0 for
+    the duplicate phase of a homozygote)."""
+    k = child_geno.shape[1]
+    bits = (np.arange(2**k)[:, None] >> np.arange(k)[None, :]) & 1  # (C, k)
+    a, b = child_geno[:, None, :, 0], child_geno[:, None, :, 1]
+    from_father = np.where(bits[None] == 0, a, b)
+    from_mother = np.where(bits[None] == 0, b, a)
+    dup = (bits[None] == 1) & (a == b)
+    weight = np.where(dup.any(axis=2), 0.0, 1.0)
+    return from_father, from_mother, weight
+
+
+def _subset_products(cols: FloatArray) -> FloatArray:
+    """``P_S(u) = prod_{c in S} cols[..., c, u]`` for every subset ``S`` of the ``k`` columns
+    (axis -2), bit ``c`` of the subset index selecting column ``c``: ``(..., 2^k, n)``."""
+    k = cols.shape[-2]
+    out = np.ones((*cols.shape[:-2], 1, cols.shape[-1]))
+    for c in range(k):
+        out = np.concatenate([out, out * cols[..., c : c + 1, :]], axis=-2)
+    return out
+
+
+def _untyped_parent(p: FloatArray, mat: FloatArray, alleles: NDArray[np.int64]) -> FloatArray:
+    """Message to the target's allele from an untyped founder parent whose other children
+    received ``alleles`` ``(F, C, k)``:
+
+        A(x) = sum_{u,v} p_u p_v prod_c (M[u,a_c] + M[v,a_c])/2 (M[u,x] + M[v,x])/2
+             = 2^-k (sum_S s_{S^c} q_S) M,   q_S = p * prod_{c in S} M[:, a_c],  s = sum q.
+    """
+    k = alleles.shape[-1]
+    q = p * _subset_products(mat.T[alleles])  # (F, C, 2^k, n)
+    s = q.sum(axis=-1)
+    comp = s[..., ::-1]  # complement subset: index 2^k - 1 - S
+    weighted = np.einsum("fcs,fcsn->fcn", comp, q)
+    out: FloatArray = (weighted @ mat) * 0.5**k
+    return out
+
+
+def _typed_parent(
+    p: FloatArray, mat: FloatArray, parent: NDArray[np.int64], alleles: NDArray[np.int64]
+) -> FloatArray:
+    """Message from a fully typed founder parent ``(u, v)`` ``(F, 2)``: its genotype
+    probability times ``prod_c (M[u,a_c] + M[v,a_c])/2`` times ``(M[u,x] + M[v,x])/2``."""
+    u, v = parent[:, 0], parent[:, 1]
+    own = 0.5 * (mat[u] + mat[v])  # (F, n)
+    out: FloatArray = _typed_spouse(p, mat, parent, alleles)[..., None] * own[:, None, :]
+    return out
+
+
+def _typed_spouse(
+    p: FloatArray, mat: FloatArray, parent: NDArray[np.int64], alleles: NDArray[np.int64]
+) -> FloatArray:
+    """``P(u/v) prod_c (M[u,a_c] + M[v,a_c])/2`` for a typed founder parent, ``(F, C)``."""
+    u, v = parent[:, 0], parent[:, 1]
+    prior = p[u] * p[v] * np.where(u == v, 1.0, 2.0)
+    kids = 0.5 * (mat[u[:, None, None], alleles] + mat[v[:, None, None], alleles])
+    out: FloatArray = prior[:, None] * kids.prod(axis=-1)
+    return out
+
+
+def _child_kernel(
+    ped: Pedigree,
+    target: int,
+    others: list[int],
+    kinds: NDArray[np.int8],
+    geno: NDArray[np.int64],
+    p: FloatArray,
+    tensors: dict[int, _Transmission],
+    fa: int,
+    mo: int,
+) -> FloatArray | None:
+    """Target with two parents: ``J(x, y) = sum_C w_C A_C(x) B_C(y)`` over the phases ``C``
+    of the full siblings. Each parent is a typed founder, an untyped founder, or an untyped
+    non-founder with founder parents (the grandparents, with their other children) when the
+    target has no siblings."""
+    sibs = [i for i in others if ped.father(i) == fa and ped.mother(i) == mo]
+    if any(kinds[i] != FULL or ped.children_of(i).size for i in sibs):
+        return None
+    from_f, from_m, weight = _phase_combos(geno[:, sibs])
+    used = {fa, mo, *sibs}
+    sides = []
+    for parent, alleles, sex in ((fa, from_f, MALE), (mo, from_m, FEMALE)):
+        mat = tensors[sex][0]
+        if ped.father(parent) is None:
+            if kinds[parent] == FULL and parent in others:
+                sides.append(_typed_parent(p, mat, geno[:, parent], alleles))
+            else:
+                sides.append(_untyped_parent(p, mat, alleles))
+            continue
+        if sibs or parent not in others or kinds[parent] != UNTYPED:
+            return None
+        side = _grand_message(ped, parent, others, kinds, geno, p, tensors, mat, used)
+        if side is None:
+            return None
+        sides.append(side[:, None, :])
+    if used != set(others):
+        return None
+    left = sides[0] * weight[..., None]
+    joint: FloatArray = np.matmul(left.transpose(0, 2, 1), sides[1])
+    return joint
+
+
+def _grand_message(
+    ped: Pedigree,
+    parent: int,
+    others: list[int],
+    kinds: NDArray[np.int8],
+    geno: NDArray[np.int64],
+    p: FloatArray,
+    tensors: dict[int, _Transmission],
+    mat: FloatArray,
+    used: set[int],
+) -> FloatArray | None:
+    """Message ``(F, n)`` to the target's allele from an untyped parent ``P`` whose parents
+    are founders (typed or not) with other fully typed children (the target's uncles/aunts):
+    ``A(x) = sum_C w_C [(alpha_C M)(x) sum(beta_C) + sum(alpha_C) (beta_C M)(x)] / 2`` where
+    ``alpha_C(u)``, ``beta_C(v)`` are the messages to ``P``'s paternal and maternal alleles."""
+    gf, gm = ped.father(parent), ped.mother(parent)
+    if gf is None or gm is None:
+        return None
+    if ped.father(gf) is not None or ped.father(gm) is not None:
+        return None
+    uncles = [i for i in others if i != parent and ped.father(i) == gf and ped.mother(i) == gm]
+    if any(kinds[i] != FULL or ped.children_of(i).size for i in uncles):
+        return None
+    from_f, from_m, weight = _phase_combos(geno[:, uncles])
+    msgs = []
+    for grand, alleles, sex in ((gf, from_f, MALE), (gm, from_m, FEMALE)):
+        gmat = tensors[sex][0]
+        if kinds[grand] == FULL:
+            msgs.append(_typed_parent(p, gmat, geno[:, grand], alleles))
+        else:
+            msgs.append(_untyped_parent(p, gmat, alleles))
+    alpha, beta = msgs
+    a_sum, b_sum = alpha.sum(axis=-1, keepdims=True), beta.sum(axis=-1, keepdims=True)
+    per_combo = 0.5 * ((alpha @ mat) * b_sum + a_sum * (beta @ mat))
+    used.update({parent, gf, gm, *uncles})
+    out: FloatArray = (per_combo * weight[..., None]).sum(axis=1)
+    return out
+
+
+def _founder_kernel(
+    ped: Pedigree,
+    target: int,
+    others: list[int],
+    kinds: NDArray[np.int8],
+    geno: NDArray[np.int64],
+    p: FloatArray,
+    tensors: dict[int, _Transmission],
+) -> FloatArray | None:
+    """Founder target, one founder spouse and their fully typed children:
+    ``J(x, y) = p_x p_y sum_C w_C spouse_C 2^-k sum_S P_S(x) P_{S^c}(y)`` with
+    ``P_S(x) = prod_{c in S} M_T[x, t_c]`` over the alleles ``t_c`` the children got from the
+    target."""
+    spouses = [i for i in others if ped.father(i) is None]
+    kids = [i for i in others if ped.father(i) is not None]
+    if len(spouses) != 1 or not kids:
+        return None
+    sp = spouses[0]
+    male = ped.father(kids[0]) == target
+    parents = (target, sp) if male else (sp, target)
+    if any((ped.father(c), ped.mother(c)) != parents or kinds[c] != FULL for c in kids):
+        return None
+    from_f, from_m, weight = _phase_combos(geno[:, kids])
+    t_alleles, s_alleles = (from_f, from_m) if male else (from_m, from_f)
+    t_mat = tensors[MALE if male else FEMALE][0]
+    s_mat = tensors[FEMALE if male else MALE][0]
+    if kinds[sp] == FULL:
+        spouse = _typed_spouse(p, s_mat, geno[:, sp], s_alleles)
+    else:
+        spouse = _untyped_spouse(p, s_mat, s_alleles)
+    k = len(kids)
+    prods = _subset_products(t_mat.T[t_alleles])  # (F, C, 2^k, n)
+    scale = (weight * spouse * 0.5**k)[..., None, None]
+    left = (prods * scale * p).reshape(geno.shape[0], -1, p.shape[0])
+    right = (prods[:, :, ::-1] * p).reshape(geno.shape[0], -1, p.shape[0])
+    joint: FloatArray = np.matmul(left.transpose(0, 2, 1), right)
+    return joint
+
+
+def _untyped_spouse(p: FloatArray, mat: FloatArray, alleles: NDArray[np.int64]) -> FloatArray:
+    """``sum_{w,z} p_w p_z prod_c (M[w,o_c] + M[z,o_c])/2 = 2^-k sum_S s_S s_{S^c}``."""
+    k = alleles.shape[-1]
+    s = (p * _subset_products(mat.T[alleles])).sum(axis=-1)
+    out: FloatArray = (s * s[..., ::-1]).sum(axis=-1) * 0.5**k
+    return out
+
+
+def _merge_same(operands: list[FloatArray], subs: list[str]) -> tuple[list[FloatArray], list[str]]:
+    """Multiply factors with the same variables together (elementwise) before contracting,
+    so that the contraction order never forms outer products of big batched factors."""
+    merged: dict[str, FloatArray] = {}
+    for op, sub in zip(operands, subs, strict=True):
+        merged[sub] = merged[sub] * op if sub in merged else op
+    return list(merged.values()), list(merged.keys())
+
+
+def _normalised(genotypes: NDArray[np.integer]) -> NDArray[np.int64]:
+    """Copy with a one-allele observation written ``(a, -1)``."""
+    g = np.array(genotypes, dtype=np.int64)
+    swap = (g[..., 0] < 0) & (g[..., 1] >= 0)
+    g[swap] = g[swap][:, ::-1]
+    return g
+
+
+@lru_cache(maxsize=256)
+def _fold_index(n: int) -> tuple[IntArray, IntArray, FloatArray]:
+    a, b = _triu(n)
+    return a * n + b, np.flatnonzero(a == b), allele_incidence(n)
+
+
+def _fold(
+    joint: FloatArray, target_geno: NDArray[np.int64], n: int
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """From the ordered joint ``J (F, n, n)``: the normalised unordered distribution
+    ``U({a,b}) = J(a,b) + J(b,a)`` (``J(a,a)`` on the diagonal) times the target's own
+    observation, the probability of a one-allele observation ``sum_{g ∋ a} U(g)`` (which is
+    ``rowsum(J + J^T)_a - J(a,a)``), and the likelihood ``sum U``."""
+    flat, diag, inc = _fold_index(n)
+    sym = joint + joint.transpose(0, 2, 1)
+    unordered = np.take(sym.reshape(sym.shape[0], n * n), flat, axis=1)
+    unordered[:, diag] *= 0.5
+    one = sym.sum(axis=2) - 0.5 * np.diagonal(sym, axis1=1, axis2=2)
+    kind = typed_pattern(target_geno) if (target_geno >= 0).any() else np.zeros(0, np.int8)
+    full = np.flatnonzero(kind == FULL)
+    if full.size:
+        rows = genotype_rows(n, target_geno[full])
+        keep = unordered[full, rows]
+        unordered[full] = 0.0
+        unordered[full, rows] = keep
+    part = np.flatnonzero(kind == PARTIAL)
+    if part.size:
+        a, b = _triu(n)
+        allele = target_geno[part, 0][:, None]
+        unordered[part] *= (a[None, :] == allele) | (b[None, :] == allele)
+    typed = np.concatenate([full, part])
+    if typed.size:
+        one[typed] = unordered[typed] @ inc
+    lik = unordered.sum(axis=1)
+    scale = np.where(lik > 0, 1.0 / np.where(lik > 0, lik, 1.0), 0.0)
+    return unordered * scale[:, None], one * scale[:, None], lik
+
+
+# -- log tables ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ScreeningTables:
+    """Per-marker look-up tables for a block of missing persons (one column each).
+
+    ``log32[m]`` and ``log64[m]`` have shape ``(n(n+1)/2 + n + 1, n_columns)`` (rows as in
+    :func:`genotype_rows`); ``excluded[m]`` marks observations impossible without mutation
+    (or impossible at all); ``sex`` is ``(3, n_columns)``: 0 or ``-inf`` for a body of
+    unknown, male or female sex. ``families`` are the global family indices of the columns.
+    """
+
+    families: IntArray
+    log32: tuple[NDArray[np.float32], ...]
+    log64: tuple[FloatArray, ...]
+    excluded: tuple[NDArray[np.bool_], ...]
+    sex: NDArray[np.float32]
+
+    @property
+    def n_columns(self) -> int:
+        """Number of missing persons in the block."""
+        return int(self.families.shape[0])
+
+
+@dataclass(frozen=True)
+class FamilyData:
+    """What screening needs of the families: shapes and typed members' genotypes."""
+
+    markers: tuple[Marker, ...]
+    pedigrees: tuple[Pedigree, ...]
+    targets: tuple[int, ...]
+    family_shape: NDArray[np.integer]
+    family_offset: IntArray
+    genotypes: NDArray[np.integer]
+
+    def missing_sex(self) -> NDArray[np.int8]:
+        """Sex of each family's missing person."""
+        sexes = [int(p.sex[t]) for p, t in zip(self.pedigrees, self.targets, strict=True)]
+        out: NDArray[np.int8] = np.array(sexes, dtype=np.int8)[self.family_shape]
+        return out
+
+    @classmethod
+    def from_scenario(cls, scenario: Scenario) -> FamilyData:
+        """The families of a simulated (or imported) scenario."""
+        return cls(
+            markers=scenario.markers,
+            pedigrees=tuple(s.pedigree for s in scenario.shapes),
+            targets=tuple(s.missing for s in scenario.shapes),
+            family_shape=scenario.family_shape,
+            family_offset=scenario.family_offset,
+            genotypes=scenario.reference_genotypes,
+        )
+
+
+def families_without_references(fam: FamilyData) -> IntArray:
+    """Families in which nobody (not even a direct reference) is typed at any marker."""
+    typed_rows = (np.asarray(fam.genotypes) >= 0).any(axis=(1, 2)).astype(np.int64)
+    counts = np.add.reduceat(typed_rows, fam.family_offset[:-1]) if typed_rows.size else None
+    if counts is None:
+        return np.arange(fam.family_shape.shape[0], dtype=np.int64)
+    empty = fam.family_offset[1:] == fam.family_offset[:-1]
+    return np.flatnonzero((counts == 0) | empty).astype(np.int64)
+
+
+@dataclass(frozen=True)
+class _ShapeGroup:
+    """The families of one shape in a block: positions, genotypes ``(F, n_ind, markers, 2)``
+    and, per marker, a code of the typed pattern of everyone but the missing person."""
+
+    shape: int
+    positions: IntArray
+    genotypes: NDArray[np.int64]
+    codes: IntArray
+
+
+def _shape_groups(fam: FamilyData, families: IntArray) -> list[_ShapeGroup]:
+    shape_of = np.asarray(fam.family_shape)[families]
+    groups = []
+    for k in np.unique(shape_of):
+        ped, target = fam.pedigrees[k], fam.targets[k]
+        pos = np.flatnonzero(shape_of == k)
+        rows = fam.family_offset[families[pos]][:, None] + np.arange(ped.n)
+        geno = np.asarray(fam.genotypes[rows], dtype=np.int64)
+        pattern = typed_pattern(geno).astype(np.int64)  # (F, n_ind, markers)
+        pattern[:, target] = 0
+        codes = np.einsum("fim,i->fm", pattern, 3 ** np.arange(ped.n, dtype=np.int64))
+        groups.append(_ShapeGroup(int(k), pos, geno, codes))
+    return groups
+
+
+def marker_posteriors(
+    fam: FamilyData,
+    groups: list[_ShapeGroup],
+    n_columns: int,
+    m: int,
+    *,
+    mutation: bool,
+    memory_bytes: int = 256 << 20,
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """Conditional genotype distributions ``(n_columns, n(n+1)/2)`` of the missing persons at
+    marker ``m``, one-allele probabilities ``(n_columns, n)`` and the likelihood of each
+    family's data, batched over families of the same shape and typed pattern."""
+    marker = fam.markers[m]
+    n = marker.n_alleles
+    post = np.empty((n_columns, n_genotypes(n)))
+    one = np.empty((n_columns, n))
+    lik = np.empty(n_columns)
+    chunk = max(1, memory_bytes // (8 * 64 * n * n))
+    for grp in groups:
+        ped, target = fam.pedigrees[grp.shape], fam.targets[grp.shape]
+        code = grp.codes[:, m]
+        order = np.argsort(code, kind="stable")
+        bounds = np.flatnonzero(np.diff(code[order])) + 1
+        for idx in np.split(order, bounds):
+            sel = grp.positions[idx]
+            gsel = grp.genotypes[idx, :, m]
+            for lo in range(0, sel.shape[0], chunk):
+                part = slice(lo, lo + chunk)
+                p, o, lk = family_posterior_batch(
+                    ped, target, marker, gsel[part], mutation=mutation
+                )
+                post[sel[part]], one[sel[part]], lik[sel[part]] = p, o, lk
+    return post, one, lik
+
+
+def _safe_log(x: FloatArray) -> FloatArray:
+    with np.errstate(divide="ignore"):
+        out: FloatArray = np.log(x)
+    return out
+
+
+def marker_table(
+    marker: Marker,
+    post: FloatArray,
+    one: FloatArray,
+    post_mendel: FloatArray,
+    one_mendel: FloatArray,
+) -> tuple[FloatArray, NDArray[np.bool_]]:
+    """Log LR table ``(rows, F)`` and exclusion table of one marker from the conditional
+    distributions with and without mutation (``(F, n(n+1)/2)`` and ``(F, n)`` each).
+
+    Genotype rows: ``log P(g | R) - log P_pop(g)``; one-allele rows ``a``:
+    ``log sum_{g ∋ a} P(g | R) - log(p_a^2 + 2 p_a (1 - p_a))``; the last (untyped) row is 0.
+    A cell is excluded when its probability is 0 with or without mutation.
+    """
+    p = marker.afreq
+    n_col, ng, n = post.shape[0], post.shape[1], p.shape[0]
+    log = np.zeros((ng + n + 1, n_col))
+    with np.errstate(divide="ignore"):
+        np.log(post.T, out=log[:ng])
+        np.log(one.T, out=log[ng : ng + n])
+    log[:ng] -= np.log(hardy_weinberg(p))[:, None]
+    log[ng : ng + n] -= np.log(p**2 + 2 * p * (1 - p))[:, None]
+    excl = np.zeros((ng + n + 1, n_col), dtype=bool)
+    excl[:ng] = (post_mendel.T <= 0) | (post.T <= 0)
+    excl[ng : ng + n] = (one_mendel.T <= 0) | (one.T <= 0)
+    return log, excl
+
+
+def sex_table(missing_sex: NDArray[np.int8]) -> NDArray[np.float32]:
+    """Row ``s`` (body sex 0, 1, 2): 0 where compatible with the missing person, else
+    ``-inf``. Unknown sex on either side is compatible with everything."""
+    body = np.arange(3)[:, None]
+    ok = (body == 0) | (missing_sex[None, :] == 0) | (body == missing_sex[None, :])
+    return np.where(ok, 0.0, -np.inf).astype(np.float32)
+
+
+def build_tables(
+    fam: FamilyData,
+    families: IntArray,
+    *,
+    threads: int = 1,
+    memory_bytes: int = 256 << 20,
+) -> tuple[ScreeningTables, dict[int, str]]:
+    """Tables for ``families`` (markers spread over ``threads``) and the families among them
+    that cannot be screened, with the reason (data impossible even with mutation)."""
+    groups = _shape_groups(fam, families)
+    n_col = families.shape[0]
+
+    def one_marker(m: int) -> tuple[FloatArray, NDArray[np.bool_], FloatArray]:
+        kw = {"memory_bytes": memory_bytes // max(1, threads)}
+        post, one, lik = marker_posteriors(fam, groups, n_col, m, mutation=True, **kw)
+        mpost, mone, _ = marker_posteriors(fam, groups, n_col, m, mutation=False, **kw)
+        table, ex = marker_table(fam.markers[m], post, one, mpost, mone)
+        return table, ex, lik
+
+    marker_ids = range(len(fam.markers))
+    if threads > 1:
+        with ThreadPoolExecutor(threads) as pool:
+            parts = list(pool.map(one_marker, marker_ids))
+    else:
+        parts = [one_marker(m) for m in marker_ids]
+    impossible = np.zeros(n_col, dtype=bool)
+    reasons: dict[int, str] = {}
+    for marker, (_, _, lik) in zip(fam.markers, parts, strict=True):
+        for j in np.flatnonzero((lik <= 0) & ~impossible):
+            reasons[int(families[j])] = (
+                f"the references are inconsistent with the pedigree at marker {marker.name} "
+                "even allowing for mutation"
+            )
+        impossible |= lik <= 0
+    sex = sex_table(fam.missing_sex()[families])
+    sex[:, impossible] = -np.inf
+    log64 = tuple(p[0] for p in parts)
+    log32 = tuple(t.astype(np.float32) for t in log64)
+    excl = tuple(p[1] for p in parts)
+    return ScreeningTables(families, log32, log64, excl, sex), reasons
+
+
+# -- screening loop -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ScreeningParams:
+    """What to report: ``top`` candidates per body, every pair with ``LR >= threshold``, and
+    the full ``(bodies x missing persons)`` log LR matrix only when ``full_matrix``.
+
+    ``memory_mb`` bounds the tables of one block of families and the work buffers; ``threads``
+    screens body chunks concurrently (NumPy releases the GIL in the adds).
+    """
+
+    top: int = 5
+    threshold: float = 1e4
+    full_matrix: bool = False
+    memory_mb: int = 3072
+    threads: int = 2
+    body_chunk: int = 32
+
+    @property
+    def log_threshold(self) -> float:
+        """Natural log of the LR threshold."""
+        return float(np.log(self.threshold)) if self.threshold > 0 else -np.inf
+
+
+@dataclass(frozen=True)
+class BlockResult:
+    """Candidates found in one block of families: each body's best (up to ``top``), every
+    pair above the threshold, and the block's full matrix when asked for (natural logs)."""
+
+    families: IntArray
+    top: tuple[IntArray, IntArray, FloatArray, IntArray]
+    pairs: tuple[IntArray, IntArray, FloatArray, IntArray]
+    skipped: dict[int, str]
+    full: NDArray[np.float32] | None = None
+
+
+def body_rows(
+    markers: Sequence[Marker], genotypes: NDArray[np.integer], sex: NDArray[np.integer]
+) -> IntArray:
+    """``(bodies, markers + 1)`` table rows of each body's observations; the last column is
+    the sex row (0 unknown, 1 male, 2 female)."""
+    g = np.asarray(genotypes, dtype=np.int64)
+    cols = [genotype_rows(m.n_alleles, g[:, k]) for k, m in enumerate(markers)]
+    cols.append(np.asarray(sex, dtype=np.int64))
+    return np.stack(cols, axis=1)
+
+
+def score_pairs(
+    tables: ScreeningTables, rows: IntArray, bodies: IntArray, columns: IntArray
+) -> tuple[FloatArray, IntArray]:
+    """Exact (float64) log LR and exclusion count of the pairs ``(bodies[i], columns[i])``:
+    ``sum_m T_m[row(body, m), column]`` plus the sex term."""
+    score = tables.sex[rows[bodies, -1], columns].astype(np.float64)
+    excl = np.zeros(bodies.shape[0], dtype=np.int64)
+    for m, (table, ex) in enumerate(zip(tables.log64, tables.excluded, strict=True)):
+        r = rows[bodies, m]
+        score += table[r, columns]
+        excl += ex[r, columns]
+    return score, excl
+
+
+def _accumulate(tables: ScreeningTables, rows: IntArray, out: NDArray[np.float32]) -> None:
+    """``out[i] = sex row + sum over typed markers of T_m[rows[i, m]]`` (float32 row adds;
+    untyped markers, whose rows are all zero, are skipped)."""
+    last = [t.shape[0] - 1 for t in tables.log32]
+    for i in range(rows.shape[0]):
+        r = rows[i]
+        acc = out[i]
+        terms = [t[r[m]] for m, t in enumerate(tables.log32) if r[m] != last[m]]
+        if terms:
+            np.add(tables.sex[r[-1]], terms[0], out=acc)
+            for term in terms[1:]:
+                np.add(acc, term, out=acc)
+        else:
+            acc[:] = tables.sex[r[-1]]
+
+
+def _margin(value: float) -> float:
+    """Float32 sums of ~24 terms are exact to ~1e-5 relative; screen with this slack."""
+    return 1e-3 + 1e-5 * abs(value)
+
+
+def _select_chunk(
+    tables: ScreeningTables,
+    rows: IntArray,
+    b0: int,
+    acc: NDArray[np.float32],
+    params: ScreeningParams,
+) -> tuple[tuple[IntArray, IntArray, FloatArray, IntArray], ...]:
+    """Top candidates and threshold pairs of one body chunk, rescored exactly."""
+    n_col = acc.shape[1]
+    k = min(n_col, params.top + 8)
+    if k < n_col:
+        idx = np.argpartition(acc, n_col - k, axis=1)[:, n_col - k :]
+    else:
+        idx = np.broadcast_to(np.arange(n_col), acc.shape)
+    vals = np.take_along_axis(acc, idx, axis=1)
+    ok = vals > -np.inf
+    tb = np.nonzero(ok)[0] + b0
+    tc = idx[ok]
+    ts, te = score_pairs(tables, rows, tb, tc)
+    top = _top_per_body(tb, tc, ts, te, params.top)
+    thr = params.log_threshold
+    pb, pc = np.nonzero(acc >= np.float32(thr - _margin(thr)))
+    pb = pb + b0
+    ps, pe = score_pairs(tables, rows, pb, pc)
+    keep = ps >= thr
+    return top, (pb[keep], pc[keep], ps[keep], pe[keep])
+
+
+def _top_per_body(
+    body: IntArray, col: IntArray, score: FloatArray, excl: IntArray, k: int
+) -> tuple[IntArray, IntArray, FloatArray, IntArray]:
+    """At most ``k`` pairs per body: highest score first, ties by lower column."""
+    order = np.lexsort((col, -score, body))
+    b = body[order]
+    starts = np.searchsorted(b, b, side="left")
+    keep = order[(np.arange(b.shape[0]) - starts) < k]
+    return body[keep], col[keep], score[keep], excl[keep]
+
+
+ProgressFn = Callable[[int], None]
+
+
+def screen_tables(
+    tables: ScreeningTables,
+    rows: IntArray,
+    params: ScreeningParams,
+    progress: ProgressFn | None = None,
+) -> BlockResult:
+    """Screen every body (``rows`` from :func:`body_rows`) against the tables' columns.
+
+    Bodies go in chunks of ``params.body_chunk`` through ``params.threads`` worker threads,
+    each with its own float32 buffer; results are put back in body order, so the answer does
+    not depend on the number of threads.
+    """
+    n_col, n_body = tables.n_columns, rows.shape[0]
+    chunk = max(1, params.body_chunk)
+    starts = list(range(0, n_body, chunk))
+    buffers: queue.SimpleQueue[NDArray[np.float32]] = queue.SimpleQueue()
+    for _ in range(max(1, params.threads)):
+        buffers.put(np.empty((chunk, n_col), dtype=np.float32))
+    full = np.empty((n_body, n_col), dtype=np.float32) if params.full_matrix else None
+
+    def work(b0: int) -> tuple[tuple[IntArray, IntArray, FloatArray, IntArray], ...]:
+        buf = buffers.get()
+        try:
+            acc = buf[: min(chunk, n_body - b0)]
+            _accumulate(tables, rows[b0 : b0 + acc.shape[0]], acc)
+            if full is not None:
+                full[b0 : b0 + acc.shape[0]] = acc
+            found = _select_chunk(tables, rows, b0, acc, params)
+        finally:
+            buffers.put(buf)
+        if progress is not None:
+            progress(acc.shape[0])
+        return found
+
+    if params.threads > 1:
+        with ThreadPoolExecutor(params.threads) as pool:
+            parts = list(pool.map(work, starts))
+    else:
+        parts = [work(b0) for b0 in starts]
+    top = _concat([p[0] for p in parts], tables.families)
+    pairs = _concat([p[1] for p in parts], tables.families)
+    return BlockResult(tables.families, top, pairs, {}, full)
+
+
+def _concat(
+    parts: list[tuple[IntArray, IntArray, FloatArray, IntArray]], families: IntArray
+) -> tuple[IntArray, IntArray, FloatArray, IntArray]:
+    """Concatenate chunk results, turning block columns into global family indices."""
+    if not parts:
+        e = np.zeros(0, dtype=np.int64)
+        return e, e, np.zeros(0), e
+    body, col, score, excl = (np.concatenate(x) for x in zip(*parts, strict=True))
+    return body.astype(np.int64), families[col], score.astype(np.float64), excl.astype(np.int64)
+
+
+def screen_family_block(
+    fam: FamilyData,
+    rows: IntArray,
+    families: IntArray,
+    params: ScreeningParams,
+    progress: ProgressFn | None = None,
+) -> BlockResult:
+    """Build the tables of one block of families and screen every body against them."""
+    tables, skipped = build_tables(fam, families, threads=params.threads)
+    result = screen_tables(tables, rows, params, progress)
+    return BlockResult(result.families, result.top, result.pairs, skipped, result.full)
+
+
+def bytes_per_family(markers: Sequence[Marker]) -> int:
+    """Table memory of one missing person: float32 + float64 + bool per row, plus sex."""
+    rows = sum(n_genotypes(m.n_alleles) + m.n_alleles + 1 for m in markers)
+    return rows * (4 + 8 + 1) + 3 * 4
+
+
+def family_blocks(
+    families: IntArray, markers: Sequence[Marker], params: ScreeningParams
+) -> list[IntArray]:
+    """Split the screened families into blocks whose tables fit the memory budget.
+
+    A quarter of ``memory_mb`` is kept for posterior intermediates and work buffers; each
+    thread's buffers take ``body_chunk x block x 13`` bytes (float32 sums, argpartition
+    indices, threshold mask).
+    """
+    budget = params.memory_mb * (1 << 20) * 3 // 4
+    per = bytes_per_family(markers) + params.threads * params.body_chunk * 13
+    size = max(256, budget // per)
+    return [families[i : i + size] for i in range(0, families.shape[0], size)]
+
+
+class BlockExecutor(Protocol):
+    """Maps :func:`screen_family_block` over blocks, yielding results in block order."""
+
+    def __call__(
+        self,
+        fam: FamilyData,
+        rows: IntArray,
+        blocks: list[IntArray],
+        params: ScreeningParams,
+        progress: ProgressFn | None,
+    ) -> Iterator[BlockResult]: ...
+
+
+def serial_executor(
+    fam: FamilyData,
+    rows: IntArray,
+    blocks: list[IntArray],
+    params: ScreeningParams,
+    progress: ProgressFn | None,
+) -> Iterator[BlockResult]:
+    """Blocks one after the other in this process (threads within a block)."""
+    for block in blocks:
+        yield screen_family_block(fam, rows, block, params, progress)
+
+
+@dataclass(frozen=True)
+class ScreeningResult:
+    """Screening of every body against every missing person (natural-log LRs).
+
+    ``top_family[b, k]`` is body ``b``'s ``k``-th best family (``-1`` when fewer
+    candidates), ``top_log_lr`` its log LR (``-inf`` padding) and ``top_exclusions`` the
+    number of markers excluding it without mutation. ``pair_*`` list every pair with
+    ``LR >= threshold`` sorted by body then decreasing LR. ``skipped`` maps family index to
+    the reason it was not screened. ``full`` is ``(bodies, families)`` when requested.
+    """
+
+    top_family: IntArray
+    top_log_lr: FloatArray
+    top_exclusions: IntArray
+    pair_body: IntArray
+    pair_family: IntArray
+    pair_log_lr: FloatArray
+    pair_exclusions: IntArray
+    skipped: dict[int, str]
+    params: ScreeningParams
+    full: NDArray[np.float32] | None = None
+
+
+def screen(
+    fam: FamilyData,
+    remains_genotypes: NDArray[np.integer],
+    remains_sex: NDArray[np.integer],
+    params: ScreeningParams | None = None,
+    *,
+    executor: BlockExecutor | None = None,
+    progress: ProgressFn | None = None,
+) -> ScreeningResult:
+    """Screen every body against every missing person with at least one typed reference.
+
+    Families with no typed member are skipped (reason reported); bodies are screened block by
+    block of families (:func:`family_blocks`) through ``executor`` (serial by default).
+    """
+    params = params or ScreeningParams()
+    rows = body_rows(fam.markers, remains_genotypes, remains_sex)
+    n_fam = int(np.asarray(fam.family_shape).shape[0])
+    empty = families_without_references(fam)
+    skipped = {int(f): "no typed relative and no direct reference" for f in empty}
+    screened = np.setdiff1d(np.arange(n_fam, dtype=np.int64), empty)
+    blocks = family_blocks(screened, fam.markers, params)
+    run = executor or serial_executor
+    results = list(run(fam, rows, blocks, params, progress))
+    for r in results:
+        skipped.update(r.skipped)
+    return _merge(results, rows.shape[0], n_fam, params, dict(sorted(skipped.items())))
+
+
+def _merge(
+    results: list[BlockResult],
+    n_body: int,
+    n_fam: int,
+    params: ScreeningParams,
+    skipped: dict[int, str],
+) -> ScreeningResult:
+    def cat(i: int, which: str) -> NDArray[Any]:
+        parts = [getattr(r, which)[i] for r in results]
+        return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
+
+    tb, tf, ts, te = (cat(i, "top") for i in range(4))
+    tb, tf, ts, te = _top_per_body(tb, tf, ts.astype(np.float64), te, params.top)
+    rank = np.arange(tb.shape[0]) - np.searchsorted(tb, tb, side="left")
+    top_family = np.full((n_body, params.top), -1, dtype=np.int64)
+    top_log = np.full((n_body, params.top), -np.inf)
+    top_ex = np.zeros((n_body, params.top), dtype=np.int64)
+    top_family[tb, rank], top_log[tb, rank], top_ex[tb, rank] = tf, ts, te
+    pb, pf, ps, pe = (cat(i, "pairs") for i in range(4))
+    order = np.lexsort((pf, -ps, pb))
+    full = None
+    if params.full_matrix:
+        full = np.full((n_body, n_fam), -np.inf, dtype=np.float32)
+        for r in results:
+            if r.full is not None:
+                full[:, r.families] = r.full
+    return ScreeningResult(
+        top_family, top_log, top_ex,
+        pb[order].astype(np.int64), pf[order].astype(np.int64),
+        ps[order].astype(np.float64), pe[order].astype(np.int64),
+        skipped, params, full,
+    )  # fmt: skip
