@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
+import pytest
 from django.test import Client
 
 from tests.web.builders import EXPECTED, RUNNING, SLUG, Built
@@ -135,3 +137,19 @@ def test_the_remains_json_refuses_a_malformed_date(staff_client: Client, built: 
         "field": "exhumed_on",
         "row": None,
     }
+
+
+@pytest.mark.django_db
+def test_a_malformed_query_parameter_gets_the_exhume_error_shape(client: Any) -> None:
+    response = client.get("/api/sites/anything/stats?as_of=not-a-date")
+    assert response.status_code == 400
+    body = response.json()
+    assert body["error"] == "ValidationError"
+    assert body["field"] == "as_of"
+
+
+@pytest.mark.django_db
+def test_the_api_docs_page_uses_local_files_not_a_cdn(client: Any) -> None:
+    html = client.get("/api/docs").content.decode()
+    assert "/static/ninja/swagger-ui" in html
+    assert "cdn" not in html.lower()

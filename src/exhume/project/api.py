@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
+from ninja.errors import ValidationError as NinjaValidationError
 
 from exhume import __version__
 from exhume.errors import ExhumeError, NotFoundError, PermissionDenied
@@ -18,6 +19,20 @@ def exhume_error(request: HttpRequest, exc: ExhumeError) -> HttpResponse:
         404 if isinstance(exc, NotFoundError) else 403 if isinstance(exc, PermissionDenied) else 400
     )
     return api.create_response(request, exc.as_dict(), status=status)
+
+
+@api.exception_handler(NinjaValidationError)
+def request_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+    """Malformed parameters get the same error shape, naming the first bad field."""
+    first = exc.errors[0] if exc.errors else {}
+    loc = [str(part) for part in first.get("loc", ()) if part not in {"query", "path", "body"}]
+    body = {
+        "error": "ValidationError",
+        "message": str(first.get("msg", "invalid request")),
+        "field": ".".join(loc) or None,
+        "row": None,
+    }
+    return api.create_response(request, body, status=400)
 
 
 def _register() -> None:

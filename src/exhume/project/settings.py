@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "ninja",  # serves the API docs viewer's files locally (no CDN)
     "exhume.audit",
     "exhume.casework",
     "exhume.families",
