@@ -914,7 +914,7 @@ def _select_chunk(
     pb, pc = np.nonzero(acc >= np.float32(thr - _margin(thr)))
     pb = pb + b0
     ps, pe = score_pairs(tables, rows, pb, pc)
-    keep = ps >= thr
+    keep = (ps >= thr) & (ps > -np.inf)
     return top, (pb[keep], pc[keep], ps[keep], pe[keep])
 
 
