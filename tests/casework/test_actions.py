@@ -129,3 +129,27 @@ def test_running_counts_follow_exhumation_dates(make_site: Any, make_remains: An
     assert [(d.date, d.total) for d in site_summary(site).running] == [
         ("2022-09-16", 2), ("2022-09-17", 3), ("2022-09-19", 4),
     ]  # fmt: skip
+
+
+def test_graves_and_journal_lines_are_corrected_as_new_versions(make_site: Any, actor: Any) -> None:
+    from exhume.casework.actions import do_correct_grave, do_correct_journal_entry
+
+    site = make_site()
+    grave = do_record_grave(actor, site=site, marker_label="17")
+    line = do_record_journal_entry(actor, site=site, marker_number="17", name_as_written="Бойко")
+    grave = do_correct_grave(actor, grave, reason="cross re-read", authority="site lead",
+                             marker_inscription="№ 17")  # fmt: skip
+    line = do_correct_journal_entry(actor, line, reason="page re-read", authority="site lead",
+                                    name_as_written="Бойко Олена")  # fmt: skip
+    assert (grave.version, line.version) == (2, 2)
+    actions = list(LogEntry.objects.order_by("seq").values_list("action", flat=True))
+    assert actions[-2:] == ["correct", "correct"]
+
+
+def test_a_missing_person_report_correction_is_checked(actor: Any) -> None:
+    from exhume.families.actions import do_correct_missing_person, do_report_missing_person
+
+    person = do_report_missing_person(actor, family_name="Мельник", birth_year=1950)
+    with pytest.raises(ValidationError, match="birth year 1950 contradicts birth date"):
+        do_correct_missing_person(actor, person, reason="r", authority="a",
+                                  birth_date=dt.date(1951, 1, 2))  # fmt: skip

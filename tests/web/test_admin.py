@@ -222,14 +222,24 @@ def test_the_bulk_delete_action_is_not_offered(admin_client: Client, built: Buil
     assert "delete_selected" not in html
 
 
-def test_sites_are_read_only_once_saved(admin_client: Client, built: Built) -> None:
+def test_changing_a_site_is_a_logged_correction(admin_client: Client, built: Built) -> None:
     url = f"/admin/casework/site/{built.site.pk}/change/"
-    html = admin_client.get(url).content.decode()
-    assert 'name="name"' not in html  # shown, not editable
-    response = admin_client.post(url, {"name": "Renamed", "slug": SLUG, "place": "Z"})
-    assert response.status_code == 403
+    form = {f.name: f.value() or "" for f in _bound_fields(admin_client, url)}
+    form.update(name="Renamed", reason="official name confirmed", authority="prosecutor's office")
+    response = admin_client.post(url, form)
+    assert response.status_code == 302, response.content.decode()[:2000]
     built.site.refresh_from_db()
-    assert built.site.name == "Lisova Poliana forest cemetery"
+    assert (built.site.name, built.site.version) == ("Renamed", 2)
+    last = LogEntry.objects.order_by("-seq").first()
+    assert last is not None
+    assert (last.record_type, last.action, last.reason) == (
+        "casework.site", "correct", "official name confirmed",
+    )  # fmt: skip
+
+
+def _bound_fields(client: Client, url: str) -> list[Any]:
+    form = client.get(url).context["adminform"].form
+    return [form[name] for name in form.fields if name not in {"reason", "authority"}]
 
 
 def test_the_audit_log_is_read_only_and_hides_the_salt(admin_client: Client, built: Built) -> None:

@@ -64,6 +64,27 @@ def do_correct_remains(
     )
 
 
+def do_correct_site(
+    actor: Actor, site: Site, *, reason: str, authority: str, **changes: Any
+) -> Site:
+    """Correct a site's description (dates, place, coordinates ...) as a logged new version."""
+    return correct(site, actor, changes, reason=reason, authority=authority, check=_check_site)
+
+
+def do_correct_grave(
+    actor: Actor, grave: Grave, *, reason: str, authority: str, **changes: Any
+) -> Grave:
+    """Correct a grave record (marker reading, coordinates, kind) as a logged new version."""
+    return correct(grave, actor, changes, reason=reason, authority=authority)
+
+
+def do_correct_journal_entry(
+    actor: Actor, entry: BurialJournalEntry, *, reason: str, authority: str, **changes: Any
+) -> BurialJournalEntry:
+    """Correct a transcription of the burial journal as a logged new version."""
+    return correct(entry, actor, changes, reason=reason, authority=authority)
+
+
 def check_remains(remains: Remains) -> None:
     """All cross-field rules of :mod:`exhume.casework.rules` for one remains record."""
     rules.check_age(remains.age_class, remains.age_min, remains.age_max)

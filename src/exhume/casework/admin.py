@@ -5,14 +5,15 @@ Rules the admin keeps:
 * A form is saved by calling one action (``do_create_site``, ``do_record_remains`` ...) while it
   is validated; an :class:`exhume.errors.ValidationError` from the action becomes an error on the
   field it names, so nothing is written unless the action accepted the whole record.
-* A remains record is changed only by ``do_correct_remains``, which needs a reason and the
-  authority that ordered the correction; the change form asks for both.
-* Records without a correction action (sites, graves, journal lines) are read-only once saved.
+* A saved record is changed only by its correction action (``do_correct_remains``,
+  ``do_correct_site`` ...), which needs a reason and the authority that ordered the correction;
+  the change form asks for both and sends only the fields that changed.
 * Nothing is ever deleted.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, ClassVar
 
 from django import forms
@@ -23,7 +24,10 @@ from django.http import HttpRequest
 from exhume.audit.events import Actor
 from exhume.audit.models import Role
 from exhume.casework.actions import (
+    do_correct_grave,
+    do_correct_journal_entry,
     do_correct_remains,
+    do_correct_site,
     do_create_site,
     do_record_grave,
     do_record_journal_entry,
@@ -71,22 +75,61 @@ class ActionForm(forms.ModelForm):  # type: ignore[type-arg]
                 self.add_error(None, exc.located())
 
 
-class ActionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
-    """Admin whose forms write through actions; no deletion, no change unless an action exists."""
+class CorrectionForm(ActionForm):
+    """A change to a saved record is a correction: changed fields only, with the reason and the
+    authority that ordered it, written by the model's correction action."""
 
-    correctable = False
+    correct_with: ClassVar[Callable[..., models.Model]]
+
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="why the record is corrected (kept in the audit log)",
+    )
+    authority = forms.CharField(
+        max_length=200, help_text="who ordered or approved the correction (person, office)"
+    )
+
+    def write(self, data: dict[str, Any]) -> models.Model:
+        changes = {k: data[k] for k in self.changed_data if k not in {"reason", "authority"}}
+        if not changes:
+            raise ValidationError("no field was changed, so there is nothing to correct")
+        return type(self).correct_with(
+            self.actor,
+            self.instance,
+            reason=data["reason"],
+            authority=data["authority"],
+            **changes,
+        )
+
+
+class ActionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """Admin whose forms write through actions; no deletion; changes only as corrections."""
+
+    correction_form: type[CorrectionForm] | None = None
 
     def get_form(
         self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any
     ) -> Any:
+        if obj is not None and self.correction_form and self.has_change_permission(request, obj):
+            kwargs["form"] = self.correction_form
         form = super().get_form(request, obj, change=change, **kwargs)
         return type(form.__name__, (form,), {"actor": actor_for(request)})
+
+    def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or not self.has_change_permission(request, obj):
+            return fieldsets
+        fields = [f for f in fieldsets[0][1]["fields"] if f not in {"reason", "authority"}]
+        return [
+            ("Correction (required)", {"fields": ["reason", "authority"]}),
+            (None, {"fields": fields}),
+        ]
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         """Nothing to do: the form's action has already saved the record and logged it."""
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return self.correctable and super().has_change_permission(request, obj)
+        return self.correction_form is not None and super().has_change_permission(request, obj)
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
@@ -101,9 +144,14 @@ class SiteForm(ActionForm):
         return do_create_site(self.actor, **data)
 
 
+class SiteCorrectionForm(CorrectionForm, SiteForm):
+    correct_with = staticmethod(do_correct_site)
+
+
 @admin.register(Site)
 class SiteAdmin(ActionAdmin):
     form = SiteForm
+    correction_form = SiteCorrectionForm
     list_display = ("name", "slug", "place", "exhumation_started_on", "is_synthetic")
     list_filter = ("is_synthetic",)
     search_fields = ("name", "slug", "place")
@@ -120,9 +168,14 @@ class GraveForm(ActionForm):
         return do_record_grave(self.actor, site=site, marker_label=label, **data)
 
 
+class GraveCorrectionForm(CorrectionForm, GraveForm):
+    correct_with = staticmethod(do_correct_grave)
+
+
 @admin.register(Grave)
 class GraveAdmin(ActionAdmin):
     form = GraveForm
+    correction_form = GraveCorrectionForm
     list_display = ("marker_label", "site", "kind", "marker_inscription")
     list_filter = ("site", "kind")
     search_fields = ("marker_label", "marker_inscription")
@@ -147,9 +200,14 @@ class JournalForm(ActionForm):
         )
 
 
+class JournalCorrectionForm(CorrectionForm, JournalForm):
+    correct_with = staticmethod(do_correct_journal_entry)
+
+
 @admin.register(BurialJournalEntry)
 class JournalAdmin(ActionAdmin):
     form = JournalForm
+    correction_form = JournalCorrectionForm
     list_display = ("marker_number", "name_as_written", "site", "page", "line", "burial_date")
     list_filter = ("site",)
     search_fields = ("marker_number", "name_as_written")
@@ -176,35 +234,14 @@ class RemainsForm(ActionForm):
         return do_record_remains(self.actor, site=site, case_number=case, exhumed_on=day, **data)
 
 
-class RemainsCorrectionForm(RemainsForm):
-    """A change to remains is a correction by ``do_correct_remains``: changed fields only,
-    with the reason and the authority that ordered it."""
-
-    reason = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="why the record is corrected (kept in the audit log)",
-    )
-    authority = forms.CharField(
-        max_length=200, help_text="who ordered or approved the correction (person, office)"
-    )
-
-    def write(self, data: dict[str, Any]) -> models.Model:
-        changes = {k: data[k] for k in self.changed_data if k not in {"reason", "authority"}}
-        if not changes:
-            raise ValidationError("no field was changed, so there is nothing to correct")
-        return do_correct_remains(
-            self.actor,
-            self.instance,
-            reason=data["reason"],
-            authority=data["authority"],
-            **changes,
-        )
+class RemainsCorrectionForm(CorrectionForm, RemainsForm):
+    correct_with = staticmethod(do_correct_remains)
 
 
 @admin.register(Remains)
 class RemainsAdmin(ActionAdmin):
-    correctable = True
     form = RemainsForm
+    correction_form = RemainsCorrectionForm
     list_display = (
         "case_number",
         "site",
@@ -222,20 +259,3 @@ class RemainsAdmin(ActionAdmin):
     autocomplete_fields = ("grave", "part_of")
     list_select_related = ("site",)
     date_hierarchy = "exhumed_on"
-
-    def get_form(
-        self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any
-    ) -> Any:
-        if obj is not None and self.has_change_permission(request, obj):
-            kwargs["form"] = RemainsCorrectionForm
-        return super().get_form(request, obj, change=change, **kwargs)
-
-    def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
-        fieldsets = super().get_fieldsets(request, obj)
-        if obj is None or not self.has_change_permission(request, obj):
-            return fieldsets
-        fields = [f for f in fieldsets[0][1]["fields"] if f not in {"reason", "authority"}]
-        return [
-            ("Correction (required)", {"fields": ["reason", "authority"]}),
-            (None, {"fields": fields}),
-        ]

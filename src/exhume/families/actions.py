@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from exhume.audit.events import Actor
-from exhume.audit.writes import create
+from exhume.audit.writes import correct, create
 from exhume.errors import ValidationError
 from exhume.families.models import MissingPerson
 
@@ -13,6 +13,13 @@ from exhume.families.models import MissingPerson
 def do_report_missing_person(actor: Actor, **fields: Any) -> MissingPerson:
     """Register a missing-person report; a family name is required, dates must be in order."""
     return create(MissingPerson, actor, fields, check=_check_missing)
+
+
+def do_correct_missing_person(
+    actor: Actor, person: MissingPerson, *, reason: str, authority: str, **changes: Any
+) -> MissingPerson:
+    """Correct a missing-person report as a logged new version."""
+    return correct(person, actor, changes, reason=reason, authority=authority, check=_check_missing)
 
 
 def _check_missing(person: MissingPerson) -> None:
