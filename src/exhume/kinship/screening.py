@@ -825,6 +825,7 @@ class ScreeningParams:
     memory_mb: int = 3072
     threads: int = 2
     body_chunk: int = 32
+    min_blocks: int = 1
 
     @property
     def log_threshold(self) -> float:
@@ -1013,11 +1014,12 @@ def family_blocks(
 
     A quarter of ``memory_mb`` is kept for posterior intermediates and work buffers; each
     thread's buffers take ``body_chunk x block x 13`` bytes (float32 sums, argpartition
-    indices, threshold mask).
+    indices, threshold mask). At least ``min_blocks`` blocks are made (for a cluster); a block
+    never has fewer than 64 families.
     """
     budget = params.memory_mb * (1 << 20) * 3 // 4
     per = bytes_per_family(markers) + params.threads * params.body_chunk * 13
-    size = max(256, budget // per)
+    size = max(64, min(budget // per, -(-families.shape[0] // max(1, params.min_blocks))))
     return [families[i : i + size] for i in range(0, families.shape[0], size)]
 
 
