@@ -1,20 +1,28 @@
-"""Appending audit events. Called only from action functions, inside their transaction."""
+"""Appending audit events. Called only from action functions, inside their transaction.
+
+Formats come from :mod:`exhume.ledger` and nowhere else, so the database log and the offline
+verifier cannot drift apart:
+
+* ``commitment = ledger.commit(snapshot(record), salt)`` with a fresh 32-byte salt per record
+  version; the salt is kept (hex) in the ``salt`` column and leaves the database only in a
+  deliberate disclosure;
+* the entry is ``ledger.make_entry(...)`` (validated) and the stored ``leaf`` is
+  ``ledger.entry_leaf(entry)``: the RFC 8785 bytes the Merkle leaf hashes;
+* ``seq`` is the entry's leaf index, taken from :class:`LogHead` under a row lock.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-import rfc8785
 from django.db import models, transaction
 from django.utils import timezone
 
 from exhume.audit.models import LogEntry, LogHead, Role
-
-COMMITMENT_TAG = b"exhume/record-commitment/v1\x00"
+from exhume.ledger import commit, entry_leaf, make_entry, new_salt
 
 
 @dataclass(frozen=True)
@@ -30,11 +38,17 @@ class Actor:
 
 
 def snapshot(instance: models.Model) -> dict[str, Any]:
-    """The record's content as JSON-safe values: one key per concrete field, FKs as ids."""
+    """The record's content as JSON-safe values: one key per concrete field, FKs as ids.
+
+    Dates are ISO 8601, datetimes ISO 8601 in UTC (so a value reads back from the database the
+    same way it was written), anything else non-JSON as ``str``.
+    """
     data: dict[str, Any] = {}
     for field in instance._meta.concrete_fields:
         value = getattr(instance, field.attname)
-        if isinstance(value, dt.datetime | dt.date):
+        if isinstance(value, dt.datetime):
+            value = value.astimezone(dt.UTC).isoformat() if value.tzinfo else value.isoformat()
+        elif isinstance(value, dt.date):
             value = value.isoformat()
         elif value is not None and not isinstance(value, str | int | float | bool | list | dict):
             value = str(value)
@@ -42,13 +56,13 @@ def snapshot(instance: models.Model) -> dict[str, Any]:
     return data
 
 
-def commitment(record: dict[str, Any], salt_hex: str) -> str:
-    """SHA-256(tag || salt || RFC 8785 canonical JSON of the record), hex."""
-    digest = hashlib.sha256(COMMITMENT_TAG + bytes.fromhex(salt_hex) + rfc8785.dumps(record))
-    return digest.hexdigest()
+def commitment(record: Mapping[str, Any], salt_hex: str) -> str:
+    """``ledger.commit(record, salt)`` for a salt stored as hex."""
+    return commit(record, bytes.fromhex(salt_hex))
 
 
 def record_type_of(instance: models.Model) -> str:
+    """``<app label>.<model name>``, e.g. ``casework.remains``."""
     return f"{instance._meta.app_label}.{instance._meta.model_name}"
 
 
@@ -64,49 +78,95 @@ def append_event(
     authority: str = "",
 ) -> LogEntry:
     """Append one log entry for ``instance`` in the caller's transaction (must be inside one)."""
-    if not transaction.get_connection().in_atomic_block:
-        raise RuntimeError("append_event must run inside the action's transaction")
-    head, _ = LogHead.objects.select_for_update().get_or_create(pk=1)
-    salt = secrets.token_hex(32)
-    entry = LogEntry(
+    _require_transaction()
+    head = lock_head()
+    salt = new_salt()
+    entry = make_entry(
         seq=head.size,
         record_type=record_type_of(instance),
         record_id=str(instance.pk),
         version=version,
+        commitment=commit(snapshot(instance), salt),
         action=action,
-        actor=actor.username,
         actor_role=actor.role,
         time=timezone.now(),
-        salt=salt,
-        commitment=commitment(snapshot(instance), salt),
+        supersedes=supersedes.seq if supersedes is not None else None,
+        reason=reason or None,
+        authority=authority or None,
         category=category,
-        supersedes=supersedes,
-        reason=reason,
-        authority=authority,
     )
-    entry.leaf = rfc8785.dumps(leaf_document(entry)).decode()
-    entry.save()
+    return store_entry(entry, actor=actor, salt=salt.hex(), head=head, supersedes=supersedes)
+
+
+def lock_head() -> LogHead:
+    """The log head, locked until the end of the transaction (appends are serialised)."""
+    head, _ = LogHead.objects.select_for_update().get_or_create(pk=1)
+    return head
+
+
+def store_entry(
+    entry: Mapping[str, Any],
+    *,
+    actor: Actor,
+    salt: str,
+    head: LogHead,
+    supersedes: LogEntry | None = None,
+) -> LogEntry:
+    """Store an entry made by :func:`exhume.ledger.make_entry` as the next row of the log.
+
+    ``entry["seq"]`` must be the locked head's size. The stored leaf is ``entry_leaf(entry)``.
+    """
+    _require_transaction()
+    if entry["seq"] != head.size:
+        raise RuntimeError(f"entry seq {entry['seq']} is not the next leaf {head.size}")
+    row = LogEntry(
+        seq=entry["seq"],
+        record_type=entry["record_type"],
+        record_id=entry["record_id"],
+        version=entry["version"],
+        action=entry["action"],
+        actor=actor.username,
+        actor_role=entry["actor_role"],
+        time=dt.datetime.fromisoformat(entry["time"]),
+        salt=salt,
+        commitment=entry["commitment"],
+        category=entry["category"],
+        supersedes=supersedes,
+        reason=entry["reason"] or "",
+        authority=entry["authority"] or "",
+        leaf=entry_leaf(entry).decode(),
+    )
+    row.save()
     head.size += 1
     head.save(update_fields=["size"])
-    return entry
+    return row
+
+
+def entry_of_row(row: LogEntry, supersedes_seq: int | None) -> dict[str, Any]:
+    """The ledger entry a log row's fields describe (``supersedes_seq``: the seq its FK names).
+
+    :func:`exhume.ledger.entry_leaf` of it must equal the stored ``leaf``; raises
+    :class:`exhume.errors.ValidationError` when the fields break an entry rule.
+    """
+    return make_entry(
+        seq=row.seq,
+        record_type=row.record_type,
+        record_id=row.record_id,
+        version=row.version,
+        commitment=row.commitment,
+        action=row.action,
+        actor_role=row.actor_role,
+        time=row.time,
+        supersedes=supersedes_seq,
+        reason=row.reason or None,
+        authority=row.authority or None,
+        category=row.category,
+    )
 
 
 def leaf_document(entry: LogEntry) -> dict[str, Any]:
     """The public JSON document a log leaf commits to (no salt, no record content)."""
-    return {
-        "seq": entry.seq,
-        "record_type": entry.record_type,
-        "record_id": entry.record_id,
-        "version": entry.version,
-        "action": entry.action,
-        "actor_role": entry.actor_role,
-        "time": entry.time.isoformat().replace("+00:00", "Z"),
-        "commitment": entry.commitment,
-        "category": entry.category,
-        "supersedes": entry.supersedes.seq if entry.supersedes else None,
-        "reason": entry.reason or None,
-        "authority": entry.authority or None,
-    }
+    return entry_of_row(entry, entry.supersedes.seq if entry.supersedes else None)
 
 
 def latest_entry(instance: models.Model) -> LogEntry | None:
@@ -116,3 +176,8 @@ def latest_entry(instance: models.Model) -> LogEntry | None:
         .order_by("-seq")
         .first()
     )
+
+
+def _require_transaction() -> None:
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("audit entries are appended only inside the action's transaction")

@@ -64,3 +64,52 @@ class LogEntry(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.seq} {self.action} {self.record_type}:{self.record_id} v{self.version}"
+
+
+class SigningKey(models.Model):
+    """A public log key. Its private key lives in ``EXHUME_DATA_DIR/keys/``, never here.
+
+    Written only by :func:`exhume.audit.keys.do_create_log_key`, which logs a ``create`` entry
+    committing to this row: the log itself records every key that ever signed it. The newest
+    row is the key that signs new checkpoints; older ones stay, to verify older releases.
+    """
+
+    name = models.CharField(max_length=200, help_text="the note key name (the log origin)")
+    key_id = models.CharField(max_length=8, unique=True, help_text="4-byte key ID, hex")
+    vkey = models.CharField(max_length=300, unique=True, help_text="<name>+<key ID>+<base64>")
+    created_at = models.DateTimeField()
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.vkey
+
+
+class Release(models.Model):
+    """A published, signed release of one site's counts (files under ``directory``).
+
+    Its log entry is the ``publish`` entry at ``seq = tree_size - 1`` whose record_id is the
+    ``label``; the previous release of the same site is the one a new release proves
+    consistency from.
+    """
+
+    site_slug = models.SlugField()
+    number = models.PositiveIntegerField()
+    label = models.CharField(max_length=120, unique=True)
+    tree_size = models.BigIntegerField()
+    root = models.CharField(max_length=64, help_text="Merkle root at tree_size, hex")
+    checkpoint = models.TextField(help_text="the signed C2SP checkpoint note")
+    log_key = models.CharField(max_length=300, help_text="vkey of the key that signed it")
+    directory = models.CharField(max_length=500)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["site_slug", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["site_slug", "number"], name="unique_release_number")
+        ]
+
+    def __str__(self) -> str:
+        return f"release {self.label} (tree size {self.tree_size})"
