@@ -587,3 +587,73 @@ def file_sha256(path: str | Path) -> str:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
             digest.update(chunk)
     return digest.hexdigest()
+
+
+# -- accuracy against the truth ---------------------------------------------------------------
+
+_MARKER_BINS = ((0, 5), (6, 10), (11, 15), (16, 20), (21, 23))
+
+
+def typed_reference_counts(scenario: Scenario) -> I64:
+    """Number of typed pedigree members (a direct reference included) of each family."""
+    typed = (scenario.reference_genotypes >= 0).any(axis=(1, 2)).astype(np.int64)
+    return np.add.reduceat(typed, scenario.family_offset[:-1]).astype(np.int64)
+
+
+def evaluate_screening(
+    scenario: Scenario,
+    truth: Truth,
+    top_family: I64,
+    pair_body: I64,
+    pair_family: I64,
+    pair_log10_lr: NDArray[np.float64],
+    skipped: set[int],
+    threshold: float,
+) -> dict[str, Any]:
+    """Accuracy of a screening against the simulation's truth.
+
+    ``recall_at_1``: share of bodies whose missing person's family is in the database and was
+    screened that have that family as best candidate, overall, by the family's number of
+    typed references and by the body's number of typed markers. ``false_positive_share``:
+    for ``k = 2..6``, the share of unrelated (body, screened family) pairs with
+    ``LR >= 10^k`` (``null`` when ``10^k`` is below the screening threshold, since such pairs
+    were not recorded); for a well-calibrated LR it stays below ``10^-k``.
+    """
+    fam = truth.remains_family
+    screened = np.ones(scenario.n_families, dtype=bool)
+    screened[list(skipped)] = False
+    present = (fam >= 0) & screened[np.maximum(fam, 0)]
+    hit = top_family[:, 0] == fam
+    refs = typed_reference_counts(scenario)
+    n_typed = (scenario.remains_genotypes >= 0).any(axis=2).sum(axis=1)
+    by_refs = {
+        str(k): _share(hit[present & (refs[np.maximum(fam, 0)] == k)])
+        for k in range(1, int(refs.max(initial=0)) + 1)
+    }
+    by_markers = {
+        f"{lo}-{hi}": _share(hit[present & (n_typed >= lo) & (n_typed <= hi)])
+        for lo, hi in _MARKER_BINS
+    }
+    related = fam[pair_body] == pair_family
+    n_unrelated = scenario.n_remains * int(screened.sum()) - int(present.sum())
+    fp = {
+        str(k): (
+            None
+            if 10.0**k < threshold
+            else int(((pair_log10_lr >= k) & ~related).sum()) / max(1, n_unrelated)
+        )
+        for k in range(2, 7)
+    }
+    return {
+        "bodies_with_family_present": int(present.sum()),
+        "recall_at_1": _share(hit[present]),
+        "recall_at_1_by_typed_references": by_refs,
+        "recall_at_1_by_typed_markers": by_markers,
+        "unrelated_pairs": n_unrelated,
+        "false_positive_share": fp,
+    }
+
+
+def _share(values: NDArray[np.bool_]) -> dict[str, Any]:
+    n = int(values.size)
+    return {"n": n, "share": float(values.mean()) if n else None}

@@ -1,0 +1,440 @@
+"""``exhume kinship simulate|screen|evaluate`` and ``exhume bench screening``.
+
+National-scale kinship screening (every body against every missing person, see
+:mod:`exhume.kinship.screening`) on scenario files written by ``exhume kinship simulate``
+(format in :mod:`exhume.kinship.simulate`).
+
+``screen`` writes one JSON document::
+
+    {"format": "exhume-screening-result", "version": 1,
+     "provenance": {exhume_version, created, parameters, frequency_source {name, sha256,
+                    population}, mutation, scenario {file, sha256, seed}},
+     "remains": [{"body", "index", "top": [{"family", "family_index", "missing_person",
+                                            "log10_lr", "exclusions"}, ...]}, ...],
+     "pairs": {"body": [...], "family": [...], "log10_lr": [...], "exclusions": [...]},
+     "skipped": [{"family", "family_index", "reason"}, ...],
+     "full_matrix": null | "FILE.full.npy"}
+
+``pairs`` (every pair with LR >= threshold, by body then decreasing LR) is stored column-wise
+to stay compact at national scale; ``--full-matrix`` also writes the ``(bodies x families)``
+float32 log10 LR matrix as ``.npy`` beside the JSON (``-inf``: excluded by sex, or skipped).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import resource
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import click
+import numpy as np
+from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+
+from exhume import __version__
+from exhume.cli import bench
+from exhume.cli.kinship import kinship
+from exhume.kinship.frequencies import (
+    DEFAULT_MUTATION_KIND,
+    read_frequency_table,
+    synthetic_frequency_table,
+)
+from exhume.kinship.screening import (
+    BlockExecutor,
+    FamilyData,
+    ProgressFn,
+    ScreeningParams,
+    ScreeningResult,
+    body_rows,
+    gather_sum_baseline,
+    n_genotypes,
+    screen,
+)
+from exhume.kinship.simulate import (
+    Scenario,
+    evaluate_screening,
+    file_sha256,
+    load_scenario,
+    load_truth,
+    save_scenario,
+    save_truth,
+    simulate_scenario,
+)
+
+RESULT_FORMAT = "exhume-screening-result"
+_LOG10 = 1.0 / np.log(10.0)
+
+
+# -- simulate ---------------------------------------------------------------------------------
+
+
+@kinship.command("simulate")
+@click.option("--families", required=True, type=click.IntRange(min=1), help="Missing persons.")
+@click.option("--remains", required=True, type=click.IntRange(min=0), help="Bodies.")
+@click.option(
+    "--related-fraction",
+    default=0.5,
+    show_default=True,
+    type=click.FloatRange(0, 1),
+    help="Share of bodies that are missing persons.",
+)
+@click.option("--markers", default=23, show_default=True, type=click.IntRange(min=1))
+@click.option(
+    "--frequencies",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Long allele-frequency CSV (default: built-in synthetic 23-marker table).",
+)
+@click.option("--population", help="Population in --frequencies.")
+@click.option(
+    "--mutation-rate",
+    default=1e-3,
+    show_default=True,
+    type=click.FloatRange(0, 1),
+    help="Proportional mutation model rate.",
+)
+@click.option("--seed", required=True, type=int)
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Scenario file (.npz).",
+)
+@click.option("--truth", type=click.Path(dir_okay=False, path_type=Path),
+              help="Truth file (JSON): each body's family or null.")  # fmt: skip
+def simulate_command(
+    families: int,
+    remains: int,
+    related_fraction: float,
+    markers: int,
+    frequencies: Path | None,
+    population: str | None,
+    mutation_rate: float,
+    seed: int,
+    out: Path,
+    truth: Path | None,
+) -> None:
+    """Simulate families of missing persons and bodies; print a JSON summary."""
+    if frequencies is not None and population is None:
+        raise click.UsageError("--frequencies needs --population")
+    table = (
+        read_frequency_table(frequencies, str(population))
+        if frequencies is not None
+        else synthetic_frequency_table()
+    )
+    scenario, known = simulate_scenario(
+        families,
+        remains,
+        related_fraction,
+        seed=seed,
+        table=table,
+        n_markers=markers,
+        mutation_kind=DEFAULT_MUTATION_KIND,
+        mutation_params={"rate": mutation_rate},
+    )
+    save_scenario(scenario, out)
+    sha = file_sha256(out)
+    if truth is not None:
+        save_truth(known, truth, scenario_sha256=sha)
+    click.echo(json.dumps({"scenario": str(out), "sha256": sha, **scenario.params,
+                           "seed": seed, "frequency_source": table.source.name}))  # fmt: skip
+
+
+# -- screen -----------------------------------------------------------------------------------
+
+
+@contextmanager
+def _progress_bar(total: int, enabled: bool) -> Iterator[ProgressFn | None]:
+    if not enabled:
+        yield None
+        return
+    columns = (TextColumn("screening"), BarColumn(), TextColumn("{task.percentage:>3.0f}%"),
+               TimeRemainingColumn())  # fmt: skip
+    with Progress(*columns, transient=True) as bar:
+        task = bar.add_task("screening", total=total)
+        yield lambda n: bar.advance(task, n)
+
+
+def _executor(dask: str | None, workers: int) -> tuple[BlockExecutor | None, Any]:
+    if dask is None:
+        return None, None
+    from exhume.kinship.parallel import DaskExecutor, dask_client
+
+    ctx = dask_client(dask, n_workers=workers)
+    client = ctx.__enter__()
+    return DaskExecutor(client), ctx
+
+
+def run_screening(
+    scenario: Scenario,
+    params: ScreeningParams,
+    *,
+    dask: str | None = None,
+    workers: int = 2,
+    show_progress: bool = False,
+) -> ScreeningResult:
+    """Screen a scenario serially or on a Dask cluster, with an optional progress bar."""
+    fam = FamilyData.from_scenario(scenario)
+    executor, ctx = _executor(dask, workers)
+    n_blocks_hint = max(1, params.min_blocks)
+    try:
+        with _progress_bar(scenario.n_remains * n_blocks_hint, show_progress) as progress:
+            return screen(fam, scenario.remains_genotypes, scenario.remains_sex, params,
+                          executor=executor, progress=progress)  # fmt: skip
+    finally:
+        if ctx is not None:
+            ctx.__exit__(None, None, None)
+
+
+def _log10(x: float) -> float | None:
+    return None if not np.isfinite(x) else round(float(x) * _LOG10, 6)
+
+
+def result_document(
+    result: ScreeningResult,
+    scenario: Scenario,
+    *,
+    scenario_file: Path,
+    scenario_sha256: str,
+    full_matrix: str | None,
+) -> dict[str, Any]:
+    """The JSON document written by ``exhume kinship screen`` (see the module docstring)."""
+    params = result.params
+    remains = []
+    for b in range(result.top_family.shape[0]):
+        top = [
+            {
+                "family": f"F{f:06d}",
+                "family_index": int(f),
+                "missing_person": f"MP{f:06d}",
+                "log10_lr": _log10(result.top_log_lr[b, k]),
+                "exclusions": int(result.top_exclusions[b, k]),
+            }
+            for k, f in enumerate(result.top_family[b].tolist())
+            if f >= 0
+        ]
+        remains.append({"body": f"B{b:06d}", "index": b, "top": top})
+    return {
+        "format": RESULT_FORMAT,
+        "version": 1,
+        "provenance": {
+            "exhume_version": __version__,
+            "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            "parameters": {
+                "top": params.top,
+                "threshold": params.threshold,
+                "full_matrix": params.full_matrix,
+                "memory_mb": params.memory_mb,
+            },
+            "frequency_source": {
+                "name": scenario.source.name,
+                "sha256": scenario.source.sha256,
+                "population": scenario.source.population,
+            },
+            "mutation": scenario.mutation,
+            "scenario": {
+                "file": scenario_file.name,
+                "sha256": scenario_sha256,
+                "seed": scenario.seed,
+            },
+        },
+        "remains": remains,
+        "pairs": {
+            "body": result.pair_body.tolist(),
+            "family": result.pair_family.tolist(),
+            "log10_lr": [_log10(x) for x in result.pair_log_lr.tolist()],
+            "exclusions": result.pair_exclusions.tolist(),
+        },
+        "skipped": [
+            {"family": f"F{f:06d}", "family_index": f, "reason": why}
+            for f, why in result.skipped.items()
+        ],
+        "full_matrix": full_matrix,
+    }
+
+
+@kinship.command("screen")
+@click.argument("scenario", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--top", default=5, show_default=True, type=click.IntRange(min=1))
+@click.option(
+    "--threshold",
+    default=1e4,
+    show_default=True,
+    type=click.FloatRange(min=0),
+    help="List every pair with LR >= this.",
+)
+@click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--full-matrix", is_flag=True, help="Also write FILE.full.npy (log10 LR).")
+@click.option(
+    "--dask",
+    "dask",
+    metavar="ADDRESS",
+    help="Dask scheduler address, or 'local' for a LocalCluster.",
+)
+@click.option(
+    "--workers",
+    default=2,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Workers of the local cluster (--dask local).",
+)
+@click.option(
+    "--memory-mb",
+    default=3072,
+    show_default=True,
+    type=click.IntRange(min=64),
+    help="Memory budget of one block of families and its buffers.",
+)
+@click.option("--threads", default=2, show_default=True, type=click.IntRange(min=1))
+@click.option("--progress/--no-progress", default=True, show_default=True)  # fmt: skip
+def screen_command(
+    scenario: Path,
+    top: int,
+    threshold: float,
+    out: Path,
+    full_matrix: bool,
+    dask: str | None,
+    workers: int,
+    memory_mb: int,
+    threads: int,
+    progress: bool,
+) -> None:
+    """Screen every body of SCENARIO against every missing person; write JSON to --out."""
+    data = load_scenario(scenario)
+    params = ScreeningParams(top=top, threshold=threshold, full_matrix=full_matrix,
+                             memory_mb=memory_mb, threads=threads,
+                             min_blocks=2 * workers if dask else 1)  # fmt: skip
+    result = run_screening(data, params, dask=dask, workers=workers, show_progress=progress)
+    matrix_name = None
+    if result.full is not None:
+        matrix_path = out.with_suffix(".full.npy")
+        np.save(matrix_path, result.full * np.float32(_LOG10))
+        matrix_name = matrix_path.name
+    sha = file_sha256(scenario)
+    doc = result_document(
+        result, data, scenario_file=scenario, scenario_sha256=sha, full_matrix=matrix_name
+    )
+    out.write_text(json.dumps(doc, allow_nan=False))
+    click.echo(json.dumps({"out": str(out), "remains": data.n_remains,
+                           "families": data.n_families, "skipped": len(result.skipped),
+                           "pairs": int(result.pair_body.size)}))  # fmt: skip
+
+
+# -- evaluate ---------------------------------------------------------------------------------
+
+
+def _evaluate(scenario: Scenario, doc: dict[str, Any], truth_path: Path) -> dict[str, Any]:
+    truth = load_truth(truth_path)
+    top = max((len(r["top"]) for r in doc["remains"]), default=1)
+    top_family = np.full((scenario.n_remains, max(1, top)), -1, dtype=np.int64)
+    for r in doc["remains"]:
+        for k, c in enumerate(r["top"]):
+            top_family[r["index"], k] = c["family_index"]
+    pairs = doc["pairs"]
+    log10 = np.array([-np.inf if x is None else x for x in pairs["log10_lr"]], dtype=float)
+    return evaluate_screening(
+        scenario,
+        truth,
+        top_family,
+        np.array(pairs["body"], dtype=np.int64),
+        np.array(pairs["family"], dtype=np.int64),
+        log10,
+        {int(s["family_index"]) for s in doc["skipped"]},
+        float(doc["provenance"]["parameters"]["threshold"]),
+    )
+
+
+@kinship.command("evaluate")
+@click.argument("scenario", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("result", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--truth", required=True,
+              type=click.Path(exists=True, dir_okay=False, path_type=Path))  # fmt: skip
+def evaluate_command(scenario: Path, result: Path, truth: Path) -> None:
+    """Accuracy of a screening RESULT against the simulation's truth (JSON)."""
+    doc = json.loads(result.read_text())
+    click.echo(json.dumps(_evaluate(load_scenario(scenario), doc, truth), indent=2))
+
+
+# -- bench ------------------------------------------------------------------------------------
+
+
+def benchmark(
+    remains: int, missing: int, markers: int, *, seed: int, params: ScreeningParams
+) -> dict[str, Any]:
+    """Simulate, time the screening alone (tables included) and, in the same run, the bare
+    gather-and-sum baseline over the same look-ups (float32 tables of the same shapes, filled
+    with random numbers: a gather does not care about values); add accuracy against the truth.
+    ``peak_rss_bytes`` is the process peak read right after the screening."""
+    scenario, truth = simulate_scenario(missing, remains, 0.5, seed=seed, n_markers=markers)
+    fam = FamilyData.from_scenario(scenario)
+    t0 = time.perf_counter()
+    result = screen(fam, scenario.remains_genotypes, scenario.remains_sex, params)
+    seconds = time.perf_counter() - t0
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    n_cols = scenario.n_families - len(result.skipped)
+    rng = np.random.default_rng(seed)
+    tables32 = [
+        rng.random((n_genotypes(m.n_alleles) + m.n_alleles + 1, n_cols), dtype=np.float32)
+        for m in scenario.markers
+    ]
+    rows = body_rows(scenario.markers, scenario.remains_genotypes, scenario.remains_sex)
+    t0 = time.perf_counter()
+    gather_sum_baseline(tables32, rows)
+    baseline = time.perf_counter() - t0
+    del tables32
+    accuracy = evaluate_screening(
+        scenario, truth, result.top_family, result.pair_body, result.pair_family,
+        result.pair_log_lr * _LOG10, set(result.skipped), params.threshold,
+    )  # fmt: skip
+    pairs = remains * missing
+    return {
+        "remains": remains,
+        "missing": missing,
+        "markers": markers,
+        "seconds": round(seconds, 3),
+        "baseline_seconds": round(baseline, 3),
+        "ratio": round(seconds / baseline, 2) if baseline > 0 else None,
+        "peak_rss_bytes": peak,
+        "pairs_per_second": round(pairs / seconds),
+        "threads": params.threads,
+        "memory_mb": params.memory_mb,
+        "accuracy": accuracy,
+    }
+
+
+@bench.command("screening")
+@click.option("--remains", default=1000, show_default=True, type=click.IntRange(min=1))
+@click.option("--missing", default=6000, show_default=True, type=click.IntRange(min=1))
+@click.option("--markers", default=23, show_default=True, type=click.IntRange(1, 23))
+@click.option("--seed", default=2022, show_default=True, type=int)
+@click.option("--threads", default=2, show_default=True, type=click.IntRange(min=1))
+@click.option("--memory-mb", default=3072, show_default=True, type=click.IntRange(min=64))
+@click.option(
+    "--threshold",
+    default=100.0,
+    show_default=True,
+    type=click.FloatRange(min=0),
+    help="Pairs recorded (100 lets the accuracy report count LR >= 10^2..10^6).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")  # fmt: skip
+def bench_screening(
+    remains: int,
+    missing: int,
+    markers: int,
+    seed: int,
+    threads: int,
+    memory_mb: int,
+    threshold: float,
+    as_json: bool,
+) -> None:
+    """Time screening of REMAINS bodies x MISSING persons against a gather-and-sum baseline."""
+    params = ScreeningParams(threshold=threshold, threads=threads, memory_mb=memory_mb)
+    report = benchmark(remains, missing, markers, seed=seed, params=params)
+    if as_json:
+        click.echo(json.dumps(report))
+    else:
+        for key, value in report.items():
+            click.echo(f"{key}: {value}")
