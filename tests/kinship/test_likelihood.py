@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import math
 from pathlib import Path
+from unittest import mock
 
 import numpy as np
 import pytest
@@ -11,6 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from exhume.errors import KinshipError, ValidationError
+from exhume.kinship import _engine as engine
 from exhume.kinship.dvijson import DviProblem, Family, load_problem
 from exhume.kinship.likelihood import (
     genotype_index,
@@ -346,21 +349,32 @@ def _assert_same_loglik(fast: np.ndarray, slow: np.ndarray) -> None:
 FAST = settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
+def _engine_choice(alleles: bool) -> contextlib.AbstractContextManager[object]:
+    """Force the allele-level engine (normally only for loops), or change nothing."""
+    if alleles:
+        return mock.patch.object(engine, "looped", lambda ped, members: True)
+    return contextlib.nullcontext()
+
+
 @FAST
-@given(cases(), st.booleans())
+@given(cases(), st.booleans(), st.booleans())
 def test_loglik_matches_naive_enumeration(
-    case: tuple[Pedigree, list[Marker], np.ndarray], mut: bool
+    case: tuple[Pedigree, list[Marker], np.ndarray], mut: bool, alleles: bool
 ) -> None:
     ped, markers, g = case
-    fast = loglik(ped, markers, g, mutation=mut)
+    with _engine_choice(alleles):
+        fast = loglik(ped, markers, g, mutation=mut)
     slow = naive_loglik(ped, markers, g, mutation=mut)
     _assert_same_loglik(fast.per_marker, slow)
 
 
 @FAST
-@given(cases(), st.booleans(), st.data())
+@given(cases(), st.booleans(), st.booleans(), st.data())
 def test_posterior_matches_naive_enumeration(
-    case: tuple[Pedigree, list[Marker], np.ndarray], mut: bool, data: st.DataObject
+    case: tuple[Pedigree, list[Marker], np.ndarray],
+    mut: bool,
+    alleles: bool,
+    data: st.DataObject,
 ) -> None:
     ped, markers, g = case
     target = data.draw(st.integers(0, ped.n - 1))
@@ -369,11 +383,12 @@ def test_posterior_matches_naive_enumeration(
     sub, keep = _component_of(ped, target)
     gs = g[keep, 0]
     t = int(np.flatnonzero(keep == target)[0])
-    if naive_loglik(sub, [m], gs[:, None, :], mutation=mut)[0] == -np.inf:
-        with pytest.raises(KinshipError):
-            genotype_posterior(ped, m, g[:, 0], target, mutation=mut)
-        return
-    fast = genotype_posterior(ped, m, g[:, 0], target, mutation=mut)
+    with _engine_choice(alleles):
+        if naive_loglik(sub, [m], gs[:, None, :], mutation=mut)[0] == -np.inf:
+            with pytest.raises(KinshipError):
+                genotype_posterior(ped, m, g[:, 0], target, mutation=mut)
+            return
+        fast = genotype_posterior(ped, m, g[:, 0], target, mutation=mut)
     slow = naive_posterior(sub, m, gs, t, mutation=mut)
     np.testing.assert_allclose(fast, slow, rtol=1e-9, atol=1e-13)
 
@@ -517,3 +532,22 @@ def test_lumping_changes_results_only_by_frequency_rounding(dvi_examples: Path) 
             finite = np.isfinite(full)
             assert np.array_equal(finite, np.isfinite(lumped))
             np.testing.assert_allclose(lumped[finite], full[finite], rtol=0, atol=1e-8)
+
+
+@pytest.mark.parametrize("dataset", ["planecrash", "icmp", "exclusionExample"])
+def test_allele_level_engine_agrees_with_genotype_level_engine(
+    dataset: str, dvi_examples: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Looped pedigrees run on allele-level variables; force that path on trees and compare.
+    prob = _problem(dvi_examples, dataset)
+    cases = []
+    for fam in prob.families[:3]:
+        pairs = dict(zip([v.id for v in prob.victims], fam.missing, strict=False))
+        cases.append((fam, _with_victims(prob, fam, pairs)))
+    expected = [loglik(f.pedigree, prob.markers, g).per_marker for f, g in cases]
+    monkeypatch.setattr(engine, "looped", lambda ped, members: True)
+    for (fam, g), want in zip(cases, expected, strict=True):
+        got = loglik(fam.pedigree, prob.markers, g).per_marker
+        assert np.array_equal(np.isfinite(got), np.isfinite(want))
+        ok = np.isfinite(want)
+        np.testing.assert_allclose(got[ok], want[ok], rtol=1e-12)

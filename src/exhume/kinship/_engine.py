@@ -26,11 +26,12 @@ from __future__ import annotations
 import weakref
 from collections import OrderedDict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from numpy.typing import NDArray
 
+from exhume.kinship._lumping import Lumped
 from exhume.kinship.pedigree import Pedigree
 
 FloatArray = NDArray[np.float64]
@@ -120,7 +121,7 @@ class Step:
     var: int
     factors: tuple[int, ...] = ()
     out: tuple[int, ...] = ()
-    subscripts: str = ""
+    layout: tuple[tuple[tuple[int, ...], tuple[int, ...]], ...] = ()
     var_first: bool = False  # leaf: is ``var`` the first axis; trio: is the father first in out
     merge_into: int = -1  # multiply the result into this existing factor
     new_id: int = -1  # or store it as a new factor with this id
@@ -192,10 +193,10 @@ def _make_plan(ped: Pedigree, members: tuple[int, ...], kinds: tuple[int, ...], 
         trio = _trio_links(best, mine, links)
         if trio is not None:
             first = links[trio[0]].parent == out[0]
-            steps.append(Step("trio", best, trio, out, "", first, merge, new_id))
+            steps.append(Step("trio", best, trio, out, (), first, merge, new_id))
         else:
-            subs = _subscripts(best, mine, out, scope)
-            steps.append(Step("general", best, mine, out, subs, False, merge, new_id))
+            lay = _layout(best, mine, out, scope)
+            steps.append(Step("general", best, mine, out, lay, False, merge, new_id))
     return Plan(tuple(links), tuple(steps), keep)
 
 
@@ -224,15 +225,32 @@ def _cost(
     return (cost, v)
 
 
-def _subscripts(
+def _layout(
     var: int, factors: tuple[int, ...], out: tuple[int, ...], scope: list[tuple[int, ...]]
-) -> str:
-    letters: dict[int, str] = {}
-    for u in (var, *out):
-        letters[u] = "abcdefghijlmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"[len(letters)]
-    operands = ["k" + letters[var]]
-    operands += ["k" + "".join(letters[u] for u in scope[f]) for f in factors]
-    return ",".join(operands) + "->k" + "".join(letters[u] for u in out)
+) -> tuple[tuple[tuple[int, ...], tuple[int, ...]], ...]:
+    """How to broadcast each factor onto axes (K, *out, var): (transpose, new axes).
+
+    The summed variable goes last so that the broadcast products run over long inner loops.
+    """
+    full = (*out, var)
+    rank = len(full) + 1
+    lay = []
+    for f in factors:
+        pos = [full.index(u) + 1 for u in scope[f]]
+        order = sorted(range(len(pos)), key=lambda i: pos[i])
+        perm = (0, *(1 + i for i in order))
+        have = {pos[i] for i in order}
+        lay.append((perm, tuple(a for a in range(1, rank) if a not in have)))
+    return tuple(lay)
+
+
+def _general(step: Step, u: FloatArray, operands: list[FloatArray]) -> FloatArray:
+    """Multiply the factors of ``step.var`` broadcast on (K, *out, var); sum ``var`` out."""
+    acc = u.reshape((u.shape[0],) + (1,) * len(step.out) + (u.shape[1],))
+    for arr, (perm, new) in zip(operands, step.layout, strict=True):
+        acc = acc * np.expand_dims(arr.transpose(perm), new)
+    res: FloatArray = acc.sum(axis=-1)
+    return res
 
 
 # -- execution --------------------------------------------------------------------------------
@@ -247,6 +265,80 @@ class Network:
     male: FloatArray  # (K, N, N)
     female: FloatArray
     width: int
+    rescale: bool = True
+    founder_freq: FloatArray = field(default_factory=lambda: np.zeros((0, 0)))
+    tcache: dict[tuple[int, bool], FloatArray] = field(default_factory=dict)
+
+
+# Pedigrees up to this many members cannot underflow a double per marker (each member
+# contributes more than ~1e-6), so factors are only rescaled in larger ones.
+_RESCALE_ABOVE = 40
+
+
+def network(
+    geno: IntArray, founders: NDArray[np.bool_], keep: int, lumped: Lumped
+) -> tuple[tuple[int, ...], Network]:
+    """Domains and unary potentials of members with genotypes ``geno`` (n, K, 2).
+
+    Founders carry the Hardy-Weinberg prior; ``keep`` (a position or -1) always gets the full
+    domain. Arrays shared between members (the full grid) are built once.
+    """
+    n, k, _ = geno.shape
+    width = lumped.width
+    freq = lumped.freq
+    missing = geno < 0
+    kinds_arr = np.where(
+        np.any(missing.all(axis=2), axis=1),
+        FULL,
+        np.where(np.any(missing, axis=(1, 2)), PARTIAL, PAIR),
+    )
+    if keep >= 0:
+        kinds_arr[keep] = FULL
+    kinds = tuple(int(x) for x in kinds_arr)
+    doms: list[Domain] = []
+    unary: list[FloatArray] = []
+    shared: dict[str, object] = {}
+    rows = np.arange(k)[:, None]
+    pair_pat = geno
+    pair_mat = geno[:, :, ::-1]
+    pair_w = np.ones((n, k, 2))
+    pair_w[:, :, 1] = geno[:, :, 0] != geno[:, :, 1]
+    for i in range(n):
+        kind = kinds[i]
+        if kind == PAIR:
+            d = Domain(PAIR, pair_pat[i], pair_mat[i], pair_w[i])
+        elif kind == FULL and missing[i].all():
+            d = _untyped_domain(shared, lumped)
+        else:
+            d = domain(kind, geno[i], lumped.n_alleles, width)
+        doms.append(d)
+        if not founders[i]:
+            unary.append(d.weight)
+        elif d.kind == FULL and missing[i].all():
+            unary.append(_hardy_weinberg(shared, d, freq))
+        else:
+            unary.append(d.weight * freq[rows, d.pat] * freq[rows, d.mat])
+    net = Network(doms, unary, lumped.male, lumped.female, width, n > _RESCALE_ABOVE, freq)
+    return kinds, net
+
+
+def _untyped_domain(shared: dict[str, object], lumped: Lumped) -> Domain:
+    d = shared.get("full")
+    if not isinstance(d, Domain):
+        k = lumped.n_alleles.shape[0]
+        d = domain(FULL, np.full((k, 2), -1, dtype=np.intp), lumped.n_alleles, lumped.width)
+        shared["full"] = d
+    return d
+
+
+def _hardy_weinberg(shared: dict[str, object], d: Domain, freq: FloatArray) -> FloatArray:
+    hw = shared.get("hw")
+    if not isinstance(hw, np.ndarray):
+        k, n = freq.shape
+        hw = (freq[:, :, None] * freq[:, None, :]).reshape(k, n * n) * d.weight
+        shared["hw"] = hw
+    out: FloatArray = hw
+    return out
 
 
 def transmit(net: Network, parent: int, paternal: bool) -> FloatArray:
@@ -286,14 +378,16 @@ def marginal(net: Network, child: int, paternal: bool, u: FloatArray) -> FloatAr
 
 def link_matrix(net: Network, link: Link) -> FloatArray:
     """Dense factor ``T[k, s_parent, s_child]`` of a link."""
-    t = transmit(net, link.parent, link.paternal)
+    t = _transmit_cached(net, link.parent, link.paternal, net.tcache)
     which = allele_of(net, link.child, link.paternal)
-    idx = np.broadcast_to(which[:, None, :], (t.shape[0], t.shape[1], which.shape[1]))
-    out: FloatArray = np.take_along_axis(t, idx, axis=2)
+    k, d = t.shape[0], t.shape[1]
+    out: FloatArray = t[np.arange(k)[:, None, None], np.arange(d)[None, :, None], which[:, None, :]]
     return out
 
 
-def _rescale(arr: FloatArray, logscale: FloatArray) -> FloatArray:
+def _rescale(arr: FloatArray, logscale: FloatArray, on: bool = True) -> FloatArray:
+    if not on:
+        return arr
     axes = tuple(range(1, arr.ndim))
     top = arr.max(axis=axes) if axes else arr.copy()
     top = np.where(top > 0, top, 1.0)
@@ -313,7 +407,7 @@ def run(plan: Plan, net: Network) -> tuple[FloatArray, FloatArray]:
     logscale = np.zeros(k)
     unary = list(net.unary)
     factors: dict[int, FloatArray] = {}
-    tcache: dict[tuple[int, bool], FloatArray] = {}
+    tcache = net.tcache
     n_links = len(plan.links)
 
     def factor(fid: int) -> FloatArray:
@@ -337,21 +431,23 @@ def run(plan: Plan, net: Network) -> tuple[FloatArray, FloatArray]:
                 else:
                     spec = "kvw,kv->kw" if step.var_first else "kwv,kv->kw"
                     msg = np.einsum(spec, factors.pop(fid), u)
-                unary[w] = _rescale(unary[w] * msg, logscale)
+                unary[w] = _rescale(unary[w] * msg, logscale, net.rescale)
                 continue
             if step.op == "trio":
                 res = _trio(net, plan, step, u, tcache)
             else:
-                res = np.einsum(step.subscripts, u, *[factor(fid) for fid in step.factors])
+                res = _general(step, u, [factor(fid) for fid in step.factors])
             for fid in step.factors:
                 factors.pop(fid, None)
             if len(step.out) == 1:
                 w = step.out[0]
-                unary[w] = _rescale(unary[w] * res, logscale)
+                unary[w] = _rescale(unary[w] * res, logscale, net.rescale)
             elif step.merge_into >= 0:
-                factors[step.merge_into] = _rescale(factors[step.merge_into] * res, logscale)
+                factors[step.merge_into] = _rescale(
+                    factors[step.merge_into] * res, logscale, net.rescale
+                )
             else:
-                factors[step.new_id] = _rescale(res, logscale)
+                factors[step.new_id] = _rescale(res, logscale, net.rescale)
         if plan.keep >= 0:
             return logscale, unary[plan.keep]
     return logscale, np.empty((k, 0))
@@ -360,7 +456,7 @@ def run(plan: Plan, net: Network) -> tuple[FloatArray, FloatArray]:
 def _transmit_cached(
     net: Network, parent: int, paternal: bool, tcache: dict[tuple[int, bool], FloatArray]
 ) -> FloatArray:
-    key = (parent, paternal)
+    key = (-1 if net.doms[parent].kind == FULL else parent, paternal)
     t = tcache.get(key)
     if t is None:
         t = tcache[key] = transmit(net, parent, paternal)
@@ -408,6 +504,52 @@ def _leaf_message(
     which = allele_of(net, link.child, link.paternal)
     out = np.take_along_axis(va, which, axis=1)
     return out
+
+
+_LOOPED: weakref.WeakKeyDictionary[Pedigree, dict[tuple[int, ...], bool]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def looped(ped: Pedigree, members: tuple[int, ...]) -> bool:
+    """Whether the sub-pedigree of ``members`` (parents of members included) has a loop:
+    its graph of individuals and matings has more edges than a forest would (cached)."""
+    cache = _LOOPED.setdefault(ped, {})
+    hit = cache.get(members)
+    if hit is not None:
+        return hit
+    keep = set(members)
+    matings: dict[tuple[int, int], int] = {}
+    edges: set[tuple[int, int]] = set()
+    root = {m: m for m in members}
+
+    def find(a: int) -> int:
+        while root[a] != a:
+            a = root[a]
+        return a
+
+    n_nodes = len(members)
+    cyclic = False
+    for c in members:
+        f, m = int(ped.fidx[c]) - 1, int(ped.midx[c]) - 1
+        if f < 0 or f not in keep:
+            continue
+        if (f, m) not in matings:
+            matings[(f, m)] = -1 - len(matings)
+            root[matings[(f, m)]] = matings[(f, m)]
+            n_nodes += 1
+        node = matings[(f, m)]
+        for a in (f, m, c):
+            if (a, node) in edges:
+                continue
+            edges.add((a, node))
+            ra, rb = find(a), find(node)
+            if ra == rb:
+                cyclic = True
+            else:
+                root[ra] = rb
+    cache[members] = cyclic
+    return cyclic
 
 
 def prune(ped: Pedigree, members: Sequence[int], untyped: NDArray[np.bool_]) -> tuple[int, ...]:

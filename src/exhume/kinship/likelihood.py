@@ -27,6 +27,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from exhume.errors import KinshipError, ValidationError
+from exhume.kinship import _alleles as alleles
 from exhume.kinship import _engine as eng
 from exhume.kinship._lumping import Lumped, MarkerTable, lump, marker_table
 from exhume.kinship.markers import Marker
@@ -207,23 +208,16 @@ def _eliminate(
     local: dict[int, int],
     keep: int,
 ) -> tuple[FloatArray, FloatArray]:
-    width = part.width
-    doms: list[eng.Domain] = []
-    unary: list[FloatArray] = []
-    for m in members:
-        geno = part.genotypes[local[m]]
-        kind = eng.FULL if m == keep else eng.kind_of(geno)
-        d = eng.domain(kind, geno, part.n_alleles, width)
-        doms.append(d)
-        if ped.fidx[m] == 0:
-            rows = np.arange(geno.shape[0])[:, None]
-            unary.append(d.weight * part.freq[rows, d.pat] * part.freq[rows, d.mat])
-        else:
-            unary.append(d.weight)
-    kinds = tuple(d.kind for d in doms)
+    rows = [local[m] for m in members]
+    founders = ped.fidx[np.array(members, dtype=np.intp)] == 0
     keep_pos = members.index(keep) if keep >= 0 else -1
+    geno = part.genotypes[rows]
+    kinds, net = eng.network(geno, founders, keep_pos, part)
+    if eng.looped(ped, members):
+        untyped = tuple(np.all(geno < 0, axis=(1, 2)).tolist())
+        aplan = alleles.plan_for(ped, members, kinds, untyped, keep_pos)
+        return alleles.run(aplan, net)
     plan = eng.plan_for(ped, members, kinds, keep_pos)
-    net = eng.Network(doms, unary, part.male, part.female, width)
     return eng.run(plan, net)
 
 
