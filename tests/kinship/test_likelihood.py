@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from exhume.errors import KinshipError, ValidationError
 from exhume.kinship import _engine as engine
+from exhume.kinship._lumping import Lumped, lump, marker_table
 from exhume.kinship.dvijson import DviProblem, Family, load_problem
 from exhume.kinship.likelihood import (
     genotype_index,
@@ -551,3 +552,50 @@ def test_allele_level_engine_agrees_with_genotype_level_engine(
         assert np.array_equal(np.isfinite(got), np.isfinite(want))
         ok = np.isfinite(want)
         np.testing.assert_allclose(got[ok], want[ok], rtol=1e-12)
+
+
+# -- lumping as pedprobr does it ------------------------------------------------------------
+
+
+def _lumped(marker: Marker, g: np.ndarray) -> Lumped:
+    return lump(marker_table([marker], True), g[:, None, :])
+
+
+def test_lumping_merges_unobserved_alleles_like_pedprobr() -> None:
+    # pedprobr ?lumpAlleles: nuclearPed, child 1/1, alleles 1:5 -> frequencies (0.2, 0.8).
+    m = make_marker("L", 5)
+    out = _lumped(m, np.array([[-1, -1], [-1, -1], [0, 0]]))
+    assert out.n_alleles.tolist() == [2]
+    np.testing.assert_array_equal(out.freq[0, :2], [0.2, 1 - 0.2])
+
+
+def test_lumped_frequency_is_one_minus_observed_not_sum_of_unobserved() -> None:
+    m = Marker("L", ("a", "b", "c", "d"), np.array([0.3, 0.2, 0.25, 0.25 + 1e-10]))
+    out = _lumped(m, np.array([[1, -1], [-1, -1]]))
+    assert out.freq[0, 1] == 1 - 0.2
+    assert out.genotypes[:, 0].tolist() == [[0, -1], [-1, -1]]
+
+
+def test_lumped_mutation_matrix_keeps_observed_columns_and_completes_the_lump() -> None:
+    als = ("1", "2", "3", "4", "5")
+    p = np.array([0.1, 0.2, 0.3, 0.25, 0.15])
+    m = Marker("L", als, p, mutation_model("proportional", als, p, rate=0.01))
+    out = _lumped(m, np.array([[3, 1], [-1, -1]]))
+    full = m.mutation.male if m.mutation else np.eye(5)
+    sel = [1, 3, 0]  # observed '2' and '4', then the first unobserved allele '1'
+    want = full[np.ix_(sel, sel)].copy()
+    want[:, 2] = 1 - want[:, :2].sum(axis=1)
+    np.testing.assert_array_equal(out.male[0], want)
+
+
+def test_unlumpable_mutation_model_is_not_lumped() -> None:
+    rng = np.random.default_rng(3)
+    mat = _random_stochastic(rng, 4)
+    m = Marker("L", ("1", "2", "3", "4"), np.full(4, 0.25), MutationModel(mat, mat))
+    out = _lumped(m, np.array([[0, 0], [-1, -1]]))
+    assert out.n_alleles.tolist() == [4]
+
+
+def test_nothing_is_lumped_when_all_but_one_allele_is_observed() -> None:
+    out = _lumped(make_marker("L", 3), np.array([[0, 1], [-1, -1]]))
+    assert out.n_alleles.tolist() == [3]

@@ -73,13 +73,16 @@ def plan_for(
     keep: int,
 ) -> APlan:
     """Cached allele-level plan; ``untyped[i]``: member ``i`` has no data at any marker."""
-    cache = _PLANS.setdefault(ped, OrderedDict())
     key = (members, kinds, untyped, keep)
-    plan = cache.get(key)
+    with eng._LOCK:
+        cache = _PLANS.setdefault(ped, OrderedDict())
+        plan = cache.get(key)
     if plan is None:
-        plan = cache[key] = _make_plan(ped, members, kinds, untyped, keep)
-        if len(cache) > 256:
-            cache.popitem(last=False)
+        plan = _make_plan(ped, members, kinds, untyped, keep)
+        with eng._LOCK:
+            cache[key] = plan
+            if len(cache) > 256:
+                cache.popitem(last=False)
     return plan
 
 

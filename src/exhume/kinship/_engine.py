@@ -23,6 +23,7 @@ scales are kept in log space, so long pedigrees cannot underflow.
 
 from __future__ import annotations
 
+import threading
 import weakref
 from collections import OrderedDict
 from collections.abc import Sequence
@@ -138,21 +139,24 @@ _PLANS: weakref.WeakKeyDictionary[Pedigree, OrderedDict[tuple[object, ...], Plan
     weakref.WeakKeyDictionary()
 )
 _PLANS_PER_PED = 512
+_LOCK = threading.RLock()  # plan caches are shared by threads
 
 
 def plan_for(ped: Pedigree, members: tuple[int, ...], kinds: tuple[int, ...], keep: int) -> Plan:
     """Elimination plan for ``members`` (pedigree indices) with the given domain kinds, cached
     per pedigree object. ``keep`` is a position in ``members`` left uneliminated, or -1."""
-    cache = _PLANS.setdefault(ped, OrderedDict())
     key = (members, kinds, keep)
-    plan = cache.get(key)
-    if plan is None:
-        plan = _make_plan(ped, members, kinds, keep)
+    with _LOCK:
+        cache = _PLANS.setdefault(ped, OrderedDict())
+        plan = cache.get(key)
+        if plan is not None:
+            cache.move_to_end(key)
+            return plan
+    plan = _make_plan(ped, members, kinds, keep)
+    with _LOCK:
         cache[key] = plan
         if len(cache) > _PLANS_PER_PED:
             cache.popitem(last=False)
-    else:
-        cache.move_to_end(key)
     return plan
 
 
@@ -514,7 +518,8 @@ _LOOPED: weakref.WeakKeyDictionary[Pedigree, dict[tuple[int, ...], bool]] = (
 def looped(ped: Pedigree, members: tuple[int, ...]) -> bool:
     """Whether the sub-pedigree of ``members`` (parents of members included) has a loop:
     its graph of individuals and matings has more edges than a forest would (cached)."""
-    cache = _LOOPED.setdefault(ped, {})
+    with _LOCK:
+        cache = _LOOPED.setdefault(ped, {})
     hit = cache.get(members)
     if hit is not None:
         return hit

@@ -10,6 +10,7 @@ allele, and its last column is ``1 - (row sum of the kept columns)`` (pedmut ``l
 
 from __future__ import annotations
 
+import threading
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -45,19 +46,22 @@ _TABLES: OrderedDict[tuple[tuple[int, ...], bool], tuple[tuple[Marker, ...], Mar
     OrderedDict()
 )
 _TABLES_MAX = 256
+_LOCK = threading.Lock()  # caches are shared by threads (screening maps over a pool)
 
 
 def marker_table(markers: Sequence[Marker], mutation: bool) -> MarkerTable:
     """The stacked table of ``markers`` (cached by marker identity)."""
     key = (tuple(id(m) for m in markers), mutation)
-    hit = _TABLES.get(key)
-    if hit is not None and all(a is b for a, b in zip(hit[0], markers, strict=True)):
-        _TABLES.move_to_end(key)
-        return hit[1]
+    with _LOCK:
+        hit = _TABLES.get(key)
+        if hit is not None and all(a is b for a, b in zip(hit[0], markers, strict=True)):
+            _TABLES.move_to_end(key)
+            return hit[1]
     table = _build_table(markers, mutation)
-    _TABLES[key] = (tuple(markers), table)
-    if len(_TABLES) > _TABLES_MAX:
-        _TABLES.popitem(last=False)
+    with _LOCK:
+        _TABLES[key] = (tuple(markers), table)
+        if len(_TABLES) > _TABLES_MAX:
+            _TABLES.popitem(last=False)
     return table
 
 
