@@ -470,8 +470,11 @@ def complex_family(
                 )  # fmt: skip
     names = {n.sample for n in notes.values()}
     matched_vics = [i for i in victims if problem.victims[i].id in names]
-    rest_v = [i for i in victims if i not in matched_vics]
     rest_m = [j for j in open_missing if j not in notes]
+    # dvir's subsetDVI drops victims left with no pairing among the remaining missing persons.
+    rest_v = [
+        i for i in victims if i not in matched_vics and any(j in rest_m for j in state.pairings[i])
+    ]
     sym = _symmetric(ctx, table, rest_v, rest_m, threshold)
     if sym is not None:
         vics, pair, value = sym
