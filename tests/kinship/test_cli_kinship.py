@@ -124,3 +124,13 @@ def test_impossible_reference_data_stop_with_the_family_named(tmp_path: Path) ->
     result = run(_write(tmp_path, doc))
     assert result.exit_code == 1
     assert result.output.startswith("error: family 'F1': the reference data are impossible")
+
+
+def test_disable_mutations_auto_applies_dvirs_na_rule(dvi_examples: Path) -> None:
+    fire = str(dvi_examples / "fire.json")
+    kept = json.loads(run(fire, "--top", "1").output)
+    auto = json.loads(run(fire, "--top", "1", "--disable-mutations", "auto").output)
+    assert kept["pairwise_lr"]["matrix"][0][0] == pytest.approx(121.347585, rel=1e-8)
+    # fire's only reference is consistent without mutations, so "auto" strips the model.
+    assert auto["pairwise_lr"]["matrix"][0][0] == pytest.approx(118.8070543, rel=1e-8)
+    assert auto["provenance"]["parameters"]["disable_mutations"] == "auto"

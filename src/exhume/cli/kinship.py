@@ -53,11 +53,23 @@ def kinship() -> None:
     type=click.IntRange(min=0),
     help="Above this many family likelihoods the joint table is built stepwise.",
 )
+@click.option(
+    "--disable-mutations",
+    default="no",
+    show_default=True,
+    type=click.Choice(["no", "yes", "auto"]),
+    help="Mutation models: keep (dvir 3.4's default), strip, or dvir's NA rule.",
+)
 @click.option("--threshold", default=DEFAULT_THRESHOLD, show_default=True,
               type=click.FloatRange(min=1, min_open=True),
               help="LR threshold for undisputed and GLR identifications.")  # fmt: skip
 def solve(
-    problem: Path, top: int, max_assignments: int, max_evaluations: int, threshold: float
+    problem: Path,
+    top: int,
+    max_assignments: int,
+    max_evaluations: int,
+    disable_mutations: str,
+    threshold: float,
 ) -> None:
     """Solve a DVI problem (dvi-json) and print the result as JSON."""
     options = SolveOptions(
@@ -65,6 +77,7 @@ def solve(
         max_assignments=max_assignments,
         max_evaluations=max_evaluations,
         threshold=threshold,
+        disable_mutations=disable_mutations,
     )
     result = solve_problem(load_problem(problem), options)
     click.echo(json.dumps(result, indent=2, allow_nan=False))

@@ -64,9 +64,10 @@ from exhume.kinship.solve import DEFAULT_MAX_INCOMP, DEFAULT_THRESHOLD, solve, s
 DEFAULT_TOP = 10
 #: New family likelihood evaluations allowed for an exhaustive joint table (a cost guard).
 DEFAULT_MAX_EVALUATIONS = 20_000
-#: dvir 3.4's defaults: pairwiseLR and dviJoint keep the mutation models as given.
-PAIRWISE_DISABLE_MUTATIONS: bool | None = False
-JOINT_DISABLE_MUTATIONS: bool | None = False
+#: ``--disable-mutations`` choices: dvir 3.4's ``pairwiseLR`` and ``dviJoint`` keep the mutation
+#: models as given ("no", the default); "yes" strips them; "auto" is dvir's ``NA`` rule (off in
+#: families whose reference data are consistent without mutations).
+DISABLE_MUTATIONS: dict[str, bool | None] = {"no": False, "yes": True, "auto": None}
 
 
 @dataclass(frozen=True)
@@ -78,6 +79,7 @@ class SolveOptions:
     max_evaluations: int = DEFAULT_MAX_EVALUATIONS
     threshold: float = DEFAULT_THRESHOLD
     max_incomp: int = DEFAULT_MAX_INCOMP
+    disable_mutations: str = "no"
 
 
 def finite_or_none(x: float) -> float | None:
@@ -137,31 +139,31 @@ def solve_problem(problem: DviProblem, options: SolveOptions | None = None) -> d
     opts = options or SolveOptions()
     if opts.top < 0 or opts.max_assignments < 1 or opts.max_evaluations < 0:
         raise KinshipError("--top and --max-evaluations must be >= 0, --max-assignments >= 1")
-    pair_ctx = make_context(problem, disable_mutations=PAIRWISE_DISABLE_MUTATIONS)
-    joint_ctx = (
-        pair_ctx
-        if JOINT_DISABLE_MUTATIONS == PAIRWISE_DISABLE_MUTATIONS
-        else make_context(problem, disable_mutations=JOINT_DISABLE_MUTATIONS)
-    )
-    check_h0(pair_ctx)
+    if opts.disable_mutations not in DISABLE_MUTATIONS:
+        raise KinshipError(
+            f"--disable-mutations must be one of {', '.join(DISABLE_MUTATIONS)}, "
+            f"got {opts.disable_mutations!r}"
+        )
+    ctx = make_context(problem, disable_mutations=DISABLE_MUTATIONS[opts.disable_mutations])
+    check_h0(ctx)
     victims = [v.id for v in problem.victims]
     missing = list(problem.missing)
-    method, table = choose_joint(joint_ctx, opts)
+    method, table = choose_joint(ctx, opts)
     result = solve(
-        pair_ctx, opts.threshold, max_incomp=opts.max_incomp,
+        ctx, opts.threshold, max_incomp=opts.max_incomp,
         max_assignments=opts.max_assignments, max_evaluations=opts.max_evaluations,
     )  # fmt: skip
     return {
-        "loglik0": joint_ctx.loglik0,
+        "loglik0": ctx.loglik0,
         "pairwise_lr": {
             "rows": victims,
             "cols": missing,
-            "matrix": _lr_rows(pairwise_lr(pair_ctx)),
+            "matrix": _lr_rows(pairwise_lr(ctx)),
         },
         "exclusions": {
             "rows": victims,
             "cols": missing,
-            "matrix": _count_rows(exclusion_matrix(pair_ctx)),
+            "matrix": _count_rows(exclusion_matrix(ctx)),
         },
         "joint": {
             "method": method,
@@ -211,8 +213,7 @@ def provenance(problem: DviProblem, options: SolveOptions) -> dict[str, Any]:
             "threshold": options.threshold,
             "threshold2": max(1.0, options.threshold / 10),
             "max_incomp": options.max_incomp,
-            "pairwise_disable_mutations": PAIRWISE_DISABLE_MUTATIONS,
-            "joint_disable_mutations": JOINT_DISABLE_MUTATIONS,
+            "disable_mutations": options.disable_mutations,
             "reference": "dvir 3.4 (pairwiseLR, findExclusions, dviJoint, Bmarginal, dviSolve)",
         },
         "python": platform.python_version(),
