@@ -252,6 +252,8 @@ def _subtable(table: MarkerTable, idx: IntArray) -> MarkerTable:
 def _groups(n_alleles: IntArray) -> list[IntArray]:
     """Marker batches: all with at most ``_SHARED_WIDTH`` alleles together, others by size."""
     small = n_alleles <= _SHARED_WIDTH
+    if small.all():
+        return [np.arange(n_alleles.size)]
     groups = [np.flatnonzero(small)] if small.any() else []
     for n in np.unique(n_alleles[~small]):
         groups.append(np.flatnonzero(n_alleles == n))
