@@ -14,6 +14,7 @@ verifier cannot drift apart:
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -50,7 +51,9 @@ def snapshot(instance: models.Model) -> dict[str, Any]:
             value = value.astimezone(dt.UTC).isoformat() if value.tzinfo else value.isoformat()
         elif isinstance(value, dt.date):
             value = value.isoformat()
-        elif value is not None and not isinstance(value, str | int | float | bool | list | dict):
+        elif isinstance(value, str):
+            value = str(value)  # a TextChoices member becomes its plain value
+        elif value is not None and not isinstance(value, int | float | bool | list | dict):
             value = str(value)
         data[field.attname] = value
     return data
@@ -88,12 +91,12 @@ def append_event(
         version=version,
         commitment=commit(snapshot(instance), salt),
         action=action,
-        actor_role=actor.role,
+        actor_role=str(actor.role),
         time=timezone.now(),
         supersedes=supersedes.seq if supersedes is not None else None,
         reason=reason or None,
         authority=authority or None,
-        category=category,
+        category=None if category is None else json.loads(json.dumps(category)),
     )
     return store_entry(entry, actor=actor, salt=salt.hex(), head=head, supersedes=supersedes)
 

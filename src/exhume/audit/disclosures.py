@@ -1,0 +1,93 @@
+"""Single-record disclosures: one record's content and salt, its log entry and an inclusion
+proof against a release's signed checkpoint (format: :class:`exhume.ledger.Disclosure`).
+
+A disclosure holds the record's content: it is made deliberately, for whoever may see that
+record (a family, a court), and proves that exactly this content was logged before the release.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.apps import apps
+from django.core.exceptions import ObjectDoesNotExist
+
+from exhume.audit.events import commitment, snapshot
+from exhume.audit.models import LogEntry, Release
+from exhume.errors import IntegrityError, NotFoundError, ValidationError
+from exhume.ledger import disclose, leaf_hash
+from exhume.ledger.merkle import MerkleTree
+
+#: The record type a bare id names.
+DEFAULT_TYPE = "casework.remains"
+
+
+def parse_record_ref(ref: str) -> tuple[str, str]:
+    """``17`` -> (``casework.remains``, ``17``); ``families.missingperson:3`` -> as written."""
+    record_type, _, record_id = ref.rpartition(":")
+    record_type = record_type or DEFAULT_TYPE
+    if not record_id.strip() or "." not in record_type:
+        raise ValidationError(
+            f"record {ref!r}: give a remains id (17) or TYPE:ID (casework.grave:4)", field="record"
+        )
+    return record_type, record_id.strip()
+
+
+def do_disclose(record_type: str, record_id: str, label: str | None = None) -> dict[str, Any]:
+    """The disclosure of one record against a release (default: the newest release of all),
+    as JSON-ready data: :meth:`exhume.ledger.Disclosure.as_dict` plus ``"release"``.
+
+    Refuses when the record changed after that release (publish a new one first) or when its
+    row no longer opens its commitment (changed outside the application).
+    """
+    release = _release(label)
+    rows = LogEntry.objects.filter(record_type=record_type, record_id=record_id)
+    latest = rows.order_by("-seq").first()
+    if latest is None:
+        raise NotFoundError(f"record {record_type} {record_id} has no log entry")
+    if latest.seq >= release.tree_size:
+        raise ValidationError(
+            f"record {record_type} {record_id} changed (entry {latest.seq}) after release "
+            f"{release.label} (tree size {release.tree_size}); publish a new release first"
+        )
+    record = _snapshot(record_type, record_id)
+    if not latest.salt or commitment(record, latest.salt) != latest.commitment:
+        raise IntegrityError(
+            f"record {record_type} {record_id} does not open the commitment of its entry "
+            f"{latest.seq}: it was changed outside the application"
+        )
+    proof = _tree(release.tree_size).inclusion_proof(latest.seq)
+    found = disclose(record, bytes.fromhex(latest.salt), json.loads(latest.leaf), proof)
+    return {"release": release.label, **found.as_dict()}
+
+
+def _tree(size: int) -> MerkleTree:
+    tree = MerkleTree()
+    leaves = LogEntry.objects.order_by("seq").values_list("leaf", flat=True)[:size]
+    for leaf in leaves.iterator(chunk_size=5000):
+        tree.append(leaf_hash(leaf.encode()))
+    return tree
+
+
+def _release(label: str | None) -> Release:
+    query = Release.objects.all()
+    found = query.filter(label=label).first() if label else query.order_by("-tree_size").first()
+    if found is None:
+        raise NotFoundError(
+            f"no release {label!r}"
+            if label
+            else "nothing has been released yet: run `exhume release --site SLUG` first"
+        )
+    return found
+
+
+def _snapshot(record_type: str, record_id: str) -> dict[str, Any]:
+    try:
+        model = apps.get_model(record_type)
+        instance = model._default_manager.get(pk=record_id)
+    except (LookupError, ValueError) as exc:
+        raise NotFoundError(f"no record type {record_type!r}: {exc}") from None
+    except ObjectDoesNotExist:
+        raise NotFoundError(f"record {record_type} {record_id} has no row") from None
+    return snapshot(instance)

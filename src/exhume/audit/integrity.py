@@ -1,0 +1,279 @@
+"""Compare the live database with its log: what was changed outside the application.
+
+:func:`check_database` returns one message per problem, each naming the log entry (by seq) or
+the record (``<record type> <id>``) at fault. It checks:
+
+1. **the log table itself**: ``seq`` runs 0, 1, 2, ... without gap or repeat; every row's
+   stored ``leaf`` equals ``entry_leaf`` of the entry its own fields describe; the leaves obey
+   every format and history rule (:func:`exhume.ledger.audit_entries`); the log head's size
+   equals the number of rows;
+2. **the log against every release**: each release's signed checkpoint verifies with a known
+   log key, its tree size is at most the log's size and its root is the root of the first
+   ``tree_size`` leaves, and its ``publish`` entry is the leaf at ``tree_size - 1``. So rows
+   reordered, rewritten or deleted (truncation) before the latest release are detected even
+   when the attacker also recomputed the leaves;
+3. **every logged table against the log**: a model is logged when it has a ``version`` field
+   (every such model is written only through actions). For each row the snapshot, committed
+   with the salt of the record's latest entry, must equal that entry's commitment (else the
+   row was UPDATEd outside the application; when the table's counting category differs from
+   the logged one, the changed counting fields are named); a row with no entry was INSERTed
+   outside the application; a record whose latest entry is not a ``retract`` and that has no
+   row was DELETEd outside the application.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.apps import apps
+from django.db import models
+
+from exhume.audit.events import commitment, entry_of_row, snapshot
+from exhume.audit.models import LogEntry, LogHead, Release
+from exhume.errors import ExhumeError
+from exhume.ledger import audit_entries, entry_leaf, leaf_hash, verify_checkpoint
+from exhume.ledger.checkpoint import parse_checkpoint_body
+from exhume.ledger.keys import Verifier, parse_vkey
+from exhume.ledger.merkle import MerkleTree
+from exhume.ledger.note import parse_note
+
+#: The record type of ``publish`` entries (set by :func:`exhume.ledger.build_release`).
+RELEASE_TYPE = "release"
+#: record type -> function giving a row's counting category (to name changed counting fields).
+Categorisers = Mapping[str, Callable[[Any], dict[str, Any] | None]]
+_ROW_FIELDS = (
+    "pk", "seq", "record_type", "record_id", "version", "commitment", "action", "actor_role",
+    "time", "supersedes", "reason", "authority", "category", "leaf", "salt",
+)  # fmt: skip
+
+
+@dataclass
+class DatabaseReport:
+    """What :func:`check_database` found; ``ok`` when ``problems`` is empty."""
+
+    entries: int = 0
+    records: int = 0
+    releases: int = 0
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """True when nothing failed."""
+        return not self.problems
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready form for ``exhume verify --db --json``."""
+        return {
+            "ok": self.ok,
+            "entries": self.entries,
+            "records": self.records,
+            "releases": self.releases,
+            "problems": list(self.problems),
+        }
+
+
+def check_database(categorisers: Categorisers | None = None) -> DatabaseReport:
+    """Every difference between the live database and its log (see the module docstring)."""
+    rows = log_rows()
+    report = DatabaseReport(entries=len(rows))
+    leaves = [row.leaf.encode() for row in rows]
+    report.problems += check_log_rows(rows)
+    report.problems += audit_entries(leaves)
+    report.problems += _check_head(len(rows))
+    releases = list(Release.objects.order_by("tree_size", "id"))
+    report.releases = len(releases)
+    report.problems += check_releases(leaves, releases)
+    latest = latest_rows(rows)
+    for model in logged_models():
+        report.records += model._default_manager.count()
+        report.problems += check_table(model, latest, categorisers or {})
+    report.problems += _check_unknown_types(latest)
+    return report
+
+
+def log_rows() -> list[LogEntry]:
+    """Every log row in seq order (only the fields the checks read)."""
+    return list(LogEntry.objects.order_by("seq", "pk").only(*_ROW_FIELDS[1:]))
+
+
+def check_log_rows(rows: Iterable[LogEntry]) -> list[str]:
+    """Contiguous seq from 0, and each stored leaf equal to the leaf of the row's fields."""
+    rows = list(rows)
+    seq_of = {row.pk: row.seq for row in rows}
+    problems: list[str] = []
+    for index, row in enumerate(rows):
+        if row.seq != index:
+            problems.append(
+                f"log row {_name(row)} sits at position {index}: seq must run 0, 1, 2, ... "
+                "without gaps or repeats (rows were deleted or inserted)"
+            )
+        supersedes = None if row.supersedes_id is None else seq_of.get(row.supersedes_id, -1)
+        try:
+            leaf = entry_leaf(entry_of_row(row, supersedes))
+        except ExhumeError as exc:
+            problems.append(f"log row {_name(row)}: its fields are not a valid entry: {exc}")
+            continue
+        if leaf != row.leaf.encode():
+            problems.append(
+                f"log row {_name(row)}: the stored leaf is not the leaf of the row's fields "
+                "(the row or its leaf was edited)"
+            )
+    return problems
+
+
+def check_releases(leaves: list[bytes], releases: Iterable[Release]) -> list[str]:
+    """Each release's checkpoint: signed by a known key, and a prefix of the log as it is."""
+    tree = MerkleTree()
+    for leaf in leaves:
+        tree.append(leaf_hash(leaf))
+    keys = _verifiers()
+    problems: list[str] = []
+    for release in releases:
+        problems += _check_release(release, tree, leaves, keys)
+    return problems
+
+
+def _check_release(
+    release: Release, tree: MerkleTree, leaves: list[bytes], keys: list[Verifier]
+) -> list[str]:
+    name = f"release {release.label}"
+    try:
+        verify_checkpoint(release.checkpoint, keys)
+        head = parse_checkpoint_body(parse_note(release.checkpoint).text)
+    except ExhumeError as exc:
+        return [f"{name}: its stored checkpoint does not verify: {exc.message}"]
+    if head.size > tree.size:
+        return [
+            f"{name}: its signed checkpoint covers {head.size} entries but the log has only "
+            f"{tree.size}: log entries {tree.size}..{head.size - 1} were deleted (truncated)"
+        ]
+    if tree.root(head.size) != head.root:
+        return [
+            f"{name}: the first {head.size} log entries no longer hash to its signed root "
+            f"{head.root.hex()}: entries up to seq {head.size - 1} were changed, reordered or "
+            "removed"
+        ]
+    if (head.size, head.root.hex()) != (release.tree_size, release.root):
+        return [f"{name}: the Release row's tree size or root differs from its checkpoint"]
+    publish = json.loads(leaves[head.size - 1]) if head.size else {}
+    if (publish.get("action"), publish.get("record_id")) != ("publish", release.label):
+        return [f"{name}: log entry {head.size - 1} is not its publish entry"]
+    return []
+
+
+def _verifiers() -> list[Verifier]:
+    from exhume.audit.models import SigningKey
+
+    return [parse_vkey(v) for v in SigningKey.objects.values_list("vkey", flat=True)]
+
+
+def latest_rows(rows: Iterable[LogEntry]) -> dict[tuple[str, str], LogEntry]:
+    """The latest log row of every (record type, record id)."""
+    latest: dict[tuple[str, str], LogEntry] = {}
+    for row in rows:
+        latest[(row.record_type, row.record_id)] = row
+    return latest
+
+
+def logged_models() -> list[type[models.Model]]:
+    """Every model with a ``version`` field (the log itself aside): written only through
+    actions, so logged."""
+    return [
+        m
+        for m in apps.get_models()
+        if m is not LogEntry and any(f.name == "version" for f in m._meta.concrete_fields)
+    ]
+
+
+def check_table(
+    model: type[models.Model],
+    latest: Mapping[tuple[str, str], LogEntry],
+    categorisers: Categorisers,
+) -> list[str]:
+    """UPDATEd, INSERTed and DELETEd rows of one logged table (module docstring, rule 3)."""
+    record_type = f"{model._meta.app_label}.{model._meta.model_name}"
+    categorise = categorisers.get(record_type)
+    problems: list[str] = []
+    seen: set[str] = set()
+    for instance in _rows(model):
+        record_id = str(instance.pk)
+        seen.add(record_id)
+        entry = latest.get((record_type, record_id))
+        problems += _row_problem(record_type, instance, entry, categorise)
+    for (kind, record_id), entry in latest.items():
+        if kind == record_type and record_id not in seen and entry.action != "retract":
+            problems.append(
+                f"{record_type} {record_id} was DELETEd outside the application: the log has it "
+                f"(latest entry seq {entry.seq}, v{entry.version}) but its table has no such row"
+            )
+    return problems
+
+
+def _rows(model: type[models.Model]) -> Iterator[models.Model]:
+    return model._default_manager.order_by("pk").iterator(chunk_size=2000)
+
+
+def _row_problem(
+    record_type: str,
+    instance: models.Model,
+    entry: LogEntry | None,
+    categorise: Callable[[Any], dict[str, Any] | None] | None,
+) -> list[str]:
+    name = f"{record_type} {instance.pk}"
+    if entry is None:
+        return [f"{name} was INSERTed outside the application: it has no log entry"]
+    if entry.action == "retract":
+        return [f"{name} exists but its latest log entry seq {entry.seq} retracts it"]
+    if not entry.salt or commitment(snapshot(instance), entry.salt) == entry.commitment:
+        return []
+    changed = _changed_counting_fields(entry.category, categorise, instance)
+    return [
+        f"{name} was changed outside the application: the row no longer opens the commitment "
+        f"of its latest log entry seq {entry.seq} (v{entry.version}){changed}"
+    ]
+
+
+def _changed_counting_fields(
+    logged: dict[str, Any] | None,
+    categorise: Callable[[Any], dict[str, Any] | None] | None,
+    instance: models.Model,
+) -> str:
+    if categorise is None or logged is None:
+        return ""
+    now = categorise(instance) or {}
+    diffs = [
+        f"{key}: logged {logged.get(key)!r}, table {now.get(key)!r}"
+        for key in sorted(set(logged) | set(now))
+        if logged.get(key) != now.get(key)
+    ]
+    return f"; counting fields changed: {', '.join(diffs)}" if diffs else ""
+
+
+def _check_head(size: int) -> list[str]:
+    head = LogHead.objects.filter(pk=1).first()
+    recorded = head.size if head else 0
+    if recorded != size:
+        return [f"the log head says {recorded} entries but the log table holds {size} rows"]
+    return []
+
+
+def _check_unknown_types(latest: Mapping[tuple[str, str], LogEntry]) -> list[str]:
+    known = {f"{m._meta.app_label}.{m._meta.model_name}" for m in logged_models()}
+    labels = set(Release.objects.values_list("label", flat=True))
+    problems = []
+    for (kind, record_id), entry in latest.items():
+        if kind == RELEASE_TYPE and record_id not in labels:
+            problems.append(
+                f"release {record_id} is in the log (entry seq {entry.seq}) but has no Release row"
+            )
+        elif kind != RELEASE_TYPE and kind not in known:
+            problems.append(f"log entry seq {entry.seq} names record type {kind!r}, which no "
+                            "logged table holds")  # fmt: skip
+    return problems
+
+
+def _name(row: LogEntry) -> str:
+    return f"seq {row.seq} ({row.record_type} {row.record_id} v{row.version})"

@@ -1,0 +1,119 @@
+"""The log's signing keys: generated on first use, kept outside the database, rotated on record.
+
+Rules:
+
+* The private key of each log key is a file ``EXHUME_DATA_DIR/keys/log-<key ID>.key`` written
+  by :func:`exhume.ledger.save_private_key` (mode 0600, never overwritten) in a folder of mode
+  0700. The database holds only the public vkey (:class:`~exhume.audit.models.SigningKey`).
+* The key name is the log origin, ``EXHUME_LOG_ORIGIN`` (default ``exhume.local/log``).
+* The newest key signs; creating a key appends a ``create`` entry of record type
+  ``audit.signingkey`` committing to its vkey, so the log records every key that ever signed
+  it. Rotation adds a new key and keeps the old one (file and row) to verify old releases.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from django.db import transaction
+from django.utils import timezone
+
+from exhume import config
+from exhume.audit.events import Actor
+from exhume.audit.models import SigningKey
+from exhume.audit.writes import create
+from exhume.errors import ConfigurationError, ExhumeError, IntegrityError
+from exhume.ledger import (
+    Signer,
+    Verifier,
+    generate_signer,
+    load_private_key,
+    parse_vkey,
+    save_private_key,
+)
+from exhume.ledger.keys import check_key_name
+
+DEFAULT_ORIGIN = "exhume.local/log"
+
+
+def log_origin() -> str:
+    """The checkpoint origin and key name: ``EXHUME_LOG_ORIGIN`` or ``exhume.local/log``."""
+    origin = os.environ.get("EXHUME_LOG_ORIGIN") or DEFAULT_ORIGIN
+    try:
+        check_key_name(origin)
+    except ExhumeError as exc:
+        raise ConfigurationError(f"EXHUME_LOG_ORIGIN={origin!r}: {exc.message}") from None
+    return origin
+
+
+def keys_dir() -> Path:
+    """``EXHUME_DATA_DIR/keys``, created with mode 0700."""
+    path = config.data_dir() / "keys"
+    path.mkdir(mode=0o700, exist_ok=True)
+    return path
+
+
+def key_path(key: SigningKey) -> Path:
+    """Where the private key of ``key`` lives."""
+    return keys_dir() / f"log-{key.key_id}.key"
+
+
+def current_key() -> SigningKey | None:
+    """The key that signs new checkpoints (the newest), or None before first use."""
+    return SigningKey.objects.order_by("-id").first()
+
+
+def signer_for(key: SigningKey) -> Signer:
+    """Load the private key of ``key``; ConfigurationError says where it was expected."""
+    path = key_path(key)
+    if not path.is_file():
+        raise ConfigurationError(
+            f"the private key of log key {key.vkey} is not at {path}; restore it from the "
+            "offline backup or point EXHUME_DATA_DIR at the folder that holds it"
+        )
+    signer = load_private_key(path)
+    if signer.verifier.vkey != key.vkey:
+        raise IntegrityError(f"{path} holds {signer.verifier.vkey}, not the log key {key.vkey}")
+    return signer
+
+
+def current_signer(actor: Actor) -> tuple[SigningKey, Signer]:
+    """The signing key and its private key, generating the first one on first use."""
+    key = current_key()
+    if key is None:
+        key = do_create_log_key(actor)
+    return key, signer_for(key)
+
+
+def do_create_log_key(actor: Actor) -> SigningKey:
+    """Generate a log key, save its private key file, and log its vkey (one transaction)."""
+    signer = generate_signer(log_origin())
+    verifier = signer.verifier
+    key = SigningKey(name=verifier.name, key_id=verifier.key_id.hex(), vkey=verifier.vkey)
+
+    path = key_path(key)
+    save_private_key(signer, path)
+    fields = {"name": key.name, "key_id": key.key_id, "vkey": key.vkey}
+    try:
+        return create(SigningKey, actor, {**fields, "created_at": timezone.now()})
+    except BaseException:
+        path.unlink()  # never logged, never used
+        raise
+
+
+def do_rotate_log_key(actor: Actor) -> tuple[SigningKey | None, SigningKey]:
+    """Start signing with a new key; the old one stays to verify old releases.
+
+    Returns (old key or None, new key). The next release of each site is signed by both the
+    new key and the key of that site's previous release, so a verifier that trusts the old
+    key (``--previous``) is handed over to the new one.
+    """
+    with transaction.atomic():
+        old = current_key()
+        return old, do_create_log_key(actor)
+
+
+def known_verifiers() -> list[Verifier]:
+    """Every log key this database ever used, oldest first."""
+    return [parse_vkey(vkey) for vkey in SigningKey.objects.values_list("vkey", flat=True)]

@@ -1,0 +1,254 @@
+"""``exhume release``, ``verify``, ``disclose``, ``verify-disclosure`` and ``keys``.
+
+A thin skin over :mod:`exhume.publication.releases` (writes and database checks) and
+:mod:`exhume.ledger` (offline verification). ``exhume verify DIR`` needs no database: it reads
+the bundle, checks every signature and proof and re-runs the counting rule. Problems are
+printed one per line (``problem: ...``) and the exit status is 2 when any was found.
+"""
+
+from __future__ import annotations
+
+import getpass
+import json
+from pathlib import Path
+from typing import Any
+
+import click
+
+from exhume.cli import ExhumeGroup, main, setup_django
+from exhume.errors import ExhumeError, IntegrityError, ValidationError
+
+FAILED = IntegrityError.exit_code
+
+
+def _actor() -> Any:
+    from exhume.audit.events import Actor
+    from exhume.audit.models import Role
+
+    try:
+        user = getpass.getuser()
+    except (KeyError, OSError):
+        user = "unknown"
+    return Actor(f"cli:{user}", Role.ADMIN)
+
+
+def count_rule(categories: list[dict[str, Any]]) -> dict[str, Any]:
+    """The published counting rule, :func:`exhume.publication.counting.summarise`, as a dict."""
+    from exhume.publication.counting import summarise
+
+    return summarise(categories).as_dict()
+
+
+@main.command()
+@click.option("--site", "slug", required=True, help="Slug of the site, e.g. izium.")
+@click.option("--out", type=click.Path(path_type=Path, file_okay=False), default=None,
+              help="Also write the bundle here (always kept in the data folder).")  # fmt: skip
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def release(slug: str, out: Path | None, as_json: bool) -> None:
+    """Publish a signed release of a site's counts (keys are generated on first use)."""
+    setup_django(migrate=True)
+    from exhume.casework.queries import get_site
+    from exhume.publication.releases import do_publish_release, export_release, release_summary
+
+    published = do_publish_release(_actor(), get_site(slug))
+    if out is not None:
+        export_release(published, out)
+    info = {**release_summary(published), "directory": published.directory, "out": str(out or "")}
+    if as_json:
+        click.echo(json.dumps(info, indent=2))
+        return
+    click.echo(
+        f"released {published.label}: tree size {published.tree_size}, root {published.root}\n"
+        f"  bundle: {published.directory}" + (f"\n  copy:   {out}" if out else "")
+    )
+
+
+@main.command()
+@click.argument("directory", required=False, type=click.Path(path_type=Path, file_okay=False))
+@click.option("--previous", type=click.Path(path_type=Path, file_okay=False), default=None,
+              help="The site's previous release: prove the log only grew since.")  # fmt: skip
+@click.option("--key", "keys", multiple=True,
+              help="A trusted log vkey, or a file of vkeys (repeatable).")  # fmt: skip
+@click.option("--db", "check_db", is_flag=True,
+              help="Compare the live database with its log (and DIR with it).")  # fmt: skip
+@click.option("--disclosure", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="Also check a disclosure file against DIR.")  # fmt: skip
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+def verify(
+    directory: Path | None,
+    previous: Path | None,
+    keys: tuple[str, ...],
+    check_db: bool,
+    disclosure: Path | None,
+    as_json: bool,
+) -> None:
+    """Verify a release bundle offline, and/or the live database against its log."""
+    if directory is None and not check_db:
+        raise ValidationError("give a release DIR to verify, or --db", field="DIRECTORY")
+    result: dict[str, Any] = {"ok": True}
+    lines: list[str] = []
+    if directory is not None:
+        result["release"] = _verify_bundle(directory, previous, keys, lines)
+        if disclosure is not None:
+            result["disclosure"] = _verify_disclosure(disclosure, directory, keys, lines)
+    if check_db:
+        result["database"] = _verify_database(directory, lines)
+    result["ok"] = not any(line.startswith("problem:") for line in lines)
+    if as_json:
+        click.echo(json.dumps(result, indent=2, ensure_ascii=False))
+    else:
+        for line in lines:
+            click.echo(line)
+    if not result["ok"]:
+        raise SystemExit(FAILED)
+
+
+def _verify_bundle(
+    directory: Path, previous: Path | None, keys: tuple[str, ...], lines: list[str]
+) -> dict[str, Any]:
+    from exhume.ledger import verify_release
+
+    trusted = _vkeys(keys) if keys else None
+    report = verify_release(directory, previous, trusted, count=count_rule)
+    lines += [f"warning: {w}" for w in report.warnings]
+    lines += [f"problem: {p}" for p in report.problems]
+    if report.ok:
+        lines.append(
+            f"ok: release {report.release} verifies: {report.records_checked} records, "
+            f"{report.entries_checked} proven entries, tree size {report.tree_size} "
+            f"(keys from {report.keys_from})"
+        )
+    return report.as_dict()
+
+
+def _verify_database(directory: Path | None, lines: list[str]) -> dict[str, Any]:
+    setup_django()
+    from exhume.audit.models import LogEntry
+    from exhume.ledger import verify_release_against_log
+    from exhume.publication.releases import check_live_database
+
+    report = check_live_database()
+    result = report.as_dict()
+    if directory is not None:
+        leaves = [leaf.encode() for leaf in LogEntry.objects.order_by("seq").values_list(
+            "leaf", flat=True)]  # fmt: skip
+        stale = verify_release_against_log(directory, leaves)
+        result["release_against_log"] = stale
+        report.problems += stale
+    lines += [f"problem: {p}" for p in report.problems]
+    if report.ok:
+        lines.append(
+            f"ok: the database matches its log: {report.entries} entries, {report.records} "
+            f"records, {report.releases} releases"
+        )
+    return result
+
+
+def _verify_disclosure(
+    path: Path, directory: Path, keys: tuple[str, ...], lines: list[str]
+) -> dict[str, Any]:
+    from exhume.ledger import (
+        Disclosure,
+        parse_checkpoint_body,
+        parse_vkey,
+        read_release,
+        verify_checkpoint,
+        verify_disclosure,
+    )
+    from exhume.ledger.note import parse_note
+
+    try:
+        bundle = read_release(directory)
+        vkeys = _vkeys(keys) if keys else list(bundle.keys.get("log", []))
+        if not keys:
+            lines.append("warning: no --key given: the release's own keys.json was trusted")
+        verify_checkpoint(bundle.checkpoint, [parse_vkey(k) for k in vkeys])
+        head = parse_checkpoint_body(parse_note(bundle.checkpoint).text)
+        data = json.loads(path.read_text(encoding="utf-8"))
+        found = Disclosure.from_dict(data)
+        verify_disclosure(found, head)
+    except (ExhumeError, ValueError) as exc:
+        message = exc.message if isinstance(exc, ExhumeError) else f"{path}: {exc}"
+        lines.append(f"problem: disclosure {path}: {message}")
+        return {"ok": False, "problem": message}
+    entry = found.entry
+    lines.append(
+        f"ok: disclosure of {entry['record_type']} {entry['record_id']} v{entry['version']} "
+        f"(entry {entry['seq']}) verifies against release {bundle.summary.get('release')} "
+        f"(tree size {head.size})"
+    )
+    return {"ok": True, "record_type": entry["record_type"], "record_id": entry["record_id"]}
+
+
+def _vkeys(values: tuple[str, ...]) -> list[str]:
+    found: list[str] = []
+    for value in values:
+        path = Path(value)
+        if "+" in value:
+            found.append(value.strip())
+        elif path.is_file():
+            found += [ln.strip() for ln in path.read_text().splitlines() if ln.strip()]
+        else:
+            raise ValidationError(f"--key {value!r} is neither a vkey nor a file of vkeys")
+    return found
+
+
+@main.command()
+@click.option("--record", "ref", required=True, help="Remains id (17) or TYPE:ID.")
+@click.option("--out", type=click.Path(path_type=Path, dir_okay=False), required=True)
+@click.option("--release", "label", default=None, help="Release label (default: the newest).")
+def disclose(ref: str, out: Path, label: str | None) -> None:
+    """Write one record's disclosure (content + salt + entry + proof) against a release."""
+    setup_django()
+    from exhume.audit.disclosures import do_disclose, parse_record_ref
+
+    record_type, record_id = parse_record_ref(ref)
+    data = do_disclose(record_type, record_id, label)
+    if out.exists():
+        raise ValidationError(f"refusing to overwrite {out}", field="out")
+    out.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    out.chmod(0o600)
+    click.echo(
+        f"wrote {out}: {record_type} {record_id} (entry {data['leaf_index']}) against release "
+        f"{data['release']}; it holds the record's content: hand it only to whoever may see it"
+    )
+
+
+@main.command("verify-disclosure")
+@click.argument("path", type=click.Path(path_type=Path, dir_okay=False, exists=True))
+@click.option("--release", "directory", required=True,
+              type=click.Path(path_type=Path, file_okay=False, exists=True))  # fmt: skip
+@click.option("--key", "keys", multiple=True, help="A trusted log vkey, or a file of vkeys.")
+def verify_disclosure_command(path: Path, directory: Path, keys: tuple[str, ...]) -> None:
+    """Check a disclosure file against a release bundle (offline)."""
+    lines: list[str] = []
+    result = _verify_disclosure(path, directory, keys, lines)
+    for line in lines:
+        click.echo(line)
+    if not result["ok"]:
+        raise SystemExit(FAILED)
+
+
+@main.group(cls=ExhumeGroup)
+def keys() -> None:
+    """The log's signing keys (private keys live in EXHUME_DATA_DIR/keys/)."""
+
+
+@keys.command("show")
+def keys_show() -> None:
+    """Print the current log vkey (generating the first key on first use)."""
+    setup_django(migrate=True)
+    from exhume.audit.keys import current_signer
+
+    key, _signer = current_signer(_actor())
+    click.echo(key.vkey)
+
+
+@keys.command("rotate")
+def keys_rotate() -> None:
+    """Start signing with a new key; log it; keep the old one for old releases."""
+    setup_django(migrate=True)
+    from exhume.audit.keys import do_rotate_log_key
+
+    old, new = do_rotate_log_key(_actor())
+    click.echo(f"old: {old.vkey if old else '(none)'}\nnew: {new.vkey}")

@@ -1,0 +1,204 @@
+"""Signed releases of a site's counts, and everything that checks them against the database.
+
+A release (format in :mod:`exhume.ledger.bundle`) lists every remains record of the site by its
+latest log entry (commitment and counting category, never a name), the counts the real
+counting rule (:func:`count_rule`) gives from those categories, inclusion proofs, a consistency
+proof from the site's previous release, and a checkpoint signed by the log key. Publishing
+appends the ``publish`` entry to the database log in the same transaction that records the
+:class:`~exhume.audit.models.Release` row and writes the files under
+``EXHUME_DATA_DIR/releases/<site>/<label>/``; a release is never rewritten.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from exhume import config
+from exhume.audit.events import Actor, commitment, lock_head, snapshot, store_entry
+from exhume.audit.integrity import DatabaseReport, check_database
+from exhume.audit.keys import current_signer, log_origin, signer_for
+from exhume.audit.models import LogEntry, Release, SigningKey
+from exhume.casework.models import Remains, Site
+from exhume.casework.queries import remains_category
+from exhume.errors import ExhumeError, IntegrityError, NotFoundError
+from exhume.ledger import (
+    Log,
+    ReleaseBundle,
+    build_release,
+    read_release,
+    write_release,
+)
+from exhume.ledger.bundle import CHECKPOINT, CONSISTENCY, KEYS, PROOFS, RECORDS, SUMMARY
+from exhume.ledger.checkpoint import parse_checkpoint_body
+from exhume.ledger.note import add_signatures, parse_note
+from exhume.publication.counting import summarise
+
+#: The record type a release counts.
+COUNTED_TYPE = "casework.remains"
+#: The files of a release, in the order the public page lists them.
+RELEASE_FILES = (CHECKPOINT, SUMMARY, RECORDS, PROOFS, CONSISTENCY, KEYS)
+
+
+def count_rule(categories: list[dict[str, Any]]) -> dict[str, Any]:
+    """The published counts: :func:`exhume.publication.counting.summarise` as a dict."""
+    return summarise(categories).as_dict()
+
+
+def releases_dir() -> Path:
+    """``EXHUME_DATA_DIR/releases``: every bundle ever published, by site and label."""
+    return config.data_dir() / "releases"
+
+
+def release_label(site: Site, number: int) -> str:
+    """``<site slug>-<number>``: unique in the whole log (it is the publish entry's id)."""
+    return f"{site.slug}-{number}"
+
+
+def latest_release(site: Site) -> Release | None:
+    """The site's newest release, or None."""
+    return Release.objects.filter(site_slug=site.slug).order_by("-number").first()
+
+
+def site_releases(site: Site) -> list[Release]:
+    """The site's releases, newest first."""
+    return list(Release.objects.filter(site_slug=site.slug).order_by("-number"))
+
+
+def get_release(site: Site, label: str) -> Release:
+    """The release of ``site`` labelled ``label``, or NotFoundError naming the known ones."""
+    release = Release.objects.filter(site_slug=site.slug, label=label).first()
+    if release is None:
+        known = ", ".join(r.label for r in site_releases(site)) or "none yet"
+        raise NotFoundError(f"site {site.slug} has no release {label!r} (known: {known})")
+    return release
+
+
+def database_log() -> Log:
+    """The database log as an in-memory :class:`exhume.ledger.Log` (every rule re-checked)."""
+    leaves = LogEntry.objects.order_by("seq").values_list("leaf", flat=True)
+    try:
+        return Log.from_leaves(leaf.encode() for leaf in leaves.iterator(chunk_size=5000))
+    except ExhumeError as exc:
+        raise IntegrityError(
+            f"the database log breaks a rule, so nothing can be published: {exc.message}; "
+            "run `exhume verify --db`"
+        ) from None
+
+
+def do_publish_release(actor: Actor, site: Site) -> Release:
+    """Publish a signed release of ``site``: one transaction appends the publish entry, records
+    the Release row and writes the bundle under :func:`releases_dir`.
+
+    Refuses (IntegrityError naming the records) when a remains row of the site no longer opens
+    its latest log commitment: counts are only published from records the log vouches for.
+    """
+    with transaction.atomic():
+        head = lock_head()
+        key, signer = current_signer(actor)
+        head.refresh_from_db()
+        _check_remains_match_log(site)
+        log = database_log()
+        previous = latest_release(site)
+        before = read_release(Path(previous.directory)) if previous else None
+        number = previous.number + 1 if previous else 1
+        label = release_label(site, number)
+        bundle = build_release(
+            log,
+            origin=log_origin(),
+            release=label,
+            site=site.slug,
+            records=[(COUNTED_TYPE, str(pk)) for pk in _remains_ids(site)],
+            count=count_rule,
+            signer=signer,
+            actor_role=str(actor.role),
+            time=timezone.now(),
+            previous=before,
+        )
+        bundle = _hand_over(bundle, previous, key)
+        store_entry(log.entry(log.size - 1), actor=actor, salt="", head=head)
+        directory = releases_dir() / site.slug / label
+        checkpoint = parse_checkpoint_body(parse_note(bundle.checkpoint).text)
+        release = Release.objects.create(
+            site_slug=site.slug,
+            number=number,
+            label=label,
+            tree_size=checkpoint.size,
+            root=checkpoint.root.hex(),
+            checkpoint=bundle.checkpoint,
+            log_key=key.vkey,
+            directory=str(directory),
+            created_at=timezone.now(),
+        )
+        write_release(directory, bundle)
+    return release
+
+
+def _remains_ids(site: Site) -> list[int]:
+    return list(Remains.objects.filter(site=site).order_by("pk").values_list("pk", flat=True))
+
+
+def _hand_over(bundle: ReleaseBundle, previous: Release | None, key: SigningKey) -> ReleaseBundle:
+    """After a key rotation, the previous release's key cosigns (a second note signature), and
+    keys.json lists both keys, so that trust passes from the old key to the new one."""
+    if previous is None or previous.log_key == key.vkey:
+        return bundle
+    old = SigningKey.objects.get(vkey=previous.log_key)
+    note = add_signatures(bundle.checkpoint, [signer_for(old)])
+    keys = {"log": [key.vkey, old.vkey], "witnesses": list(bundle.keys.get("witnesses", []))}
+    return dataclasses.replace(bundle, checkpoint=note, keys=keys)
+
+
+def _check_remains_match_log(site: Site) -> None:
+    latest = {
+        row.record_id: row
+        for row in LogEntry.objects.filter(record_type=COUNTED_TYPE).order_by("seq")
+    }
+    bad = []
+    for remains in Remains.objects.filter(site=site).order_by("pk"):
+        entry = latest.get(str(remains.pk))
+        if entry is None or commitment(snapshot(remains), entry.salt) != entry.commitment:
+            bad.append(f"{COUNTED_TYPE} {remains.pk} (case {remains.case_number})")
+    if bad:
+        raise IntegrityError(
+            f"refusing to publish {site.slug}: {len(bad)} remains record(s) do not match the log "
+            f"(changed outside the application): {', '.join(bad[:20])}; run `exhume verify --db`"
+        )
+
+
+def export_release(release: Release, out: Path) -> Path:
+    """Copy a published release's files into ``out`` (created; existing files refused)."""
+    write_release(out, read_release(Path(release.directory)))
+    return out
+
+
+def release_file(release: Release, name: str) -> bytes:
+    """One file of a published release; NotFoundError for anything but the bundle's files."""
+    if name not in RELEASE_FILES:
+        raise NotFoundError(f"a release has no file {name!r}; it has {', '.join(RELEASE_FILES)}")
+    path = Path(release.directory) / name
+    if not path.is_file():
+        raise NotFoundError(f"release {release.label}: {name} is missing from {release.directory}")
+    return path.read_bytes()
+
+
+def release_summary(release: Release) -> dict[str, Any]:
+    """A release as plain data, for the public page and its JSON twin."""
+    return {
+        "label": release.label,
+        "number": release.number,
+        "tree_size": release.tree_size,
+        "root": release.root,
+        "log_key": release.log_key,
+        "created_at": release.created_at.isoformat(),
+        "files": list(RELEASE_FILES),
+    }
+
+
+def check_live_database() -> DatabaseReport:
+    """:func:`exhume.audit.integrity.check_database`, naming changed counting fields of remains."""
+    return check_database({COUNTED_TYPE: remains_category})
