@@ -172,6 +172,19 @@ def place_victims(
     return genotypes
 
 
+def exchangeable_slots(family: Family) -> list[list[int]]:
+    """Groups (positions in ``family.missing``) of missing persons with the same two parents
+    and no children: their genotypes are exchangeable in the family likelihood."""
+    ped = family.pedigree
+    parents = {int(x) for x in ped.fidx if x > 0} | {int(x) for x in ped.midx if x > 0}
+    groups: dict[tuple[int, int], list[int]] = {}
+    for slot, m in enumerate(family.missing):
+        i = ped.index(m)
+        if ped.fidx[i] > 0 and (i + 1) not in parents:
+            groups.setdefault((int(ped.fidx[i]), int(ped.midx[i])), []).append(slot)
+    return [g for g in groups.values() if len(g) > 1]
+
+
 class FamilyLikelihoods:
     """Family log-likelihoods cached by sub-assignment (which victim sits at which missing).
 
@@ -179,18 +192,34 @@ class FamilyLikelihoods:
     victim placed at each missing person, or ``STAR_CODE``. Mutation modelling follows the
     per-family flags fixed at construction. Per-marker values are kept, so that exclusion
     counts reuse them when the family has no mutation model in force.
+
+    Exchangeable missing persons (same father, same mother, no children) can swap victims
+    without changing the likelihood (autosomal markers), so sub-assignments are cached in a
+    canonical form with the victims of each such group sorted.
     """
 
     def __init__(self, problem: DviProblem, mutation_flags: Sequence[bool]) -> None:
         self.problem = problem
         self.mutation_flags = tuple(mutation_flags)
         self._has_models = any(m.mutation is not None for m in problem.markers)
+        self._groups = [exchangeable_slots(fam) for fam in problem.families]
         self._cache: dict[tuple[int, tuple[int, ...]], float] = {}
         self._per_marker: dict[tuple[int, tuple[int, ...], bool], Float] = {}
+
+    def canonical(self, f: int, sub: tuple[int, ...]) -> tuple[int, ...]:
+        """``sub`` with the victims of each exchangeable group in decreasing order."""
+        if not self._groups[f]:
+            return sub
+        out = list(sub)
+        for group in self._groups[f]:
+            for slot, v in zip(group, sorted((sub[k] for k in group), reverse=True), strict=True):
+                out[slot] = v
+        return tuple(out)
 
     def per_marker(self, f: int, sub: tuple[int, ...], mutation: bool) -> Float:
         """Per-marker log-likelihoods of family ``f`` with the victims of ``sub`` placed."""
         mutation = mutation and self._has_models
+        sub = self.canonical(f, sub)
         key = (f, sub, mutation)
         value = self._per_marker.get(key)
         if value is None:
@@ -205,6 +234,7 @@ class FamilyLikelihoods:
 
     def __call__(self, f: int, sub: tuple[int, ...]) -> float:
         """``log L(family f | victims placed as in sub)``."""
+        sub = self.canonical(f, sub)
         key = (f, sub)
         value = self._cache.get(key)
         if value is None:
@@ -218,7 +248,7 @@ class FamilyLikelihoods:
 
     def cached(self, f: int, sub: tuple[int, ...]) -> bool:
         """Whether the family term of ``sub`` is already known."""
-        return (f, sub) in self._cache
+        return (f, self.canonical(f, sub)) in self._cache
 
     @property
     def evaluations(self) -> int:
@@ -470,7 +500,8 @@ def new_evaluations(ctx: DviContext, assignments: Int) -> int:
     total = 0
     for f in range(len(ctx.problem.families)):
         subs, _ = family_subs(ctx, am, f)
-        total += sum(1 for s in subs if not ctx.families.cached(f, tuple(int(x) for x in s)))
+        keys = {ctx.families.canonical(f, tuple(int(x) for x in s)) for s in subs}
+        total += sum(1 for k in keys if not ctx.families.cached(f, k))
     return total
 
 
