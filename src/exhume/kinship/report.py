@@ -192,6 +192,11 @@ def solve_problem(problem: DviProblem, options: SolveOptions | None = None) -> d
 
 def check_h0(ctx: DviContext) -> None:
     """dvir refuses data that are impossible before any victim is placed; so do we."""
+    for vic, ll in zip(ctx.problem.victims, ctx.victim_ll, strict=True):
+        if ll == -math.inf:
+            raise KinshipError(
+                f"victim '{vic.id}': the genotypes are impossible (an allele has frequency 0)"
+            )
     for f, fam in enumerate(ctx.problem.families):
         if ctx.families.empty(f) == -math.inf:
             raise KinshipError(
