@@ -41,12 +41,15 @@ def demo(seed: int, serve: bool, host: str, port: int) -> None:
             bar.update(tasks[stage], completed=done)  # type: ignore[arg-type]
 
         report = build_demo(seed, progress=tick)
+    releases = _publish_demo_releases()
     _ensure_demo_user()
     console.print(
         f"[bold]Synthetic demo built[/] (seed {report.seed}) in {report.seconds} s: "
         f"{report.sites} sites, {report.graves} graves, {report.journal_entries} journal lines, "
         f"{report.remains} remains, {report.missing_persons} missing-person reports."
     )
+    for label, directory in releases:
+        console.print(f"Signed release {label}: {directory}   check it: exhume verify {directory}")
     if serve:
         console.print(
             f"Public page: http://{host}:{port}/sites/izium/   staff: log in as "
@@ -96,7 +99,30 @@ def _reset_synthetic_database() -> None:
     from exhume.casework.models import Site
 
     if Site.objects.exists() and not Site.objects.filter(is_synthetic=False).exists():
+        _remove_synthetic_releases([site.slug for site in Site.objects.all()])
         call_command("flush", interactive=False, verbosity=0)
+
+
+def _remove_synthetic_releases(slugs: list[str]) -> None:
+    """Remove the release bundles of a synthetic demo about to be rebuilt (they describe a log
+    that the rebuild empties; a real site's releases are never removed)."""
+    import shutil
+
+    from exhume.publication.releases import releases_dir
+
+    for slug in slugs:
+        shutil.rmtree(releases_dir() / slug, ignore_errors=True)
+
+
+def _publish_demo_releases() -> list[tuple[str, str]]:
+    """Publish the first signed release of every demo site (the log key is made on first use)."""
+    from exhume.audit.events import Actor
+    from exhume.casework.queries import sites
+    from exhume.publication.releases import do_publish_release
+
+    actor = Actor.system("demo-builder")
+    published = [do_publish_release(actor, site) for site in sites()]
+    return [(release.label, release.directory) for release in published]
 
 
 def _ensure_demo_user() -> None:

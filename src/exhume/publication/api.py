@@ -6,10 +6,11 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
+from django.urls import reverse
 from ninja import Router
 
 from exhume.casework import queries as casework
-from exhume.publication import queries
+from exhume.publication import queries, releases
 
 router = Router(tags=["public"])
 
@@ -27,3 +28,19 @@ def site_page(request: HttpRequest, slug: str, as_of: dt.date | None = None) -> 
 @router.get("/sites/{slug}/stats", summary="The site summary as `exhume stats` prints it")
 def site_stats(request: HttpRequest, slug: str, as_of: dt.date | None = None) -> dict[str, Any]:
     return queries.site_summary(casework.get_site(slug), as_of=as_of).as_dict()
+
+
+@router.get("/sites/{slug}/releases", summary="The site's signed releases, newest first")
+def site_releases(request: HttpRequest, slug: str) -> list[dict[str, Any]]:
+    return [
+        {**releases.release_summary(r), "urls": _file_urls(slug, r.label)}
+        for r in releases.site_releases(casework.get_site(slug))
+    ]
+
+
+def _file_urls(slug: str, label: str) -> dict[str, str]:
+    where = {"slug": slug, "label": label}
+    return {
+        name: reverse("publication:release_file", kwargs={**where, "name": name})
+        for name in releases.RELEASE_FILES
+    }

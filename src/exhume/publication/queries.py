@@ -7,6 +7,7 @@ from typing import Any
 
 from exhume.casework import queries as casework
 from exhume.casework.models import Site
+from exhume.publication import releases
 from exhume.publication.counting import SiteSummary, summarise
 
 
@@ -57,8 +58,15 @@ def public_site(site: Site, *, as_of: dt.date | None = None) -> dict[str, Any]:
         "exhumation_ended_on": _iso(site.exhumation_ended_on),
         "infobox": infobox(site, summary),
         "summary": summary.as_dict(),
+        "latest_release": _latest_release(site),
         "explore_more": others,
     }
+
+
+def _latest_release(site: Site) -> dict[str, Any] | None:
+    """The site's newest signed release (label, tree size, files), or None before the first."""
+    release = releases.latest_release(site)
+    return releases.release_summary(release) if release else None
 
 
 def site_cards() -> list[dict[str, Any]]:

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from exhume.casework import queries as casework
 from exhume.errors import NotFoundError
-from exhume.publication import charts, queries
+from exhume.publication import charts, queries, releases
 
 DATE_KEYS = ("discovered_on", "exhumation_started_on", "exhumation_ended_on")
 GROUP_LABELS = {
@@ -49,6 +49,20 @@ def site_page(request: HttpRequest, slug: str) -> HttpResponse:
         ],
     }
     return render(request, "publication/site.html", context)
+
+
+def release_file(request: HttpRequest, slug: str, label: str, name: str) -> HttpResponse:
+    """One file of a signed release, read-only, exactly as published (for offline checking)."""
+    try:
+        release = releases.get_release(casework.get_site(slug), label)
+        data = releases.release_file(release, name)
+    except NotFoundError as exc:
+        raise Http404(exc.message) from None
+    kind = "text/plain" if name.endswith(".txt") else "application/json"
+    response = HttpResponse(data, content_type=f"{kind}; charset=utf-8")
+    response["Content-Disposition"] = f'inline; filename="{name}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 def _parse_date(raw: str | None) -> dt.date | None:
