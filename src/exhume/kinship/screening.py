@@ -118,7 +118,7 @@ _Transmission = tuple[FloatArray, FloatArray]  # (M, K) of one parent sex
 def _parent_matrices(marker: Marker, mutation: bool) -> dict[int, _Transmission]:
     n = marker.n_alleles
     if not mutation or marker.mutation is None:
-        eye = np.eye(n)
+        eye = _identity(n)
         return {MALE: (eye, transmission_tensor(eye)), FEMALE: (eye, transmission_tensor(eye))}
     male, female = marker.mutation.male, marker.mutation.female
     return {
@@ -387,9 +387,25 @@ def _untyped_parent(p: FloatArray, mat: FloatArray, alleles: NDArray[np.int64]) 
     q = p * _subset_products(mat.T[alleles])  # (F, C, 2^k, n)
     s = q.sum(axis=-1)
     comp = s[..., ::-1]  # complement subset: index 2^k - 1 - S
-    weighted = np.einsum("fcs,fcsn->fcn", comp, q)
-    out: FloatArray = (weighted @ mat) * 0.5**k
+    weighted: FloatArray = np.einsum("fcs,fcsn->fcn", comp, q) * 0.5**k
+    if _is_identity(mat):
+        return weighted
+    out: FloatArray = weighted @ mat
     return out
+
+
+def _is_identity(mat: FloatArray) -> bool:
+    """True for the Mendelian (no mutation) matrix, whose products can be skipped."""
+    return bool(mat.flags.writeable is False and mat.shape[0] > 0 and mat[0, 0] == 1.0) and bool(
+        np.array_equal(mat, _identity(mat.shape[0]))
+    )
+
+
+@lru_cache(maxsize=256)
+def _identity(n: int) -> FloatArray:
+    eye = np.eye(n)
+    eye.setflags(write=False)
+    return eye
 
 
 def _typed_parent(
@@ -560,9 +576,9 @@ def _normalised(genotypes: NDArray[np.integer]) -> NDArray[np.int64]:
 
 
 @lru_cache(maxsize=256)
-def _fold_index(n: int) -> tuple[IntArray, IntArray, FloatArray]:
+def _fold_index(n: int) -> tuple[IntArray, IntArray, IntArray, FloatArray]:
     a, b = _triu(n)
-    return a * n + b, np.flatnonzero(a == b), allele_incidence(n)
+    return a * n + b, b * n + a, np.flatnonzero(a == b), allele_incidence(n)
 
 
 def _fold(
@@ -571,12 +587,13 @@ def _fold(
     """From the ordered joint ``J (F, n, n)``: the normalised unordered distribution
     ``U({a,b}) = J(a,b) + J(b,a)`` (``J(a,a)`` on the diagonal) times the target's own
     observation, the probability of a one-allele observation ``sum_{g ∋ a} U(g)`` (which is
-    ``rowsum(J + J^T)_a - J(a,a)``), and the likelihood ``sum U``."""
-    flat, diag, inc = _fold_index(n)
-    sym = joint + joint.transpose(0, 2, 1)
-    unordered = np.take(sym.reshape(sym.shape[0], n * n), flat, axis=1)
+    ``rowsum(J)_a + colsum(J)_a - J(a,a)``), and the likelihood ``sum U``."""
+    flat, flat_t, diag, inc = _fold_index(n)
+    jf = joint.reshape(joint.shape[0], n * n)
+    unordered = np.take(jf, flat, axis=1)
+    unordered += np.take(jf, flat_t, axis=1)
     unordered[:, diag] *= 0.5
-    one = sym.sum(axis=2) - 0.5 * np.diagonal(sym, axis1=1, axis2=2)
+    one = joint.sum(axis=2) + joint.sum(axis=1) - np.diagonal(joint, axis1=1, axis2=2)
     kind = typed_pattern(target_geno) if (target_geno >= 0).any() else np.zeros(0, np.int8)
     full = np.flatnonzero(kind == FULL)
     if full.size:
@@ -886,6 +903,10 @@ def _accumulate(tables: ScreeningTables, rows: IntArray, out: NDArray[np.float32
             acc[:] = tables.sex[r[-1]]
 
 
+#: Extra float32 candidates per body rescored exactly before the top ``K`` are chosen.
+_SLACK = 4
+
+
 def _margin(value: float) -> float:
     """Float32 sums of ~24 terms are exact to ~1e-5 relative; screen with this slack."""
     return 1e-3 + 1e-5 * abs(value)
@@ -900,7 +921,7 @@ def _select_chunk(
 ) -> tuple[tuple[IntArray, IntArray, FloatArray, IntArray], ...]:
     """Top candidates and threshold pairs of one body chunk, rescored exactly."""
     n_col = acc.shape[1]
-    k = min(n_col, params.top + 8)
+    k = min(n_col, params.top + _SLACK)
     if k < n_col:
         idx = np.argpartition(acc, n_col - k, axis=1)[:, n_col - k :]
     else:
@@ -912,8 +933,10 @@ def _select_chunk(
     ts, te = score_pairs(tables, rows, tb, tc)
     top = _top_per_body(tb, tc, ts, te, params.top)
     thr = params.log_threshold
-    pb, pc = np.nonzero(acc >= np.float32(thr - _margin(thr)))
-    pb = pb + b0
+    cut = np.float32(thr - _margin(thr))
+    hot = np.flatnonzero(acc.max(axis=1) >= cut)
+    pb, pc = np.nonzero(acc[hot] >= cut)
+    pb = hot[pb] + b0
     ps, pe = score_pairs(tables, rows, pb, pc)
     keep = (ps >= thr) & (ps > -np.inf)
     return top, (pb[keep], pc[keep], ps[keep], pe[keep])
