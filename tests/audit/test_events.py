@@ -1,0 +1,56 @@
+"""The database log is built by exhume.ledger: the same commitments, entries and leaves."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.db import transaction
+
+from exhume.audit.events import append_event, entry_of_row, snapshot
+from exhume.audit.models import LogEntry
+from exhume.casework.actions import do_correct_remains
+from exhume.ledger import Log, audit_entries, commit, entry_leaf
+
+pytestmark = pytest.mark.django_db
+
+
+def test_each_leaf_is_the_ledger_leaf_of_the_row_and_commits_to_the_snapshot(
+    make_site: Any, make_remains: Any
+) -> None:
+    remains = make_remains(make_site())
+    row = LogEntry.objects.get(record_type="casework.remains", record_id=str(remains.pk))
+    assert row.leaf.encode() == entry_leaf(entry_of_row(row, None))
+    assert row.commitment == commit(snapshot(remains), bytes.fromhex(row.salt))
+    assert len(row.salt) == 64
+
+
+def test_the_database_log_rebuilds_as_a_ledger_log_with_its_correction_chain(
+    make_site: Any, make_remains: Any, actor: Any
+) -> None:
+    remains = make_remains(make_site(), sex="undetermined")
+    do_correct_remains(
+        actor, remains, reason="pelvis examined", authority="pathologist", sex="male"
+    )
+    leaves = [leaf.encode() for leaf in LogEntry.objects.values_list("leaf", flat=True)]
+    log = Log.from_leaves(leaves)
+    last = log.entry(2)
+    assert (log.size, last["action"], last["supersedes"], last["version"]) == (3, "correct", 1, 2)
+    assert (last["reason"], last["authority"]) == ("pelvis examined", "pathologist")
+    assert last["category"]["sex"] == "male"
+    assert audit_entries(leaves) == []
+
+
+def test_an_entry_time_keeps_microseconds_in_rfc3339_utc(make_site: Any) -> None:
+    site = make_site()
+    row = LogEntry.objects.get(record_type="casework.site", record_id=str(site.pk))
+    stamp = entry_of_row(row, None)["time"]
+    assert stamp.endswith("Z") and len(stamp) == len("2022-09-16T10:00:00.000000Z")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_appending_outside_a_transaction_is_refused(make_site: Any, actor: Any) -> None:
+    site = make_site()
+    assert not transaction.get_connection().in_atomic_block
+    with pytest.raises(RuntimeError, match="inside the action's transaction"):
+        append_event(site, action="create", actor=actor)
