@@ -367,12 +367,14 @@ def benchmark(
     """Simulate, time the screening alone (tables included) and, in the same run, the bare
     gather-and-sum baseline over the same look-ups (float32 tables of the same shapes, filled
     with random numbers: a gather does not care about values); add accuracy against the truth.
-    ``peak_rss_bytes`` is the process peak read right after the screening."""
+    ``peak_rss_bytes`` is the process peak read right after the screening; ``cpu_seconds`` the
+    CPU time of all the process's threads during the screening (wall time depends on the load
+    that other processes put on the machine)."""
     scenario, truth = simulate_scenario(missing, remains, 0.5, seed=seed, n_markers=markers)
     fam = FamilyData.from_scenario(scenario)
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     result = screen(fam, scenario.remains_genotypes, scenario.remains_sex, params)
-    seconds = time.perf_counter() - t0
+    seconds, cpu = time.perf_counter() - t0, time.process_time() - c0
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
     n_cols = scenario.n_families - len(result.skipped)
     rng = np.random.default_rng(seed)
@@ -395,6 +397,7 @@ def benchmark(
         "missing": missing,
         "markers": markers,
         "seconds": round(seconds, 3),
+        "cpu_seconds": round(cpu, 3),
         "baseline_seconds": round(baseline, 3),
         "ratio": round(seconds / baseline, 2) if baseline > 0 else None,
         "peak_rss_bytes": peak,

@@ -722,7 +722,7 @@ def marker_posteriors(
     post = np.empty((n_columns, n_genotypes(n)))
     one = np.empty((n_columns, n))
     lik = np.empty(n_columns)
-    chunk = max(1, memory_bytes // (8 * 64 * n * n))
+    chunk = max(1, memory_bytes // (8 * 32 * n * n))  # kernels keep ~32 n^2 floats a family
     for grp in groups:
         ped, target = fam.pedigrees[grp.shape], fam.targets[grp.shape]
         code = grp.codes[:, m]
@@ -1019,7 +1019,8 @@ def screen_family_block(
     progress: ProgressFn | None = None,
 ) -> BlockResult:
     """Build the tables of one block of families and screen every body against them."""
-    tables, skipped = build_tables(fam, families, threads=params.threads)
+    work = params.memory_mb * (1 << 20) // 4
+    tables, skipped = build_tables(fam, families, threads=params.threads, memory_bytes=work)
     result = screen_tables(tables, rows, params, progress)
     return BlockResult(result.families, result.top, result.pairs, skipped, result.full)
 
