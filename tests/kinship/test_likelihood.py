@@ -246,16 +246,17 @@ def test_posterior_raises_when_data_are_impossible(trio: Pedigree) -> None:
 
 @st.composite
 def pedigrees(draw: st.DrawFn, max_n: int = 6) -> Pedigree:
-    """Random pedigrees: each new member is a founder or a child of earlier members (loops and
-    inbreeding happen when parents share ancestors); records in random order."""
+    """Random pedigrees: a founder couple, then each new member is mostly a child of earlier
+    members, sometimes a founder (loops and inbreeding happen when parents share ancestors);
+    records in random order."""
     n = draw(st.integers(1, max_n))
     sexes: list[int] = []
     records: list[tuple[str, str | None, str | None, int]] = []
     for i in range(n):
-        sex = draw(st.sampled_from([1, 2]))
+        sex = 1 if i == 0 else 2 if i == 1 else draw(st.sampled_from([1, 2]))
         males = [j for j in range(i) if sexes[j] == 1]
         females = [j for j in range(i) if sexes[j] == 2]
-        if males and females and draw(st.booleans()):
+        if males and females and draw(st.sampled_from([True, True, False])):
             f = draw(st.sampled_from(males))
             m = draw(st.sampled_from(females))
             records.append((f"i{i}", f"i{f}", f"i{m}", sex))
@@ -272,13 +273,13 @@ def _random_stochastic(rng: np.random.Generator, n: int) -> np.ndarray:
 
 
 @st.composite
-def marker_sets(draw: st.DrawFn) -> list[Marker]:
-    """One to three markers with 2-4 alleles and a random mutation model (or none)."""
+def marker_sets(draw: st.DrawFn, max_alleles: int = 4, max_markers: int = 3) -> list[Marker]:
+    """One or more markers with 2..max_alleles alleles and a random mutation model (or none)."""
     seed = draw(st.integers(0, 2**32 - 1))
     rng = np.random.default_rng(seed)
     out = []
-    for k in range(draw(st.integers(1, 3))):
-        n = draw(st.integers(2, 4))
+    for k in range(draw(st.integers(1, max_markers))):
+        n = draw(st.integers(2, max_alleles))
         p = rng.dirichlet(np.ones(n))
         als = tuple(str(i + 10) for i in range(n))
         kind = draw(st.sampled_from(["none", "random", "equal", "proportional"]))
@@ -294,31 +295,42 @@ def marker_sets(draw: st.DrawFn) -> list[Marker]:
     return out
 
 
+STATES = ["typed", "untyped", "partial", "mixed"]
+
+
 @st.composite
-def cases(draw: st.DrawFn) -> tuple[Pedigree, list[Marker], np.ndarray]:
-    """A random pedigree, markers and genotypes (random or dropped down the pedigree, with
-    random untyped members and missing alleles); enumeration kept below ~3000 terms."""
-    ped = draw(pedigrees())
-    markers = draw(marker_sets())
+def cases(
+    draw: st.DrawFn,
+    max_n: int = 6,
+    max_alleles: int = 4,
+    max_markers: int = 3,
+    budget: float = 3000.0,
+) -> tuple[Pedigree, list[Marker], np.ndarray]:
+    """A random pedigree, markers and genotypes (random or dropped down the pedigree) with
+    random untyped members, missing alleles and members untyped at some markers only; the
+    naive enumeration is kept below ``budget`` terms per marker."""
+    ped = draw(pedigrees(max_n))
+    markers = draw(marker_sets(max_alleles, max_markers))
     rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
     g = np.full((ped.n, len(markers), 2), -1, dtype=np.intp)
     for k, m in enumerate(markers):
         g[:, k] = (
             _drop(ped, m, rng) if draw(st.booleans()) else rng.integers(0, m.n_alleles, (ped.n, 2))
         )
-    budget = 3000.0
+    worst = max(m.n_alleles for m in markers)
+    size = {"typed": 2, "partial": 2 * worst - 1, "untyped": worst**2, "mixed": worst**2}
+    terms = 2.0**ped.n
     for i in draw(st.permutations(list(range(ped.n)))):
-        state = draw(st.sampled_from(["typed", "untyped", "partial"]))
-        worst = max(m.n_alleles for m in markers)
-        size = {"typed": 2, "partial": 2 * worst - 1, "untyped": worst * worst}[state]
-        if size * 1.0 > budget / 2 ** (ped.n - 1):
+        state = draw(st.sampled_from(STATES))
+        if terms / 2 * size[state] > budget:
             state = "typed"
-            size = 2
-        budget /= size / 2
+        terms = terms / 2 * size[state]
         if state == "untyped":
             g[i] = -1
         elif state == "partial":
             g[i, :, draw(st.integers(0, 1))] = -1
+        elif state == "mixed":
+            g[i, rng.random(len(markers)) < 0.5] = -1
     return ped, markers, g
 
 
@@ -408,6 +420,28 @@ def _component_of(ped: Pedigree, i: int) -> tuple[Pedigree, np.ndarray]:
             )
         )
     return Pedigree.from_records(recs), comp
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(cases(max_n=9, max_alleles=2, max_markers=2, budget=5000.0), st.booleans(), st.booleans())
+def test_larger_pedigrees_with_two_alleles_match_naive_enumeration(
+    case: tuple[Pedigree, list[Marker], np.ndarray], mut: bool, alleles: bool
+) -> None:
+    ped, markers, g = case
+    with _engine_choice(alleles):
+        fast = loglik(ped, markers, g, mutation=mut)
+        _assert_same_loglik(fast.per_marker, naive_loglik(ped, markers, g, mutation=mut))
+        target = int(np.flatnonzero((g < 0).any(axis=(1, 2)))[0]) if (g < 0).any() else 0
+        sub, keep = _component_of(ped, target)
+        gs = g[keep, 0]
+        if naive_loglik(sub, markers[:1], gs[:, None, :], mutation=mut)[0] > -np.inf:
+            t = int(np.flatnonzero(keep == target)[0])
+            np.testing.assert_allclose(
+                genotype_posterior(ped, markers[0], g[:, 0], target, mutation=mut),
+                naive_posterior(sub, markers[0], gs, t, mutation=mut),
+                rtol=1e-9,
+                atol=1e-13,
+            )
 
 
 @settings(max_examples=30, deadline=None)

@@ -126,6 +126,9 @@ class Step:
     var_first: bool = False  # leaf: is ``var`` the first axis; trio: is the father first in out
     merge_into: int = -1  # multiply the result into this existing factor
     new_id: int = -1  # or store it as a new factor with this id
+    # general: per factor, 0 = dense; 1 / 2 = link to an untyped child used through the child's
+    # paternal / maternal allele only (N values instead of N^2 states), expanded afterwards
+    compact: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -200,7 +203,8 @@ def _make_plan(ped: Pedigree, members: tuple[int, ...], kinds: tuple[int, ...], 
             steps.append(Step("trio", best, trio, out, (), first, merge, new_id))
         else:
             lay = _layout(best, mine, out, scope)
-            steps.append(Step("general", best, mine, out, lay, False, merge, new_id))
+            compact = _compact(best, mine, scope, links, kinds)
+            steps.append(Step("general", best, mine, out, lay, False, merge, new_id, compact))
     return Plan(tuple(links), tuple(steps), keep)
 
 
@@ -248,12 +252,43 @@ def _layout(
     return tuple(lay)
 
 
-def _general(step: Step, u: FloatArray, operands: list[FloatArray]) -> FloatArray:
-    """Multiply the factors of ``step.var`` broadcast on (K, *out, var); sum ``var`` out."""
+def _compact(
+    var: int,
+    mine: tuple[int, ...],
+    scope: list[tuple[int, ...]],
+    links: list[Link],
+    kinds: tuple[int, ...],
+) -> tuple[int, ...]:
+    """Which links from ``var`` (as parent) to an untyped child can stay allele-sized: the
+    child must appear in no other factor of the step."""
+    flags = []
+    for f in mine:
+        flag = 0
+        if f < len(links) and links[f].parent == var and kinds[links[f].child] == FULL:
+            child = links[f].child
+            if sum(child in scope[g] for g in mine) == 1:
+                flag = 1 if links[f].paternal else 2
+        flags.append(flag)
+    return tuple(flags)
+
+
+def _general(step: Step, u: FloatArray, operands: list[FloatArray], width: int) -> FloatArray:
+    """Multiply the factors of ``step.var`` broadcast on (K, *out, var); sum ``var`` out.
+
+    Compact links (see :func:`_compact`) give an allele axis, expanded to the child's N^2
+    ordered genotypes at the end (state ``s`` has paternal allele ``s // N``, maternal
+    ``s % N``).
+    """
     acc = u.reshape((u.shape[0],) + (1,) * len(step.out) + (u.shape[1],))
     for arr, (perm, new) in zip(operands, step.layout, strict=True):
         acc = acc * np.expand_dims(arr.transpose(perm), new)
     res: FloatArray = acc.sum(axis=-1)
+    if step.compact and any(step.compact):
+        states = np.arange(width * width)
+        for flag, (_perm, new) in zip(step.compact, step.layout, strict=True):
+            if flag:
+                axis = next(a for a in range(1, len(step.out) + 1) if a not in new)
+                res = np.take(res, states // width if flag == 1 else states % width, axis=axis)
     return res
 
 
@@ -440,7 +475,11 @@ def run(plan: Plan, net: Network) -> tuple[FloatArray, FloatArray]:
             if step.op == "trio":
                 res = _trio(net, plan, step, u, tcache)
             else:
-                res = _general(step, u, [factor(fid) for fid in step.factors])
+                ops = [
+                    _transmit_cached(net, v, flag == 1, tcache) if flag else factor(fid)
+                    for fid, flag in zip(step.factors, step.compact, strict=True)
+                ]
+                res = _general(step, u, ops, net.width)
             for fid in step.factors:
                 factors.pop(fid, None)
             if len(step.out) == 1:
