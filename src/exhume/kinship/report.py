@@ -27,6 +27,11 @@ exclusions and undisputed identifications are settled first (dvir's ``dviSolve``
 the remaining assignments enumerated with those identifications fixed; ``n_assignments`` then
 counts the assignments of that reduced problem, and posteriors are conditional on the fixed
 identifications. ``--top`` limits the rows written, never ``n_assignments``.
+
+Conclusions are :func:`exhume.kinship.solve.solve`'s (dvir's ``dviSolve``, AM side): one per
+missing person, ``sample`` is a victim id, ``"V2/V3"`` for a symmetric match, or null.
+Mutation models are kept as given unless ``disable_mutations`` says otherwise ("yes": strip;
+"auto": dvir's ``NA`` rule); exclusion counts always ignore them.
 """
 
 from __future__ import annotations
