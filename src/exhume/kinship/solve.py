@@ -171,8 +171,10 @@ def find_excluded(
 ) -> tuple[SolveState, list[Conclusion]]:
     """dvir's ``findExcluded`` on the open part of the problem."""
     new = state.copy()
+    if not state.victims:
+        return new, []
     excl = exclusions_given(ctx, state)
-    sub = excl[np.ix_(state.victims, state.missing)] if state.victims else excl[:0, :0]
+    sub = excl[np.ix_(state.victims, state.missing)]
     bad = (sub < 0) | (sub > max_incomp)
     vic_out = [state.victims[r] for r in range(sub.shape[0]) if bad[r].all()]
     miss_out = [state.missing[c] for c in range(sub.shape[1]) if bad[:, c].all()]
