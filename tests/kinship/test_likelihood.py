@@ -633,3 +633,110 @@ def test_unlumpable_mutation_model_is_not_lumped() -> None:
 def test_nothing_is_lumped_when_all_but_one_allele_is_observed() -> None:
     out = _lumped(make_marker("L", 3), np.array([[0, 1], [-1, -1]]))
     assert out.n_alleles.tolist() == [3]
+
+
+# -- values from pedprobr's own test suite (magnusdv/pedprobr tests/testthat) ----------------
+
+
+def ped_arrays(fid: list[int], mid: list[int], sex: list[int]) -> Pedigree:
+    """A pedigree written as pedtools' ``ped(id = 1:n, fid, mid, sex)``."""
+    recs = [
+        (str(i + 1), str(f) if f else None, str(m) if m else None, s)
+        for i, (f, m, s) in enumerate(zip(fid, mid, sex, strict=True))
+    ]
+    return Pedigree.from_records(recs)
+
+
+def snp(p: float, mutation: MutationModel | None = None) -> Marker:
+    return Marker("snp", ("1", "2"), np.array([p, 1 - p]), mutation)
+
+
+def typed(ped: Pedigree, marker: Marker, **genos: tuple[int, int]) -> float:
+    """Likelihood with the given members typed (keys are ids prefixed with 'i')."""
+    g = np.full((ped.n, 1, 2), -1, dtype=np.intp)
+    for ident, pair in genos.items():
+        g[ped.index(ident[1:]), 0] = pair
+    return math.exp(loglik(ped, [marker], g).total)
+
+
+NUCLEAR = ped_arrays([0, 0, 1], [0, 0, 2], [1, 2, 1])
+NUCLEAR2 = ped_arrays([0, 0, 1, 1], [0, 0, 2, 2], [1, 2, 1, 2])
+
+
+@pytest.mark.parametrize("p", [0.2, 0.3])
+def test_pedprobr_loop_with_repeated_loop_breaker(p: float) -> None:
+    x = ped_arrays([0, 0, 1, 1, 1, 5], [0, 0, 2, 2, 3, 3], [1, 2, 2, 2, 1, 1])
+    assert typed(x, snp(p), i6=(0, 0)) == pytest.approx(p**2 + 3 / 8 * p * (1 - p), rel=1e-12)
+
+
+def test_pedprobr_founder_loop_breaker_example() -> None:
+    x = ped_arrays([0, 0, 0, 1, 1, 4], [0, 0, 0, 2, 3, 5], [1, 2, 2, 1, 2, 1])
+    assert typed(x, snp(0.2), i6=(0, 0)) == pytest.approx(0.04 + 0.2 * 0.8 / 8, rel=1e-12)
+    assert typed(x, snp(0.3), i6=(0, 1)) == pytest.approx(2 * 0.3 * 0.7 * 7 / 8, rel=1e-12)
+
+
+def test_pedprobr_trio_with_equal_mutation_model() -> None:
+    p = 0.9
+    model = mutation_model("equal", ("1", "2"), [p, 1 - p], rate=0.1)
+    lik = typed(NUCLEAR, snp(p, model), i1=(0, 0), i2=(0, 0), i3=(1, 1))
+    assert lik == pytest.approx(p**4 * model.male[0, 1] ** 2, rel=1e-12)
+
+
+def test_pedprobr_trio_with_proportional_mutation_model() -> None:
+    p = 0.9
+    model = mutation_model("proportional", ("1", "2"), [p, 1 - p], rate=0.1)
+    lik = typed(NUCLEAR, snp(p, model), i1=(0, 0), i3=(1, 1))
+    assert lik == pytest.approx(p**2 * (1 - p) * model.male[0, 1], rel=1e-12)
+
+
+def test_pedprobr_trio_snp_examples() -> None:
+    p, q = 0.2, 0.8
+    het = (0, 1)
+    assert typed(NUCLEAR, snp(p), i1=het, i2=het, i3=het) == pytest.approx(2 * p**2 * q**2)
+    assert typed(NUCLEAR, snp(p), i1=het, i3=het) == pytest.approx(p * q)
+    assert typed(NUCLEAR, snp(0.1), i1=(0, 0), i2=(1, 1), i3=(0, 0)) == 0.0
+
+
+def test_pedprobr_sibling_snp_example() -> None:
+    q = 0.8
+    lik = typed(NUCLEAR2, snp(0.2), i3=(1, 1), i4=(1, 1))
+    assert lik == pytest.approx(q**2 * (1 + q) ** 2 / 4, rel=1e-12)
+
+
+def test_pedprobr_three_generation_snp_example() -> None:
+    # nuclearPed(1) |> addParents(1) |> addParents(2): 4, 5 parents of 1; 6, 7 parents of 2.
+    x = ped_arrays([4, 6, 1, 0, 0, 0, 0], [5, 7, 2, 0, 0, 0, 0], [1, 2, 1, 1, 2, 1, 2])
+    p, q = 0.2, 0.8
+    lik = typed(x, snp(p), i4=(0, 1), i7=(0, 1), i3=(0, 1))
+    assert lik == pytest.approx((2 * p * q) ** 2 * (3 / 8 + p * q / 2), rel=1e-12)
+
+
+def test_pedprobr_partial_genotype_in_nuclear_family() -> None:
+    p, q = 0.8, 0.2
+    assert typed(NUCLEAR, snp(p), i3=(1, -1)) == pytest.approx(q * (q + 2 * p), rel=1e-12)
+
+
+def test_pedprobr_multiallelic_parents() -> None:
+    assert typed(NUCLEAR, make_marker("L", 10), i1=(0, 0), i2=(9, 9)) == pytest.approx(1e-4)
+
+
+def test_pedprobr_full_sib_mating_is_invariant_to_splitting_an_unseen_allele() -> None:
+    x = ped_arrays([0, 0, 1, 1, 3, 3], [0, 0, 2, 2, 4, 4], [1, 2, 1, 2, 1, 2])
+    p, q, r = 0.1, 0.2, 0.7
+    m3 = Marker("a", ("1", "2", "3"), np.array([p, q, r]))
+    m4 = Marker("b", ("1", "2", "3", "4"), np.array([p, q, r / 2, r / 2]))
+    assert typed(x, m3, i5=(0, 1), i6=(0, 1)) == pytest.approx(
+        typed(x, m4, i5=(0, 1), i6=(0, 1)), rel=1e-12
+    )
+    reverse = Marker("c", ("4", "3", "2", "1"), np.array([r / 2, r / 2, q, p]))
+    assert typed(x, m3, i5=(1, 1), i6=(1, 1)) == pytest.approx(
+        typed(x, reverse, i5=(2, 2), i6=(2, 2)), rel=1e-12
+    )
+
+
+def test_pedprobr_absorbing_non_stationary_mutation_model() -> None:
+    # Every allele mutates to '2'; both typed 2/2 descendants are then certain.
+    absorbing = np.array([[0.0, 1.0], [0.0, 1.0]])
+    model = MutationModel(absorbing, absorbing)
+    x = ped_arrays([0, 0, 1, 0, 0, 4, 3], [0, 0, 2, 0, 0, 5, 6], [1, 2, 1, 1, 2, 2, 1])
+    assert typed(x, snp(0.5, model), i3=(1, 1), i6=(1, 1)) == pytest.approx(1.0, rel=1e-14)
