@@ -740,3 +740,17 @@ def test_pedprobr_absorbing_non_stationary_mutation_model() -> None:
     model = MutationModel(absorbing, absorbing)
     x = ped_arrays([0, 0, 1, 0, 0, 4, 3], [0, 0, 2, 0, 0, 5, 6], [1, 2, 1, 1, 2, 2, 1])
     assert typed(x, snp(0.5, model), i3=(1, 1), i6=(1, 1)) == pytest.approx(1.0, rel=1e-14)
+
+
+def test_pedprobr_one_marker_distribution_of_empty_nuclear_family_is_hardy_weinberg() -> None:
+    p, q = 0.2, 0.8
+    g = np.full((3, 2), -1)
+    for target in (0, 2):
+        post = genotype_posterior(NUCLEAR, snp(p), g, target)
+        np.testing.assert_allclose(post, [p * p, 2 * p * q, q * q], rtol=1e-14)
+
+
+def test_pedprobr_one_marker_distribution_of_parent_of_homozygous_child() -> None:
+    p, q = 0.2, 0.8
+    g = np.array([[-1, -1], [-1, -1], [1, 1]])
+    np.testing.assert_allclose(genotype_posterior(NUCLEAR, snp(p), g, 0), [0, p, q], atol=1e-15)
