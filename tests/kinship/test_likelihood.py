@@ -754,3 +754,15 @@ def test_pedprobr_one_marker_distribution_of_parent_of_homozygous_child() -> Non
     p, q = 0.2, 0.8
     g = np.array([[-1, -1], [-1, -1], [1, 1]])
     np.testing.assert_allclose(genotype_posterior(NUCLEAR, snp(p), g, 0), [0, p, q], atol=1e-15)
+
+
+def test_forrel_kinship_lr_paternity_case() -> None:
+    # forrel test-kinshipLR.R: fa = ch = A/A, p(A) = 0.05, H1 = nuclearPed vs H2 = singletons.
+    m = Marker("L", ("A", "B"), np.array([0.05, 0.95]))
+    h1 = Pedigree.from_records(
+        [("fa", None, None, 1), ("mo", None, None, 2), ("ch", "fa", "mo", 1)]
+    )
+    h2 = Pedigree.from_records([("fa", None, None, 1), ("ch", None, None, 1)])
+    l1 = loglik(h1, [m], geno((0, 0), (-1, -1), (0, 0))).total
+    l2 = loglik(h2, [m], geno((0, 0), (0, 0))).total
+    assert math.exp(l1 - l2) == pytest.approx(20.0, rel=1e-13)
