@@ -134,3 +134,22 @@ def test_disable_mutations_auto_applies_dvirs_na_rule(dvi_examples: Path) -> Non
     # fire's only reference is consistent without mutations, so "auto" strips the model.
     assert auto["pairwise_lr"]["matrix"][0][0] == pytest.approx(118.8070543, rel=1e-8)
     assert auto["provenance"]["parameters"]["disable_mutations"] == "auto"
+
+
+def test_solve_goes_stepwise_above_max_evaluations(dvi_examples: Path) -> None:
+    path = str(dvi_examples / "fire.json")
+    out = json.loads(run(path, "--max-evaluations", "15").output)
+    assert out["joint"]["method"] == "stepwise"
+    assert out["provenance"]["parameters"]["max_evaluations"] == 15
+    full = json.loads(run(path).output)
+    assert full["joint"]["method"] == "exhaustive"
+    assert out["joint"]["rows"][0] == full["joint"]["rows"][0]
+
+
+def test_too_costly_even_stepwise_is_a_clear_error(dvi_examples: Path) -> None:
+    result = run(str(dvi_examples / "fire.json"), "--max-evaluations", "5")
+    assert result.exit_code == 1
+    assert result.output == (
+        "error: the joint analysis would need 12 family likelihood evaluations, more than the "
+        "limit of 5; raise --max-evaluations\n"
+    )
