@@ -903,8 +903,8 @@ def _accumulate(tables: ScreeningTables, rows: IntArray, out: NDArray[np.float32
             acc[:] = tables.sex[r[-1]]
 
 
-#: Extra float32 candidates per body rescored exactly before the top ``K`` are chosen.
-_SLACK = 4
+#: Near-tied float32 candidates per body rescored exactly before the top ``K`` are chosen.
+_TIE_CAP = 64
 
 
 def _margin(value: float) -> float:
@@ -920,16 +920,8 @@ def _select_chunk(
     params: ScreeningParams,
 ) -> tuple[tuple[IntArray, IntArray, FloatArray, IntArray], ...]:
     """Top candidates and threshold pairs of one body chunk, rescored exactly."""
-    n_col = acc.shape[1]
-    k = min(n_col, params.top + _SLACK)
-    if k < n_col:
-        idx = np.argpartition(acc, n_col - k, axis=1)[:, n_col - k :]
-    else:
-        idx = np.broadcast_to(np.arange(n_col), acc.shape)
-    vals = np.take_along_axis(acc, idx, axis=1)
-    ok = vals > -np.inf
-    tb = np.nonzero(ok)[0] + b0
-    tc = idx[ok]
+    tb, tc = _top_candidates(acc, params.top)
+    tb = tb + b0
     ts, te = score_pairs(tables, rows, tb, tc)
     top = _top_per_body(tb, tc, ts, te, params.top)
     thr = params.log_threshold
@@ -940,6 +932,32 @@ def _select_chunk(
     ps, pe = score_pairs(tables, rows, pb, pc)
     keep = (ps >= thr) & (ps > -np.inf)
     return top, (pb[keep], pc[keep], ps[keep], pe[keep])
+
+
+def _top_candidates(acc: NDArray[np.float32], top: int) -> tuple[IntArray, IntArray]:
+    """(row, column) pairs that certainly contain each row's ``top`` best columns under
+    (exact log LR descending, column ascending), found on float32 sums.
+
+    With ``v`` the row's ``top``-th largest float32 value and ``d`` the float32 error bound
+    (:func:`_margin`), every column above ``v + d`` is kept, and of the near-ties in
+    ``[v - d, v + d]`` the lowest :data:`_TIE_CAP` columns (all of them when fewer): exact ties
+    (e.g. LR = 1 where a degraded body shares no marker with a family's references) are then
+    broken by family index whatever the block split. ``-inf`` (sex-incompatible) never is.
+    """
+    n_col = acc.shape[1]
+    k = min(n_col, top)
+    kth = np.partition(acc, n_col - k, axis=1)[:, n_col - k].astype(np.float64)
+    margin = 1e-3 + 1e-5 * np.abs(np.where(np.isfinite(kth), kth, 0.0))
+    lo = (kth - margin).astype(np.float32)
+    hi = (kth + margin).astype(np.float32)
+    r, c = np.nonzero((acc >= lo[:, None]) & (acc > -np.inf))
+    val = acc[r, c]
+    band = val <= hi[r]
+    first = np.searchsorted(r, np.arange(acc.shape[0]))
+    band_rank: IntArray = np.cumsum(band) - band
+    rank_in_row: IntArray = band_rank - band_rank[np.minimum(first[r], max(0, r.shape[0] - 1))]
+    keep = ~band | (rank_in_row < _TIE_CAP)
+    return r[keep].astype(np.int64), c[keep].astype(np.int64)
 
 
 def _top_per_body(
