@@ -140,30 +140,37 @@ def _make_plan(
     ids, size = _variables(kinds)
     init = _initial_factors(ped, members, kinds, untyped, keep, ids)
     scope: list[tuple[int, ...]] = [f.scope for f in init]
-    alive = set(range(len(scope)))
+    of_var: list[set[int]] = [set() for _ in size]  # live factors touching each variable
+    for f, sc in enumerate(scope):
+        for u in sc:
+            of_var[u].add(f)
     kept = set(ids[keep]) if keep >= 0 else set()
     remaining = [v for v in range(len(size)) if v not in kept]
     steps: list[AStep] = []
     while remaining:
-        best = min(remaining, key=lambda v: (_cost(v, scope, alive, size), v))
+        best = min(remaining, key=lambda v: (_cost(v, scope, of_var, size), v))
         remaining.remove(best)
-        mine = tuple(f for f in sorted(alive) if best in scope[f])
+        mine = tuple(sorted(of_var[best]))
         out = tuple(sorted({u for f in mine for u in scope[f]} - {best}))
-        alive.difference_update(mine)
+        for f in mine:
+            for u in scope[f]:
+                of_var[u].discard(f)
         new_id = -1
         if out:
             new_id = len(scope)
             scope.append(out)
-            alive.add(new_id)
+            for u in out:
+                of_var[u].add(new_id)
         layout = _layout((*out, best), [scope[f] for f in mine])
         steps.append(AStep(best, mine, out, layout, new_id))
+    alive = {f for v in kept for f in of_var[v]}
     final = tuple(sorted(alive))
     final_layout = _layout(tuple(sorted(kept)), [scope[f] for f in final]) if kept else ()
     return APlan(tuple(init), tuple(steps), final, final_layout)
 
 
-def _cost(v: int, scope: list[tuple[int, ...]], alive: set[int], size: list[int]) -> int:
-    union = {u for f in alive if v in scope[f] for u in scope[f]} | {v}
+def _cost(v: int, scope: list[tuple[int, ...]], of_var: list[set[int]], size: list[int]) -> int:
+    union = {u for f in of_var[v] for u in scope[f]} | {v}
     cost = 1
     for u in union:
         cost *= size[u]

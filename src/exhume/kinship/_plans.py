@@ -95,30 +95,35 @@ def _make_plan(ped: Pedigree, members: tuple[int, ...], kinds: tuple[int, ...], 
     n_links = len(links)
     size = [_NOMINAL[k] for k in kinds]
     scope: list[tuple[int, ...]] = [(lk.parent, lk.child) for lk in links]
-    alive: set[int] = set(range(len(scope)))
+    of_var: list[set[int]] = [set() for _ in members]  # live factors touching each variable
+    for f, sc in enumerate(scope):
+        for u in sc:
+            of_var[u].add(f)
     remaining = [v for v in range(len(members)) if v != keep]
     steps: list[Step] = []
     while remaining:
-        best = min(remaining, key=lambda v: _cost(v, scope, alive, size, links))
+        best = min(remaining, key=lambda v: _cost(v, scope, of_var, size, links))
         remaining.remove(best)
-        mine = tuple(f for f in sorted(alive) if best in scope[f])
+        mine = tuple(sorted(of_var[best]))
         out = tuple(sorted({u for f in mine for u in scope[f]} - {best}))
-        alive.difference_update(mine)
+        for f in mine:
+            for u in scope[f]:
+                of_var[u].discard(f)
         if not mine:
             steps.append(Step("sum", best))
             continue
         if len(mine) == 1 and len(scope[mine[0]]) == 2:
             steps.append(Step("leaf", best, mine, out, var_first=scope[mine[0]][0] == best))
             continue
-        merge = (
-            next((f for f in sorted(alive) if f >= n_links and scope[f] == out), -1)
-            if len(out) > 1
-            else -1
-        )
+        merge = -1
+        if len(out) > 1:
+            same = (f for f in sorted(of_var[out[0]]) if f >= n_links and scope[f] == out)
+            merge = next(same, -1)
         new_id = len(scope) if len(out) > 1 and merge < 0 else -1
         if new_id >= 0:
             scope.append(out)
-            alive.add(new_id)
+            for u in out:
+                of_var[u].add(new_id)
         trio = _trio_links(best, mine, links)
         if trio is not None:
             first = links[trio[0]].parent == out[0]
@@ -143,11 +148,11 @@ def _trio_links(v: int, mine: tuple[int, ...], links: list[Link]) -> tuple[int, 
 def _cost(
     v: int,
     scope: list[tuple[int, ...]],
-    alive: set[int],
+    of_var: list[set[int]],
     size: list[int],
     links: list[Link],
 ) -> tuple[int, int]:
-    mine = tuple(f for f in sorted(alive) if v in scope[f])
+    mine = tuple(sorted(of_var[v]))
     nbrs = {u for f in mine for u in scope[f]} - {v}
     cost = size[v] if _trio_links(v, mine, links) is None else min(size[v], 8)
     for u in nbrs:
