@@ -163,3 +163,13 @@ def test_the_releases_json_twin_lists_each_release_with_its_file_urls(
 def test_a_site_without_a_release_shows_no_release_section(small_site: Any, client: Client) -> None:
     assert "data-release=" not in client.get("/sites/lisova/").content.decode()
     assert client.get("/api/sites/lisova").json()["latest_release"] is None
+
+
+def test_a_previous_release_whose_files_were_edited_blocks_the_next_one(
+    small_site: Any, publish: Any
+) -> None:
+    first = publish(small_site)
+    path = Path(first.directory) / "checkpoint.txt"
+    path.write_text(path.read_text().replace("\n\n", "\n\n— x AAAA\n", 1))
+    with pytest.raises(IntegrityError, match="release lisova-1: .*checkpoint.txt is not the"):
+        publish(small_site)

@@ -104,7 +104,7 @@ def do_publish_release(actor: Actor, site: Site) -> Release:
         _check_remains_match_log(site)
         log = database_log()
         previous = latest_release(site)
-        before = read_release(Path(previous.directory)) if previous else None
+        before = _read_previous(previous) if previous else None
         number = previous.number + 1 if previous else 1
         label = release_label(site, number)
         bundle = build_release(
@@ -136,6 +136,17 @@ def do_publish_release(actor: Actor, site: Site) -> Release:
         )
         write_release(directory, bundle)
     return release
+
+
+def _read_previous(previous: Release) -> ReleaseBundle:
+    """The previous bundle from disk; its checkpoint must be the one the database recorded."""
+    bundle = read_release(Path(previous.directory))
+    if bundle.checkpoint != previous.checkpoint:
+        raise IntegrityError(
+            f"release {previous.label}: {previous.directory}/checkpoint.txt is not the checkpoint "
+            "recorded when it was published; restore the release files from a copy"
+        )
+    return bundle
 
 
 def _remains_ids(site: Site) -> list[int]:
