@@ -147,8 +147,8 @@ def genotype_posterior(
     total = float(grid.sum())
     if not (total > 0 and np.isfinite(logs[0])):
         raise KinshipError(
-            f"the data at marker '{marker.name}' are impossible on this pedigree; "
-            f"no genotype of '{ped.ids[target]}' is consistent with them"
+            f"the data at marker '{marker.name}' are impossible in the family of "
+            f"'{ped.ids[target]}' (likelihood 0), so its genotype distribution is undefined"
         )
     rows, cols = np.triu_indices(n)
     post = np.where(rows == cols, grid[rows, cols], grid[rows, cols] + grid[cols, rows])
