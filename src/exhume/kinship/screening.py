@@ -7,16 +7,34 @@ the pairwise likelihood ratio of "the body is ``M``" against "the body is unrela
 
 and over independent markers the log LRs add. So each missing person gets, once per marker, a
 log table ``T_M[g] = log P(G_M = g | R) - log P_pop(g)``, and screening a body is a sum of table
-look-ups. The conditional genotype distributions are computed here in batches of families
-that share a pedigree shape and a typed pattern (:func:`family_posterior_batch`), by variable
-elimination over allele variables with NumPy ``einsum``: the alleles of typed relatives are
-fixed per family (both phases summed), every other allele is summed out.
+look-ups. This equals the engine's ``loglik(family with M = body) - loglik(family) -
+loglik(body alone)`` (tested to 1e-9 relative).
 
-Tables (:class:`ScreeningTables`) hold, per marker, one row per body observation: the
-``n(n+1)/2`` unordered genotypes in ``np.triu_indices(n)`` order, then ``n`` rows for a
-one-allele observation ``(a, -1)`` (``log sum_{g ∋ a} P(g | R) - log sum_{g ∋ a} P_pop(g)``),
-then one zero row for an untyped marker. Bodies are turned once into row indices; the
-screening loop (:func:`screen_block`) adds table rows.
+Three stages:
+
+1. **Conditional genotype distributions**, batched over the families that share a pedigree
+   shape and a typed pattern at a marker (:func:`family_posterior_batch`). Closed-form NumPy
+   kernels cover the target alone, the target with founder parents and full siblings (or
+   with untyped parents whose founder parents and siblings are typed: grandparents, uncles),
+   and a founder target with a spouse and their children; they enumerate the phases of the
+   typed children and sum an untyped founder's alleles through subset products, so each
+   family costs O(2^k n^2). Any other pedigree goes through a general variable elimination
+   over allele variables with ``einsum`` (typed alleles fixed per family, phases summed).
+   Both are checked against :func:`exhume.kinship.likelihood.genotype_posterior`.
+2. **Tables** (:func:`build_tables`): per marker, rows for the ``n(n+1)/2`` genotypes
+   (``np.triu_indices`` order), ``n`` one-allele observations ``(a, -1)`` (``log sum_{g ∋ a}
+   P(g | R) - log(p_a^2 + 2 p_a (1 - p_a))``) and one zero row for an untyped marker; float64
+   and float32 copies, and an exclusion table (probability 0 without mutation, or at all).
+   A sex row gives ``-inf`` to sex-incompatible pairs. Families without any typed member, or
+   whose references are impossible even with mutation, are skipped with the reason.
+3. **Look-ups** (:func:`screen_tables`): each body is a vector of row indices; its log LRs
+   against a block of missing persons are float32 row additions (untyped markers skipped),
+   in chunks of bodies spread over threads. Each row's top candidates (every float32
+   near-tie of the ``K``-th value, lowest families first) and every pair above the threshold
+   are rescored exactly in float64, with their exclusion counts. Families are processed in
+   blocks sized from a memory budget (:func:`family_blocks`); a block is a pure function of
+   its inputs (:func:`screen_family_block`), which :mod:`exhume.kinship.parallel` maps over a
+   Dask cluster.
 """
 
 from __future__ import annotations
