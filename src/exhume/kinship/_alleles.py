@@ -243,7 +243,7 @@ def _build(f: Factor, net: eng.Network, n: int) -> FloatArray:
 
 
 def _half(net: eng.Network, paternal: bool) -> FloatArray:
-    key = (-2, paternal)
+    key = (-2, paternal or net.male is net.female)
     t = net.tcache.get(key)
     if t is None:
         mats = net.male if paternal else net.female

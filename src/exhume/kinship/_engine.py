@@ -331,7 +331,9 @@ def run(plan: Plan, net: Network) -> tuple[FloatArray, FloatArray]:
 def _transmit_cached(
     net: Network, parent: int, paternal: bool, tcache: dict[tuple[int, bool], FloatArray]
 ) -> FloatArray:
-    key = (-1 if net.doms[parent].kind == FULL else parent, paternal)
+    # Both sexes share one table when the matrices are the same array.
+    sex = paternal or net.male is net.female
+    key = (-1 if net.doms[parent].kind == FULL else parent, sex)
     t = tcache.get(key)
     if t is None:
         t = tcache[key] = transmit(net, parent, paternal)

@@ -87,6 +87,8 @@ def _build_table(markers: Sequence[Marker], mutation: bool) -> MarkerTable:
             male[i, :n, :n] = model.male
             female[i, :n, :n] = model.female
             always[i] = model.always_lumpable
+    if np.array_equal(male, female):
+        female = male  # one array: lumping and transmissions are then computed once
     for arr in (freq, male, female, n_all, always):
         arr.setflags(write=False)
     return MarkerTable(n_all, freq, male, female, tuple(models), always)
@@ -149,7 +151,11 @@ def lump(table: MarkerTable, genotypes: IntArray, *, enabled: bool = True) -> Lu
     freq = np.where(is_lump_col, lump_freq[:, None], freq)
     freq = np.where(valid, freq, 0.0)
     male = _lump_matrix(table.male, sel, kept, is_lump_col, valid)
-    female = _lump_matrix(table.female, sel, kept, is_lump_col, valid)
+    female = (
+        male
+        if table.female is table.male
+        else _lump_matrix(table.female, sel, kept, is_lump_col, valid)
+    )
     rank = np.cumsum(obs, axis=1) - 1
     newidx = np.where(recode[:, None], np.where(obs, rank, nobs[:, None]), np.arange(a)[None, :])
     recoded = np.where(typed, newidx[kk, np.maximum(g, 0)], -1)
