@@ -388,9 +388,12 @@ def _subset_products(cols: FloatArray) -> FloatArray:
     """``P_S(u) = prod_{c in S} cols[..., c, u]`` for every subset ``S`` of the ``k`` columns
     (axis -2), bit ``c`` of the subset index selecting column ``c``: ``(..., 2^k, n)``."""
     k = cols.shape[-2]
-    out = np.ones((*cols.shape[:-2], 1, cols.shape[-1]))
+    out = np.empty((*cols.shape[:-2], 2**k, cols.shape[-1]))
+    out[..., 0, :] = 1.0
     for c in range(k):
-        out = np.concatenate([out, out * cols[..., c : c + 1, :]], axis=-2)
+        np.multiply(
+            out[..., : 2**c, :], cols[..., c : c + 1, :], out=out[..., 2**c : 2 ** (c + 1), :]
+        )
     return out
 
 
