@@ -270,3 +270,18 @@ def test_a_direct_reference_gives_one_over_the_genotype_frequency() -> None:
     p = marker.afreq
     lr = post[0, rows[0, 0]] / (2 * p[3] * p[5])
     assert lr == pytest.approx(1 / (2 * p[3] * p[5]), rel=1e-15)
+
+
+def test_exact_ties_go_to_the_lowest_families_whatever_the_block_split(
+    small: tuple[Scenario, FamilyData],
+) -> None:
+    scenario, fam = small
+    bodies = scenario.remains_genotypes.copy()
+    bodies[0] = -1  # nothing typed: LR 1 against every family
+    sex = scenario.remains_sex.copy()
+    sex[0] = 0
+    for memory_mb in (1, 3072):
+        result = screen(fam, bodies, sex, ScreeningParams(top=3, memory_mb=memory_mb))
+        screened = [f for f in range(scenario.n_families) if f not in result.skipped]
+        assert result.top_family[0].tolist() == screened[:3]
+        assert result.top_log_lr[0].tolist() == [0.0, 0.0, 0.0]
