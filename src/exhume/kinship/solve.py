@@ -28,6 +28,11 @@ are conditional on it. The pipeline, with dvir's defaults:
    pattern by ``threshold``); the others are *Inconclusive*, with their best GLR.
 5. Any missing person still without a conclusion is *Inconclusive*.
 
+LR column: the undisputed LR, the simple family's best LR, ``LR(V, M)`` for a GLR match, none
+for a symmetric match, the column's best LR for an inconclusive member of a complex family.
+A complex family whose joint table exceeds ``max_assignments`` or ``max_evaluations`` is not
+analysed jointly (dvir's ``maxAssign``): its open members are Inconclusive.
+
 The conclusions are AM-oriented (one per missing person) and sorted by family, then missing
 person, in input order. The PM-oriented table of dvir is not produced.
 """
