@@ -328,7 +328,10 @@ def test_example2_joint_table_matches_dvir_readme(dvi_examples: Path) -> None:
     assert np.all(np.isneginf(table.logliks[10:]))
     lr_vs_top = np.exp(table.logliks[0] - table.logliks[:10])
     np.testing.assert_allclose(lr_vs_top, [1, 5, 10, 50, 50, 50, 50, 250, 250, 250], rtol=1e-9)
-    assert table.assignments[:4].tolist() == [[0, 1, 2], [0, 1, -1], [-1, 1, 2], [0, -1, 2]]
+    # Rows 4-7 tie exactly in dvir's README and are listed alphabetically, '*' last.
+    assert table.assignments[:7].tolist() == [
+        [0, 1, 2], [0, 1, -1], [-1, 1, 2], [0, -1, 2], [-1, 0, 2], [-1, 1, -1], [-1, -1, 2]
+    ]  # fmt: skip
 
 
 def test_example2_posteriors_match_dvir_bmarginal(dvi_examples: Path) -> None:
