@@ -21,7 +21,12 @@ from numpy.typing import NDArray
 from exhume.kinship.pedigree import Pedigree
 
 PAIR, PARTIAL, FULL = 0, 1, 2
-_NOMINAL = {PAIR: 2, PARTIAL: 16, FULL: 64}  # domain sizes used to choose the order
+_NOMINAL_ALLELES = 8
+_NOMINAL = {
+    PAIR: 2,
+    PARTIAL: 16,
+    FULL: _NOMINAL_ALLELES**2,
+}  # domain sizes used to choose the order
 
 # -- elimination plans ----------------------------------------------------------------------
 
@@ -102,7 +107,7 @@ def _make_plan(ped: Pedigree, members: tuple[int, ...], kinds: tuple[int, ...], 
     remaining = [v for v in range(len(members)) if v != keep]
     steps: list[Step] = []
     while remaining:
-        best = min(remaining, key=lambda v: _cost(v, scope, of_var, size, links))
+        best = min(remaining, key=lambda v: _cost(v, scope, of_var, size, links, kinds))
         remaining.remove(best)
         mine = tuple(sorted(of_var[best]))
         out = tuple(sorted({u for f in mine for u in scope[f]} - {best}))
@@ -151,13 +156,29 @@ def _cost(
     of_var: list[set[int]],
     size: list[int],
     links: list[Link],
+    kinds: tuple[int, ...],
 ) -> tuple[int, int]:
+    """Nominal work plus output size of eliminating ``v`` (then ``v``, to break ties).
+
+    A trio costs about ``D_father * D_mother * N``; in a general step an untyped child reached
+    only through its link from ``v`` is worked on through its transmitted allele (N values), but
+    the factor produced still spans its N^2 genotypes.
+    """
     mine = tuple(sorted(of_var[v]))
     nbrs = {u for f in mine for u in scope[f]} - {v}
-    cost = size[v] if _trio_links(v, mine, links) is None else min(size[v], 8)
+    out = 1
     for u in nbrs:
-        cost *= size[u]
-    return (cost, v)
+        out *= size[u]
+    if _trio_links(v, mine, links) is not None:
+        return (out * _NOMINAL_ALLELES + out, v)
+    work = size[v]
+    compact = _compact(v, mine, scope, links, kinds)
+    for flag in compact:
+        if flag:
+            work *= _NOMINAL_ALLELES
+    for u in {u for f, flag in zip(mine, compact, strict=True) if not flag for u in scope[f]} - {v}:
+        work *= size[u]
+    return (work + out, v)
 
 
 def _layout(
