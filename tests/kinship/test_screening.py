@@ -285,3 +285,24 @@ def test_exact_ties_go_to_the_lowest_families_whatever_the_block_split(
         screened = [f for f in range(scenario.n_families) if f not in result.skipped]
         assert result.top_family[0].tolist() == screened[:3]
         assert result.top_log_lr[0].tolist() == [0.0, 0.0, 0.0]
+
+
+def test_a_pedigree_too_large_for_the_batched_path_goes_through_the_engine() -> None:
+    records: list[tuple[str, str | None, str | None, int]] = [
+        ("GF", None, None, 1),
+        ("GM", None, None, 2),
+    ]
+    for k in range(30):  # 30 typed children of GF and GM, then the missing person
+        records.append((f"C{k}", "GF", "GM", 1 + k % 2))
+    records.append(("MP", "GF", "GM", 1))
+    ped = Pedigree.from_records(records)
+    rng = np.random.default_rng(5)
+    marker = MARKERS[0]
+    g = np.full((2, ped.n, 2), -1, dtype=np.int64)
+    g[:, 2:32] = rng.integers(0, 2, size=(2, 30, 2))  # alleles 0 and 1 only
+    g[0, 2, 1] = -1  # a one-allele reference: no closed-form kernel for it
+    post, _, lik = family_posterior_batch(ped, ped.index("MP"), marker, g)
+    for f in range(2):
+        ref = genotype_posterior(ped, marker, g[f], ped.index("MP"))
+        np.testing.assert_allclose(post[f], ref, rtol=0, atol=1e-13)
+        assert lik[f] > 0

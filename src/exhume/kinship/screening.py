@@ -51,6 +51,8 @@ from typing import Any, Protocol
 import numpy as np
 from numpy.typing import NDArray
 
+from exhume.errors import KinshipError
+from exhume.kinship.likelihood import genotype_posterior
 from exhume.kinship.markers import Marker
 from exhume.kinship.pedigree import FEMALE, MALE, Pedigree
 from exhume.kinship.simulate import Scenario
@@ -262,13 +264,13 @@ def family_posterior_batch(
     typed = kinds > 0
     typed[target] = False
     keep = _relevant_cached(ped, target, tuple(typed.tolist()))
-    if len(keep) > MAX_BATCHED_INDIVIDUALS:
-        raise ValueError(f"pedigree too large for the batched path ({len(keep)} individuals)")
-    letter = {(i, s): _VARS[2 * k + s] for k, i in enumerate(keep) for s in (0, 1)}
     tensors = _parent_matrices(marker, mutation)
     fast = _fast_joint(ped, target, keep, kinds, geno, marker, tensors)
     if fast is not None:
         return _fold(fast, geno[:, target], n)
+    if len(keep) > MAX_BATCHED_INDIVIDUALS:
+        return _engine_posteriors(ped, target, marker, geno, mutation)
+    letter = {(i, s): _VARS[2 * k + s] for k, i in enumerate(keep) for s in (0, 1)}
     typed_ids = [i for i in keep if typed[i]]
     choices = [_branches(int(kinds[i]), geno[:, i], ped.father(i) is None) for i in typed_ids]
     joint = np.zeros((n_fam, n, n))
@@ -577,6 +579,23 @@ def _untyped_spouse(p: FloatArray, mat: FloatArray, alleles: NDArray[np.int64]) 
     s = (p * _subset_products(mat.T[alleles])).sum(axis=-1)
     out: FloatArray = (s * s[..., ::-1]).sum(axis=-1) * 0.5**k
     return out
+
+
+def _engine_posteriors(
+    ped: Pedigree, target: int, marker: Marker, geno: NDArray[np.int64], mutation: bool
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """One family at a time through the likelihood engine, for pedigrees too large for the
+    batched path; impossible data give zero rows and likelihood 0."""
+    n = marker.n_alleles
+    post = np.zeros((geno.shape[0], n_genotypes(n)))
+    lik = np.zeros(geno.shape[0])
+    for f in range(geno.shape[0]):
+        try:
+            post[f] = genotype_posterior(ped, marker, geno[f], target, mutation=mutation)
+        except KinshipError:
+            continue
+        lik[f] = 1.0
+    return post, post @ allele_incidence(n), lik
 
 
 def _merge_same(operands: list[FloatArray], subs: list[str]) -> tuple[list[FloatArray], list[str]]:
