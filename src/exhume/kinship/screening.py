@@ -828,16 +828,22 @@ def build_tables(
     *,
     threads: int = 1,
     memory_bytes: int = 256 << 20,
+    exclusions: bool = True,
 ) -> tuple[ScreeningTables, dict[int, str]]:
     """Tables for ``families`` (markers spread over ``threads``) and the families among them
-    that cannot be screened, with the reason (data impossible even with mutation)."""
+    that cannot be screened, with the reason (data impossible even with mutation). Without
+    ``exclusions`` the mutation-free pass is skipped and ``excluded`` is empty (see
+    :func:`count_exclusions`)."""
     groups = _shape_groups(fam, families)
     n_col = families.shape[0]
 
     def one_marker(m: int) -> tuple[FloatArray, NDArray[np.bool_], FloatArray]:
         kw = {"memory_bytes": memory_bytes // max(1, threads)}
         post, one, lik = marker_posteriors(fam, groups, n_col, m, mutation=True, **kw)
-        mpost, mone, _ = marker_posteriors(fam, groups, n_col, m, mutation=False, **kw)
+        if exclusions:
+            mpost, mone, _ = marker_posteriors(fam, groups, n_col, m, mutation=False, **kw)
+        else:
+            mpost, mone = post, one
         table, ex = marker_table(fam.markers[m], post, one, mpost, mone)
         return table, ex, lik
 
@@ -860,8 +866,47 @@ def build_tables(
     sex[:, impossible] = -np.inf
     log64 = tuple(p[0] for p in parts)
     log32 = tuple(t.astype(np.float32) for t in log64)
-    excl = tuple(p[1] for p in parts)
+    excl = tuple(p[1] for p in parts) if exclusions else ()
     return ScreeningTables(families, log32, log64, excl, sex), reasons
+
+
+def count_exclusions(
+    fam: FamilyData,
+    tables: ScreeningTables,
+    rows: IntArray,
+    bodies: IntArray,
+    columns: IntArray,
+    *,
+    threads: int = 1,
+    memory_bytes: int = 256 << 20,
+) -> IntArray:
+    """Exclusion counts of the pairs ``(bodies[i], columns[i])``: typed markers where the
+    body's observation has probability 0 without mutation (or at all). The mutation-free
+    distributions are computed only for the families among ``columns``."""
+    needed = np.unique(columns)
+    pos = np.searchsorted(needed, columns)
+    groups = _shape_groups(fam, tables.families[needed])
+
+    def one_marker(m: int) -> NDArray[np.bool_]:
+        marker = fam.markers[m]
+        ng, n = n_genotypes(marker.n_alleles), marker.n_alleles
+        post, one, _ = marker_posteriors(fam, groups, needed.shape[0], m, mutation=False,
+                                         memory_bytes=memory_bytes // max(1, threads))  # fmt: skip
+        r = rows[bodies, m]
+        out: NDArray[np.bool_] = np.isneginf(tables.log64[m][r, columns])
+        full, part = r < ng, (r >= ng) & (r < ng + n)
+        out[full] |= post[pos[full], r[full]] <= 0
+        out[part] |= one[pos[part], r[part] - ng] <= 0
+        return out
+
+    marker_ids = range(len(fam.markers))
+    if threads > 1:
+        with ThreadPoolExecutor(threads) as pool:
+            flags = list(pool.map(one_marker, marker_ids))
+    else:
+        flags = [one_marker(m) for m in marker_ids]
+    counts: IntArray = np.sum(flags, axis=0, dtype=np.int64) if flags else np.zeros(0, np.int64)
+    return counts
 
 
 # -- screening loop -------------------------------------------------------------------------
@@ -917,13 +962,15 @@ def score_pairs(
     tables: ScreeningTables, rows: IntArray, bodies: IntArray, columns: IntArray
 ) -> tuple[FloatArray, IntArray]:
     """Exact (float64) log LR and exclusion count of the pairs ``(bodies[i], columns[i])``:
-    ``sum_m T_m[row(body, m), column]`` plus the sex term."""
+    ``sum_m T_m[row(body, m), column]`` plus the sex term (counts are 0 when the tables were
+    built without exclusions)."""
     score = tables.sex[rows[bodies, -1], columns].astype(np.float64)
     excl = np.zeros(bodies.shape[0], dtype=np.int64)
-    for m, (table, ex) in enumerate(zip(tables.log64, tables.excluded, strict=True)):
+    for m, table in enumerate(tables.log64):
         r = rows[bodies, m]
         score += table[r, columns]
-        excl += ex[r, columns]
+        if tables.excluded:
+            excl += tables.excluded[m][r, columns]
     return score, excl
 
 
@@ -1076,11 +1123,23 @@ def screen_family_block(
     params: ScreeningParams,
     progress: ProgressFn | None = None,
 ) -> BlockResult:
-    """Build the tables of one block of families and screen every body against them."""
+    """Build the tables of one block of families, screen every body against them, then count
+    the exclusions of the reported pairs (the mutation-free pass runs only for the families
+    that appear in them)."""
     work = params.memory_mb * (1 << 20) // 4
-    tables, skipped = build_tables(fam, families, threads=params.threads, memory_bytes=work)
+    tables, skipped = build_tables(
+        fam, families, threads=params.threads, memory_bytes=work, exclusions=False
+    )
     result = screen_tables(tables, rows, params, progress)
-    return BlockResult(result.families, result.top, result.pairs, skipped, result.full)
+    parts = (result.top, result.pairs)
+    bodies = np.concatenate([p[0] for p in parts])
+    columns = np.searchsorted(families, np.concatenate([p[1] for p in parts]))
+    excl = count_exclusions(fam, tables, rows, bodies, columns, threads=params.threads,
+                            memory_bytes=work)  # fmt: skip
+    n_top = result.top[0].shape[0]
+    top = (*result.top[:3], excl[:n_top])
+    pairs = (*result.pairs[:3], excl[n_top:])
+    return BlockResult(result.families, top, pairs, skipped, result.full)
 
 
 def bytes_per_family(markers: Sequence[Marker]) -> int:
