@@ -790,15 +790,16 @@ def marker_table(
     marker: Marker,
     post: FloatArray,
     one: FloatArray,
-    post_mendel: FloatArray,
-    one_mendel: FloatArray,
-) -> tuple[FloatArray, NDArray[np.bool_]]:
+    post_mendel: FloatArray | None = None,
+    one_mendel: FloatArray | None = None,
+) -> tuple[FloatArray, NDArray[np.bool_] | None]:
     """Log LR table ``(rows, F)`` and exclusion table of one marker from the conditional
     distributions with and without mutation (``(F, n(n+1)/2)`` and ``(F, n)`` each).
 
     Genotype rows: ``log P(g | R) - log P_pop(g)``; one-allele rows ``a``:
     ``log sum_{g ∋ a} P(g | R) - log(p_a^2 + 2 p_a (1 - p_a))``; the last (untyped) row is 0.
-    A cell is excluded when its probability is 0 with or without mutation.
+    A cell is excluded when its probability is 0 with or without mutation (no exclusion
+    table without the mutation-free distributions).
     """
     p = marker.afreq
     n_col, ng, n = post.shape[0], post.shape[1], p.shape[0]
@@ -808,6 +809,8 @@ def marker_table(
         np.log(one.T, out=log[ng : ng + n])
     log[:ng] -= np.log(hardy_weinberg(p))[:, None]
     log[ng : ng + n] -= np.log(p**2 + 2 * p * (1 - p))[:, None]
+    if post_mendel is None or one_mendel is None:
+        return log, None
     excl = np.zeros((ng + n + 1, n_col), dtype=bool)
     excl[:ng] = (post_mendel.T <= 0) | (post.T <= 0)
     excl[ng : ng + n] = (one_mendel.T <= 0) | (one.T <= 0)
@@ -837,13 +840,12 @@ def build_tables(
     groups = _shape_groups(fam, families)
     n_col = families.shape[0]
 
-    def one_marker(m: int) -> tuple[FloatArray, NDArray[np.bool_], FloatArray]:
+    def one_marker(m: int) -> tuple[FloatArray, NDArray[np.bool_] | None, FloatArray]:
         kw = {"memory_bytes": memory_bytes // max(1, threads)}
         post, one, lik = marker_posteriors(fam, groups, n_col, m, mutation=True, **kw)
-        if exclusions:
-            mpost, mone, _ = marker_posteriors(fam, groups, n_col, m, mutation=False, **kw)
-        else:
-            mpost, mone = post, one
+        if not exclusions:
+            return (*marker_table(fam.markers[m], post, one), lik)
+        mpost, mone, _ = marker_posteriors(fam, groups, n_col, m, mutation=False, **kw)
         table, ex = marker_table(fam.markers[m], post, one, mpost, mone)
         return table, ex, lik
 
@@ -866,7 +868,7 @@ def build_tables(
     sex[:, impossible] = -np.inf
     log64 = tuple(p[0] for p in parts)
     log32 = tuple(t.astype(np.float32) for t in log64)
-    excl = tuple(p[1] for p in parts) if exclusions else ()
+    excl = tuple(p[1] for p in parts if p[1] is not None)
     return ScreeningTables(families, log32, log64, excl, sex), reasons
 
 
