@@ -145,11 +145,12 @@ def _make_plan(
         for u in sc:
             of_var[u].add(f)
     kept = set(ids[keep]) if keep >= 0 else set()
-    remaining = [v for v in range(len(size)) if v not in kept]
+    remaining = {v for v in range(len(size)) if v not in kept}
+    costs = {v: (_cost(v, scope, of_var, size), v) for v in remaining}
     steps: list[AStep] = []
     while remaining:
-        best = min(remaining, key=lambda v: (_cost(v, scope, of_var, size), v))
-        remaining.remove(best)
+        best = min(remaining, key=costs.__getitem__)
+        remaining.discard(best)
         mine = tuple(sorted(of_var[best]))
         out = tuple(sorted({u for f in mine for u in scope[f]} - {best}))
         for f in mine:
@@ -163,6 +164,9 @@ def _make_plan(
                 of_var[u].add(new_id)
         layout = _layout((*out, best), [scope[f] for f in mine])
         steps.append(AStep(best, mine, out, layout, new_id))
+        for u in out:
+            if u in remaining:
+                costs[u] = (_cost(u, scope, of_var, size), u)
     alive = {f for v in kept for f in of_var[v]}
     final = tuple(sorted(alive))
     final_layout = _layout(tuple(sorted(kept)), [scope[f] for f in final]) if kept else ()

@@ -104,11 +104,12 @@ def _make_plan(ped: Pedigree, members: tuple[int, ...], kinds: tuple[int, ...], 
     for f, sc in enumerate(scope):
         for u in sc:
             of_var[u].add(f)
-    remaining = [v for v in range(len(members)) if v != keep]
+    remaining = {v for v in range(len(members)) if v != keep}
+    costs = {v: _cost(v, scope, of_var, size, links, kinds) for v in remaining}
     steps: list[Step] = []
     while remaining:
-        best = min(remaining, key=lambda v: _cost(v, scope, of_var, size, links, kinds))
-        remaining.remove(best)
+        best = min(remaining, key=costs.__getitem__)
+        remaining.discard(best)
         mine = tuple(sorted(of_var[best]))
         out = tuple(sorted({u for f in mine for u in scope[f]} - {best}))
         for f in mine:
@@ -119,6 +120,7 @@ def _make_plan(ped: Pedigree, members: tuple[int, ...], kinds: tuple[int, ...], 
             continue
         if len(mine) == 1 and len(scope[mine[0]]) == 2:
             steps.append(Step("leaf", best, mine, out, var_first=scope[mine[0]][0] == best))
+            _update(costs, out, remaining, scope, of_var, size, links, kinds)
             continue
         merge = -1
         if len(out) > 1:
@@ -137,7 +139,24 @@ def _make_plan(ped: Pedigree, members: tuple[int, ...], kinds: tuple[int, ...], 
             lay = _layout(best, mine, out, scope)
             compact = _compact(best, mine, scope, links, kinds)
             steps.append(Step("general", best, mine, out, lay, False, merge, new_id, compact))
+        _update(costs, out, remaining, scope, of_var, size, links, kinds)
     return Plan(tuple(links), tuple(steps), keep)
+
+
+def _update(
+    costs: dict[int, tuple[int, int]],
+    touched: tuple[int, ...],
+    remaining: set[int],
+    scope: list[tuple[int, ...]],
+    of_var: list[set[int]],
+    size: list[int],
+    links: list[Link],
+    kinds: tuple[int, ...],
+) -> None:
+    """Refresh the costs of the variables whose factors just changed."""
+    for u in touched:
+        if u in remaining:
+            costs[u] = _cost(u, scope, of_var, size, links, kinds)
 
 
 def _trio_links(v: int, mine: tuple[int, ...], links: list[Link]) -> tuple[int, int] | None:
