@@ -994,6 +994,8 @@ def _accumulate(tables: ScreeningTables, rows: IntArray, out: NDArray[np.float32
 
 #: Near-tied float32 candidates per body rescored exactly before the top ``K`` are chosen.
 _TIE_CAP = 64
+#: Columns beyond the top ``K`` taken by argpartition before falling back to a full scan.
+_TIE_EXTRA = 16
 
 
 def _margin(value: float) -> float:
@@ -1035,18 +1037,37 @@ def _top_candidates(acc: NDArray[np.float32], top: int) -> tuple[IntArray, IntAr
     """
     n_col = acc.shape[1]
     k = min(n_col, top)
-    kth = np.partition(acc, n_col - k, axis=1)[:, n_col - k].astype(np.float64)
+    width = min(n_col, top + _TIE_EXTRA)
+    idx = np.argpartition(acc, n_col - width, axis=1)[:, n_col - width :]
+    vals = np.take_along_axis(acc, idx, axis=1)
+    kth = np.partition(vals, width - k, axis=1)[:, width - k].astype(np.float64)
     margin = 1e-3 + 1e-5 * np.abs(np.where(np.isfinite(kth), kth, 0.0))
     lo = (kth - margin).astype(np.float32)
     hi = (kth + margin).astype(np.float32)
+    # Rows whose band of near-ties ends inside the partitioned top need no full scan.
+    inside = (vals.min(axis=1) < lo) | (width == n_col)
+    keep = inside[:, None] & (vals >= lo[:, None]) & (vals > -np.inf)
+    r_in, j_in = np.nonzero(keep)
+    c_in = idx[r_in, j_in]
+    wide = np.flatnonzero(~inside)
+    r_out, c_out = _band_scan(acc[wide], lo[wide], hi[wide])
+    r = np.concatenate([r_in, wide[r_out]]).astype(np.int64)
+    c = np.concatenate([c_in, c_out]).astype(np.int64)
+    return r, c
+
+
+def _band_scan(
+    acc: NDArray[np.float32], lo: NDArray[np.float32], hi: NDArray[np.float32]
+) -> tuple[IntArray, IntArray]:
+    """Columns ``>= lo`` of each row, near-ties (``<= hi``) limited to the lowest
+    :data:`_TIE_CAP` columns."""
     r, c = np.nonzero((acc >= lo[:, None]) & (acc > -np.inf))
-    val = acc[r, c]
-    band = val <= hi[r]
+    band = acc[r, c] <= hi[r]
     first = np.searchsorted(r, np.arange(acc.shape[0]))
     band_rank: IntArray = np.cumsum(band) - band
     rank_in_row: IntArray = band_rank - band_rank[np.minimum(first[r], max(0, r.shape[0] - 1))]
     keep = ~band | (rank_in_row < _TIE_CAP)
-    return r[keep].astype(np.int64), c[keep].astype(np.int64)
+    return r[keep], c[keep]
 
 
 def _top_per_body(
