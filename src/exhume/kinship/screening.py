@@ -804,9 +804,10 @@ def marker_table(
     p = marker.afreq
     n_col, ng, n = post.shape[0], post.shape[1], p.shape[0]
     log = np.zeros((ng + n + 1, n_col))
+    log[:ng] = post.T
+    log[ng : ng + n] = one.T
     with np.errstate(divide="ignore"):
-        np.log(post.T, out=log[:ng])
-        np.log(one.T, out=log[ng : ng + n])
+        np.log(log[: ng + n], out=log[: ng + n])
     log[:ng] -= np.log(hardy_weinberg(p))[:, None]
     log[ng : ng + n] -= np.log(p**2 + 2 * p * (1 - p))[:, None]
     if post_mendel is None or one_mendel is None:
