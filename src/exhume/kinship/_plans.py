@@ -179,25 +179,27 @@ def _cost(
 ) -> tuple[int, int]:
     """Nominal work plus output size of eliminating ``v`` (then ``v``, to break ties).
 
-    A trio costs about ``D_father * D_mother * N``; in a general step an untyped child reached
-    only through its link from ``v`` is worked on through its transmitted allele (N values), but
-    the factor produced still spans its N^2 genotypes.
+    A trio is two matrix products (``D_f N N + D_f N D_m``). A general step is one broadcast
+    product over its output and ``v`` per factor, where an untyped child reached only through
+    its link from ``v`` counts N (its transmitted allele), plus one pass over the output per
+    such child when its axis is expanded back to N^2 genotypes.
     """
     mine = tuple(sorted(of_var[v]))
     nbrs = {u for f in mine for u in scope[f]} - {v}
     out = 1
     for u in nbrs:
         out *= size[u]
+    n = _NOMINAL_ALLELES
     if _trio_links(v, mine, links) is not None:
-        return (out * _NOMINAL_ALLELES + out, v)
-    work = size[v]
+        a, b = (size[u] for u in sorted(nbrs))
+        return (a * n * n + a * n * b + out, v)
     compact = _compact(v, mine, scope, links, kinds)
-    for flag in compact:
-        if flag:
-            work *= _NOMINAL_ALLELES
-    for u in {u for f, flag in zip(mine, compact, strict=True) if not flag for u in scope[f]} - {v}:
+    n_compact = sum(1 for flag in compact if flag)
+    work = size[v] * n**n_compact
+    dense = {u for f, flag in zip(mine, compact, strict=True) if not flag for u in scope[f]}
+    for u in dense - {v}:
         work *= size[u]
-    return (work + out, v)
+    return (work * (len(mine) + 1) + out * (1 + n_compact), v)
 
 
 def _layout(
