@@ -170,9 +170,9 @@ def _check_genotypes(
         raise ValidationError("genotype array must hold integer allele indices")
     bad = (g < -1) | (g >= table.n_alleles[None, :, None])
     if bad.any():
-        i, k, _ = (int(x[0]) for x in np.nonzero(bad))
+        i, k, j = (int(x[0]) for x in np.nonzero(bad))
         raise ValidationError(
-            f"individual '{ped.ids[i]}' has allele index {int(g[i, k].max())} at marker "
+            f"individual '{ped.ids[i]}' has allele index {int(g[i, k, j])} at marker "
             f"'{markers[k].name}', which has {markers[k].n_alleles} alleles"
         )
     return g.astype(np.intp, copy=False)
