@@ -17,7 +17,7 @@ import datetime as dt
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from django.db import models, transaction
 from django.utils import timezone
@@ -44,9 +44,14 @@ def snapshot(instance: models.Model) -> dict[str, Any]:
     Dates are ISO 8601, datetimes ISO 8601 in UTC (so a value reads back from the database the
     same way it was written), anything else non-JSON as ``str``.
     """
+    fields = instance._meta.concrete_fields
+    return snapshot_values({f.attname: getattr(instance, f.attname) for f in fields})
+
+
+def snapshot_values(values: Mapping[str, Any]) -> dict[str, Any]:
+    """:func:`snapshot` of a row read as ``{attname: value}`` (``QuerySet.values()``)."""
     data: dict[str, Any] = {}
-    for field in instance._meta.concrete_fields:
-        value = getattr(instance, field.attname)
+    for name, value in values.items():
         if isinstance(value, dt.datetime):
             value = value.astimezone(dt.UTC).isoformat() if value.tzinfo else value.isoformat()
         elif isinstance(value, dt.date):
@@ -55,8 +60,35 @@ def snapshot(instance: models.Model) -> dict[str, Any]:
             value = str(value)  # a TextChoices member becomes its plain value
         elif value is not None and not isinstance(value, int | float | bool | list | dict):
             value = str(value)
-        data[field.attname] = value
+        data[name] = value
     return data
+
+
+class LogRow(Protocol):
+    """The fields of a log row that its entry is made of (a LogEntry, or a lighter tuple)."""
+
+    @property
+    def seq(self) -> int: ...
+    @property
+    def record_type(self) -> str: ...
+    @property
+    def record_id(self) -> str: ...
+    @property
+    def version(self) -> int: ...
+    @property
+    def commitment(self) -> str: ...
+    @property
+    def action(self) -> str: ...
+    @property
+    def actor_role(self) -> str: ...
+    @property
+    def time(self) -> dt.datetime: ...
+    @property
+    def reason(self) -> str: ...
+    @property
+    def authority(self) -> str: ...
+    @property
+    def category(self) -> Any: ...
 
 
 def commitment(record: Mapping[str, Any], salt_hex: str) -> str:
@@ -145,7 +177,7 @@ def store_entry(
     return row
 
 
-def entry_of_row(row: LogEntry, supersedes_seq: int | None) -> dict[str, Any]:
+def entry_of_row(row: LogRow, supersedes_seq: int | None) -> dict[str, Any]:
     """The ledger entry a log row's fields describe (``supersedes_seq``: the seq its FK names).
 
     :func:`exhume.ledger.entry_leaf` of it must equal the stored ``leaf``; raises

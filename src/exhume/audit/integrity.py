@@ -23,15 +23,16 @@ the record (``<record type> <id>``) at fault. It checks:
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.apps import apps
 from django.db import models
 
-from exhume.audit.events import commitment, entry_of_row, snapshot
+from exhume.audit.events import commitment, entry_of_row, snapshot_values
 from exhume.audit.models import LogEntry, LogHead, Release
 from exhume.errors import ExhumeError
 from exhume.ledger import audit_entries, entry_leaf, leaf_hash, verify_checkpoint
@@ -44,10 +45,26 @@ from exhume.ledger.note import parse_note
 RELEASE_TYPE = "release"
 #: record type -> function giving a row's counting category (to name changed counting fields).
 Categorisers = Mapping[str, Callable[[Any], dict[str, Any] | None]]
-_ROW_FIELDS = (
-    "pk", "seq", "record_type", "record_id", "version", "commitment", "action", "actor_role",
-    "time", "supersedes", "reason", "authority", "category", "leaf", "salt",
-)  # fmt: skip
+
+
+class Row(NamedTuple):
+    """One log row, as read for checking (lighter than a model instance)."""
+
+    pk: int
+    seq: int
+    record_type: str
+    record_id: str
+    version: int
+    commitment: str
+    action: str
+    actor_role: str
+    time: dt.datetime
+    supersedes_id: int | None
+    reason: str
+    authority: str
+    category: Any
+    leaf: str
+    salt: str
 
 
 @dataclass
@@ -94,12 +111,13 @@ def check_database(categorisers: Categorisers | None = None) -> DatabaseReport:
     return report
 
 
-def log_rows() -> list[LogEntry]:
+def log_rows() -> list[Row]:
     """Every log row in seq order (only the fields the checks read)."""
-    return list(LogEntry.objects.order_by("seq", "pk").only(*_ROW_FIELDS[1:]))
+    rows = LogEntry.objects.order_by("seq", "pk").values_list(*Row._fields)
+    return [Row(*values) for values in rows.iterator(chunk_size=5000)]
 
 
-def check_log_rows(rows: Iterable[LogEntry]) -> list[str]:
+def check_log_rows(rows: Iterable[Row]) -> list[str]:
     """Contiguous seq from 0, and each stored leaf equal to the leaf of the row's fields."""
     rows = list(rows)
     seq_of = {row.pk: row.seq for row in rows}
@@ -170,9 +188,9 @@ def _verifiers() -> list[Verifier]:
     return [parse_vkey(v) for v in SigningKey.objects.values_list("vkey", flat=True)]
 
 
-def latest_rows(rows: Iterable[LogEntry]) -> dict[tuple[str, str], LogEntry]:
+def latest_rows(rows: Iterable[Row]) -> dict[tuple[str, str], Row]:
     """The latest log row of every (record type, record id)."""
-    latest: dict[tuple[str, str], LogEntry] = {}
+    latest: dict[tuple[str, str], Row] = {}
     for row in rows:
         latest[(row.record_type, row.record_id)] = row
     return latest
@@ -190,7 +208,7 @@ def logged_models() -> list[type[models.Model]]:
 
 def check_table(
     model: type[models.Model],
-    latest: Mapping[tuple[str, str], LogEntry],
+    latest: Mapping[tuple[str, str], Row],
     categorisers: Categorisers,
 ) -> list[str]:
     """UPDATEd, INSERTed and DELETEd rows of one logged table (module docstring, rule 3)."""
@@ -198,11 +216,11 @@ def check_table(
     categorise = categorisers.get(record_type)
     problems: list[str] = []
     seen: set[str] = set()
-    for instance in _rows(model):
-        record_id = str(instance.pk)
+    for values in _rows(model):
+        record_id = str(values[model._meta.pk.attname])
         seen.add(record_id)
         entry = latest.get((record_type, record_id))
-        problems += _row_problem(record_type, instance, entry, categorise)
+        problems += _row_problem(f"{record_type} {record_id}", model, values, entry, categorise)
     for (kind, record_id), entry in latest.items():
         if kind == record_type and record_id not in seen and entry.action != "retract":
             problems.append(
@@ -212,24 +230,26 @@ def check_table(
     return problems
 
 
-def _rows(model: type[models.Model]) -> Iterator[models.Model]:
-    return model._default_manager.order_by("pk").iterator(chunk_size=2000)
+def _rows(model: type[models.Model]) -> Iterator[dict[str, Any]]:
+    """Every row as ``{attname: value}``, the shape :func:`snapshot_values` reads."""
+    names = [f.attname for f in model._meta.concrete_fields]
+    return model._default_manager.order_by("pk").values(*names).iterator(chunk_size=2000)
 
 
 def _row_problem(
-    record_type: str,
-    instance: models.Model,
-    entry: LogEntry | None,
+    name: str,
+    model: type[models.Model],
+    values: dict[str, Any],
+    entry: Row | None,
     categorise: Callable[[Any], dict[str, Any] | None] | None,
 ) -> list[str]:
-    name = f"{record_type} {instance.pk}"
     if entry is None:
         return [f"{name} was INSERTed outside the application: it has no log entry"]
     if entry.action == "retract":
         return [f"{name} exists but its latest log entry seq {entry.seq} retracts it"]
-    if not entry.salt or commitment(snapshot(instance), entry.salt) == entry.commitment:
+    if not entry.salt or commitment(snapshot_values(values), entry.salt) == entry.commitment:
         return []
-    changed = _changed_counting_fields(entry.category, categorise, instance)
+    changed = _changed_counting_fields(entry.category, categorise, model(**values))
     return [
         f"{name} was changed outside the application: the row no longer opens the commitment "
         f"of its latest log entry seq {entry.seq} (v{entry.version}){changed}"
@@ -260,7 +280,7 @@ def _check_head(size: int) -> list[str]:
     return []
 
 
-def _check_unknown_types(latest: Mapping[tuple[str, str], LogEntry]) -> list[str]:
+def _check_unknown_types(latest: Mapping[tuple[str, str], Row]) -> list[str]:
     known = {f"{m._meta.app_label}.{m._meta.model_name}" for m in logged_models()}
     labels = set(Release.objects.values_list("label", flat=True))
     problems = []
@@ -275,5 +295,5 @@ def _check_unknown_types(latest: Mapping[tuple[str, str], LogEntry]) -> list[str
     return problems
 
 
-def _name(row: LogEntry) -> str:
+def _name(row: Row) -> str:
     return f"seq {row.seq} ({row.record_type} {row.record_id} v{row.version})"
