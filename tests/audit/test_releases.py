@@ -171,5 +171,5 @@ def test_a_previous_release_whose_files_were_edited_blocks_the_next_one(
     first = publish(small_site)
     path = Path(first.directory) / "checkpoint.txt"
     path.write_text(path.read_text().replace("\n\n", "\n\n— x AAAA\n", 1))
-    with pytest.raises(IntegrityError, match="release lisova-1: .*checkpoint.txt is not the"):
+    with pytest.raises(IntegrityError, match=r"release lisova-1: .*checkpoint\.txt is not the"):
         publish(small_site)

@@ -15,7 +15,7 @@ from django.db import connection
 from exhume.audit.events import Actor, append_event, latest_entry
 from exhume.audit.models import LogEntry, LogHead
 from exhume.errors import IntegrityError
-from exhume.ledger import generate_signer, sign_note, verify_release
+from exhume.ledger import audit_entries, generate_signer, sign_note, verify_release
 from exhume.ledger.note import parse_note
 from exhume.publication.releases import check_live_database, count_rule
 
@@ -121,6 +121,8 @@ def test_reordered_log_rows_are_named_and_break_the_signed_root(
     two, three = (remains_of(small_site, case).pk for case in ("C-0002", "C-0003"))
     swap_log_rows(2, 3)
     found = problems()
+    leaves = [leaf.encode() for leaf in LogEntry.objects.values_list("leaf", flat=True)]
+    assert set(audit_entries(leaves)) <= set(found)  # every rule of the library, same words
     assert (
         f"entry 3 (casework.remains {three} v1) is at leaf 2; seq must equal the leaf index"
         in found

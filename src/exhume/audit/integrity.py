@@ -34,11 +34,14 @@ from django.db import models
 
 from exhume.audit.events import commitment, entry_of_row, snapshot_values
 from exhume.audit.models import LogEntry, LogHead, Release
-from exhume.errors import ExhumeError
-from exhume.ledger import audit_entries, entry_leaf, leaf_hash, verify_checkpoint
+from exhume.errors import ExhumeError, ValidationError
+from exhume.ledger import leaf_hash, verify_checkpoint
+from exhume.ledger.canonical import canonical_json_simple
 from exhume.ledger.checkpoint import parse_checkpoint_body
+from exhume.ledger.commitments import parse_entry_leaf
 from exhume.ledger.keys import Verifier, parse_vkey
-from exhume.ledger.merkle import MerkleTree
+from exhume.ledger.log import RecordHistory
+from exhume.ledger.merkle import CompactRange, MerkleTree
 from exhume.ledger.note import parse_note
 
 #: The record type of ``publish`` entries (set by :func:`exhume.ledger.build_release`).
@@ -98,7 +101,6 @@ def check_database(categorisers: Categorisers | None = None) -> DatabaseReport:
     report = DatabaseReport(entries=len(rows))
     leaves = [row.leaf.encode() for row in rows]
     report.problems += check_log_rows(rows)
-    report.problems += audit_entries(leaves)
     report.problems += _check_head(len(rows))
     releases = list(Release.objects.order_by("tree_size", "id"))
     report.releases = len(releases)
@@ -118,28 +120,62 @@ def log_rows() -> list[Row]:
 
 
 def check_log_rows(rows: Iterable[Row]) -> list[str]:
-    """Contiguous seq from 0, and each stored leaf equal to the leaf of the row's fields."""
+    """Contiguous seq from 0; each stored leaf equal to the leaf of the row's fields; and every
+    format and history rule on the stored leaves, exactly as :func:`exhume.ledger.audit_entries`
+    states them (same rules, same messages).
+
+    One pass: a stored leaf equal to ``entry_leaf`` of the row's validated entry *is* that
+    entry, so only a leaf that differs is parsed again.
+    """
     rows = list(rows)
     seq_of = {row.pk: row.seq for row in rows}
-    problems: list[str] = []
+    history, compact, problems = RecordHistory(), CompactRange(), []
     for index, row in enumerate(rows):
         if row.seq != index:
             problems.append(
                 f"log row {_name(row)} sits at position {index}: seq must run 0, 1, 2, ... "
                 "without gaps or repeats (rows were deleted or inserted)"
             )
-        supersedes = None if row.supersedes_id is None else seq_of.get(row.supersedes_id, -1)
-        try:
-            leaf = entry_leaf(entry_of_row(row, supersedes))
-        except ExhumeError as exc:
-            problems.append(f"log row {_name(row)}: its fields are not a valid entry: {exc}")
-            continue
-        if leaf != row.leaf.encode():
-            problems.append(
-                f"log row {_name(row)}: the stored leaf is not the leaf of the row's fields "
-                "(the row or its leaf was edited)"
-            )
+        leaf = row.leaf.encode()
+        entry = _entry_of_fields(row, seq_of, leaf, problems)
+        if entry is None:
+            entry = _entry_of_leaf(leaf, index, problems)
+        if entry is not None:
+            root = compact.root() if "prev" in entry else None
+            problem = history.problem(entry, index, root)
+            if problem is None:
+                history.add(entry)
+            else:
+                problems.append(problem)
+        compact.append(leaf_hash(leaf))
     return problems
+
+
+def _entry_of_fields(
+    row: Row, seq_of: Mapping[int, int], leaf: bytes, problems: list[str]
+) -> dict[str, Any] | None:
+    """The row's entry when its stored leaf is exactly the leaf of its fields, else None."""
+    supersedes = None if row.supersedes_id is None else seq_of.get(row.supersedes_id, -1)
+    try:
+        entry = entry_of_row(row, supersedes)  # validated by make_entry
+    except ExhumeError as exc:
+        problems.append(f"log row {_name(row)}: its fields are not a valid entry: {exc}")
+        return None
+    if canonical_json_simple(entry) == leaf:
+        return entry
+    problems.append(
+        f"log row {_name(row)}: the stored leaf is not the leaf of the row's fields "
+        "(the row or its leaf was edited)"
+    )
+    return None
+
+
+def _entry_of_leaf(leaf: bytes, index: int, problems: list[str]) -> dict[str, Any] | None:
+    try:
+        return parse_entry_leaf(leaf, where=f"leaf {index}")
+    except ValidationError as exc:
+        problems.append(exc.message)
+        return None
 
 
 def check_releases(leaves: list[bytes], releases: Iterable[Release]) -> list[str]:
