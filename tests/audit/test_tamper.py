@@ -305,3 +305,12 @@ def test_a_count_lowered_by_a_plain_update_entry_fails_against_the_previous_rele
         '"status":"civilian","torture":false,"violent_death":"yes"} with action \'update\'; a '
         "change of category needs a 'correct' entry with a reason and an authority"
     ]
+
+
+def test_a_stored_bundle_whose_checkpoint_was_replaced_is_named(
+    small_site: Any, publish: Any
+) -> None:
+    release = publish(small_site)
+    path = Path(release.directory) / "checkpoint.txt"
+    path.write_text(release.checkpoint.replace("exhume.local/log\n", "exhume.local/log2\n", 1))
+    assert problems() == [f"release lisova-1: {path} is not the checkpoint recorded at publication"]

@@ -27,13 +27,14 @@ import datetime as dt
 import json
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, NamedTuple
 
 from django.apps import apps
 from django.db import models
 
 from exhume.audit.events import commitment, entry_of_row, snapshot_values
-from exhume.audit.models import LogEntry, LogHead, Release
+from exhume.audit.models import LogEntry, LogHead, Release, SigningKey
 from exhume.errors import ExhumeError, ValidationError
 from exhume.ledger import leaf_hash, verify_checkpoint
 from exhume.ledger.canonical import canonical_json_simple
@@ -215,12 +216,20 @@ def _check_release(
     publish = json.loads(leaves[head.size - 1]) if head.size else {}
     if (publish.get("action"), publish.get("record_id")) != ("publish", release.label):
         return [f"{name}: log entry {head.size - 1} is not its publish entry"]
+    return _check_release_files(release)
+
+
+def _check_release_files(release: Release) -> list[str]:
+    """The bundle kept under the data folder still carries the checkpoint recorded."""
+    path = Path(release.directory) / "checkpoint.txt"
+    if not path.is_file():
+        return [f"release {release.label}: {path} is missing; restore the release files"]
+    if path.read_text(encoding="utf-8") != release.checkpoint:
+        return [f"release {release.label}: {path} is not the checkpoint recorded at publication"]
     return []
 
 
 def _verifiers() -> list[Verifier]:
-    from exhume.audit.models import SigningKey
-
     return [parse_vkey(v) for v in SigningKey.objects.values_list("vkey", flat=True)]
 
 
