@@ -18,8 +18,8 @@ from exhume.ledger.note import parse_note
 pytestmark = pytest.mark.django_db
 
 
-def head_of(directory: str) -> Any:
-    return parse_checkpoint_body(parse_note(read_release(Path(directory)).checkpoint).text)
+def head_of(directory: Path) -> Any:
+    return parse_checkpoint_body(parse_note(read_release(directory).checkpoint).text)
 
 
 def test_a_disclosure_opens_the_record_and_verifies_against_the_release(
@@ -30,7 +30,7 @@ def test_a_disclosure_opens_the_record_and_verifies_against_the_release(
     data = do_disclose("casework.remains", str(remains.pk))
     assert data["release"] == "lisova-1"
     assert data["record"]["case_number"] == "C-0003"
-    verify_disclosure(Disclosure.from_dict(data), head_of(release.directory))
+    verify_disclosure(Disclosure.from_dict(data), head_of(release.path))
 
 
 def test_a_disclosed_record_with_an_edited_field_fails_naming_the_entry(
@@ -41,7 +41,7 @@ def test_a_disclosed_record_with_an_edited_field_fails_naming_the_entry(
     data = do_disclose("casework.remains", str(remains.pk))
     data["record"]["sex"] = "female"
     with pytest.raises(IntegrityError) as err:
-        verify_disclosure(Disclosure.from_dict(data), head_of(release.directory))
+        verify_disclosure(Disclosure.from_dict(data), head_of(release.path))
     assert err.value.message == (
         f"entry {data['leaf_index']} (casework.remains {remains.pk} v1): the record and salt do "
         "not open its commitment"
@@ -73,7 +73,7 @@ def test_any_logged_record_type_can_be_disclosed(small_site: Any, publish: Any) 
     release = publish(small_site)
     data = do_disclose(*parse_record_ref(f"casework.site:{small_site.pk}"))
     assert json.loads(json.dumps(data))["record"]["slug"] == "lisova"
-    verify_disclosure(Disclosure.from_dict(data), head_of(release.directory))
+    verify_disclosure(Disclosure.from_dict(data), head_of(release.path))
 
 
 def test_record_references_default_to_remains() -> None:

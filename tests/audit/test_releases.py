@@ -34,7 +34,7 @@ def test_a_release_holds_the_real_counts_and_verifies_with_the_log_key(
 ) -> None:
     release = publish(small_site)
     directory = data_dir / "releases" / "lisova" / "lisova-1"
-    assert Path(release.directory) == directory
+    assert release.path == directory
     counts = json.loads((directory / "summary.json").read_text())["counts"]
     assert (counts["total"], counts["women"], counts["men"], counts["servicemen"]) == (4, 2, 1, 1)
     assert counts["body_parts_unassociated"] == 0
@@ -58,7 +58,7 @@ def test_publishing_appends_the_publish_entry_last_in_the_database_log(
 def test_records_json_holds_commitments_and_categories_never_names(
     small_site: Any, publish: Any
 ) -> None:
-    rows = json.loads((Path(publish(small_site).directory) / "records.json").read_text())
+    rows = json.loads((publish(small_site).path / "records.json").read_text())
     assert {tuple(sorted(r)) for r in rows} == {
         ("category", "commitment", "leaf_index", "record_id", "record_type", "version")
     }
@@ -68,7 +68,7 @@ def test_records_json_holds_commitments_and_categories_never_names(
 def test_the_same_rule_counts_live_and_released(small_site: Any, publish: Any) -> None:
     from exhume.publication.queries import site_summary
 
-    summary = read_release(Path(publish(small_site).directory)).summary
+    summary = read_release(publish(small_site).path).summary
     assert summary["counts"] == site_summary(small_site).as_dict()
 
 
@@ -78,9 +78,9 @@ def test_a_second_release_proves_consistency_with_the_first(
     first = publish(small_site)
     make_remains(small_site, sex="male")
     second = publish(small_site)
-    report = check(Path(second.directory), Path(first.directory))
+    report = check(second.path, first.path)
     assert report.problems == []
-    assert read_release(Path(second.directory)).summary["counts"]["total"] == 5
+    assert read_release(second.path).summary["counts"]["total"] == 5
     assert (second.label, second.number) == ("lisova-2", 2)
 
 
@@ -93,7 +93,7 @@ def test_a_correction_between_releases_verifies_with_its_reason(
     remains = small_site.remains.get(case_number="C-0002")
     do_correct_remains(actor, remains, reason="re-examined", authority="board", sex="male")
     second = publish(small_site)
-    assert check(Path(second.directory), Path(first.directory)).problems == []
+    assert check(second.path, first.path).problems == []
 
 
 def test_after_a_key_rotation_the_old_key_hands_over_to_the_new_one(
@@ -103,9 +103,9 @@ def test_after_a_key_rotation_the_old_key_hands_over_to_the_new_one(
     old = vkey()
     _, new = do_rotate_log_key(Actor("admin-1", "admin"))
     second = publish(small_site)
-    assert check(Path(second.directory), Path(first.directory)).problems == []
-    assert check(Path(second.directory), keys=[new.vkey]).problems == []
-    assert check(Path(first.directory), keys=[old]).problems == []
+    assert check(second.path, first.path).problems == []
+    assert check(second.path, keys=[new.vkey]).problems == []
+    assert check(first.path, keys=[old]).problems == []
     assert second.log_key == new.vkey
 
 
@@ -169,7 +169,22 @@ def test_a_previous_release_whose_files_were_edited_blocks_the_next_one(
     small_site: Any, publish: Any
 ) -> None:
     first = publish(small_site)
-    path = Path(first.directory) / "checkpoint.txt"
+    path = first.path / "checkpoint.txt"
     path.write_text(path.read_text().replace("\n\n", "\n\n— x AAAA\n", 1))
     with pytest.raises(IntegrityError, match=r"release lisova-1: .*checkpoint\.txt is not the"):
         publish(small_site)
+
+
+def test_the_release_folder_is_kept_relative_to_the_data_folder(
+    small_site: Any, publish: Any, data_dir: Path, tmp_path: Path, monkeypatch: Any
+) -> None:
+    from exhume.publication.releases import check_live_database
+
+    release = publish(small_site)
+    assert release.directory == "releases/lisova/lisova-1"
+    moved = tmp_path / "restored"
+    data_dir.rename(moved)
+    monkeypatch.setenv("EXHUME_DATA_DIR", str(moved))
+    assert release.path == moved / "releases" / "lisova" / "lisova-1"
+    assert check_live_database().problems == []
+    assert publish(small_site).label == "lisova-2"

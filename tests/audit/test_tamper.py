@@ -202,8 +202,8 @@ def test_a_signature_swapped_from_another_checkpoint_is_refused(
         + base64.b64encode(other.key_id + other.signature).decode()
         + "\n"
     )
-    Path(first.directory, "checkpoint.txt").write_text(forged)
-    report = verify(first.directory, keys=[second.log_key])
+    (first.path / "checkpoint.txt").write_text(forged)
+    report = verify(first.path, keys=[second.log_key])
     assert report.problems == [
         f"checkpoint.txt: signature by exhume.local/log (key ID {other.key_id.hex()}) does not "
         "verify"
@@ -216,7 +216,7 @@ def test_a_checkpoint_signed_with_another_key_is_refused_by_the_trusted_key(
     first = publish(small_site)
     make_remains(small_site)
     second = publish(small_site)
-    directory = Path(second.directory)
+    directory = second.path
     intruder = generate_signer("exhume.local/log")
     (directory / "checkpoint.txt").write_text(
         sign_note(parse_note(second.checkpoint).text, [intruder])
@@ -229,12 +229,12 @@ def test_a_checkpoint_signed_with_another_key_is_refused_by_the_trusted_key(
         f"(key ID {intruder.key_id.hex()}); known keys: exhume.local/log (key ID "
         f"{second.log_key.split('+')[1]})"
     )
-    for report in (verify(directory, keys=[second.log_key]), verify(directory, first.directory)):
+    for report in (verify(directory, keys=[second.log_key]), verify(directory, first.path)):
         assert expected in report.problems
 
 
 def test_a_lowered_count_in_summary_json_is_named(small_site: Any, publish: Any) -> None:
-    directory = Path(publish(small_site).directory)
+    directory = publish(small_site).path
     summary = json.loads((directory / "summary.json").read_text())
     summary["counts"]["total"] = 3
     (directory / "summary.json").write_text(json.dumps(summary))
@@ -244,7 +244,7 @@ def test_a_lowered_count_in_summary_json_is_named(small_site: Any, publish: Any)
 
 
 def test_a_category_edited_in_records_json_is_named(small_site: Any, publish: Any) -> None:
-    directory = Path(publish(small_site).directory)
+    directory = publish(small_site).path
     rows = json.loads((directory / "records.json").read_text())
     soldier = next(r for r in rows if r["category"]["status"] == "serviceman")
     soldier["category"]["status"] = "civilian"
@@ -296,7 +296,7 @@ def test_a_count_lowered_by_a_plain_update_entry_fails_against_the_previous_rele
             supersedes=latest_entry(soldier),
         )
     second = publish(small_site)
-    assert verify(second.directory, first.directory).problems == [
+    assert verify(second.path, first.path).problems == [
         f"entry {second.tree_size - 2} (casework.remains {soldier.pk} v2) changes the category "
         f"of record casework.remains {soldier.pk} from "
         '{"age_class":"adult","exhumed_on":"2022-09-16","kind":"person","sex":"male",'
@@ -311,6 +311,6 @@ def test_a_stored_bundle_whose_checkpoint_was_replaced_is_named(
     small_site: Any, publish: Any
 ) -> None:
     release = publish(small_site)
-    path = Path(release.directory) / "checkpoint.txt"
+    path = release.path / "checkpoint.txt"
     path.write_text(release.checkpoint.replace("exhume.local/log\n", "exhume.local/log2\n", 1))
     assert problems() == [f"release lisova-1: {path} is not the checkpoint recorded at publication"]

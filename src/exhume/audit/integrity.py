@@ -27,7 +27,6 @@ import datetime as dt
 import json
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, NamedTuple
 
 from django.apps import apps
@@ -221,7 +220,7 @@ def _check_release(
 
 def _check_release_files(release: Release) -> list[str]:
     """The bundle kept under the data folder still carries the checkpoint recorded."""
-    path = Path(release.directory) / "checkpoint.txt"
+    path = release.path / "checkpoint.txt"
     if not path.is_file():
         return [f"release {release.label}: {path} is missing; restore the release files"]
     if path.read_text(encoding="utf-8") != release.checkpoint:

@@ -9,7 +9,11 @@ entry that ``supersedes`` an earlier one, with a reason and an authority.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from django.db import models
+
+from exhume import config
 
 
 class Role(models.TextChoices):
@@ -102,7 +106,9 @@ class Release(models.Model):
     root = models.CharField(max_length=64, help_text="Merkle root at tree_size, hex")
     checkpoint = models.TextField(help_text="the signed C2SP checkpoint note")
     log_key = models.CharField(max_length=300, help_text="vkey of the key that signed it")
-    directory = models.CharField(max_length=500)
+    directory = models.CharField(
+        max_length=500, help_text="the bundle's folder, relative to EXHUME_DATA_DIR"
+    )
     created_at = models.DateTimeField()
 
     class Meta:
@@ -113,3 +119,9 @@ class Release(models.Model):
 
     def __str__(self) -> str:
         return f"release {self.label} (tree size {self.tree_size})"
+
+    @property
+    def path(self) -> Path:
+        """The bundle's folder: ``directory`` under the data folder (as configured now)."""
+        folder = Path(self.directory)
+        return folder if folder.is_absolute() else config.data_dir() / folder

@@ -53,13 +53,13 @@ def release(slug: str, out: Path | None, as_json: bool) -> None:
     published = do_publish_release(_actor(), get_site(slug))
     if out is not None:
         export_release(published, out)
-    info = {**release_summary(published), "directory": published.directory, "out": str(out or "")}
+    info = {**release_summary(published), "directory": str(published.path), "out": str(out or "")}
     if as_json:
         click.echo(json.dumps(info, indent=2))
         return
     click.echo(
         f"released {published.label}: tree size {published.tree_size}, root {published.root}\n"
-        f"  bundle: {published.directory}" + (f"\n  copy:   {out}" if out else "")
+        f"  bundle: {published.path}" + (f"\n  copy:   {out}" if out else "")
     )
 
 

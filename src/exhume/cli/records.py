@@ -122,7 +122,7 @@ def _publish_demo_releases() -> list[tuple[str, str]]:
 
     actor = Actor.system("demo-builder")
     published = [do_publish_release(actor, site) for site in sites()]
-    return [(release.label, release.directory) for release in published]
+    return [(release.label, str(release.path)) for release in published]
 
 
 def _ensure_demo_user() -> None:

@@ -131,7 +131,7 @@ def do_publish_release(actor: Actor, site: Site) -> Release:
             root=checkpoint.root.hex(),
             checkpoint=bundle.checkpoint,
             log_key=key.vkey,
-            directory=str(directory),
+            directory=str(directory.relative_to(config.data_dir())),
             created_at=timezone.now(),
         )
         write_release(directory, bundle)
@@ -140,10 +140,10 @@ def do_publish_release(actor: Actor, site: Site) -> Release:
 
 def _read_previous(previous: Release) -> ReleaseBundle:
     """The previous bundle from disk; its checkpoint must be the one the database recorded."""
-    bundle = read_release(Path(previous.directory))
+    bundle = read_release(previous.path)
     if bundle.checkpoint != previous.checkpoint:
         raise IntegrityError(
-            f"release {previous.label}: {previous.directory}/checkpoint.txt is not the checkpoint "
+            f"release {previous.label}: {previous.path}/checkpoint.txt is not the checkpoint "
             "recorded when it was published; restore the release files from a copy"
         )
     return bundle
@@ -183,7 +183,7 @@ def _check_remains_match_log(site: Site) -> None:
 
 def export_release(release: Release, out: Path) -> Path:
     """Copy a published release's files into ``out`` (created; existing files refused)."""
-    write_release(out, read_release(Path(release.directory)))
+    write_release(out, read_release(release.path))
     return out
 
 
@@ -191,9 +191,9 @@ def release_file(release: Release, name: str) -> bytes:
     """One file of a published release; NotFoundError for anything but the bundle's files."""
     if name not in RELEASE_FILES:
         raise NotFoundError(f"a release has no file {name!r}; it has {', '.join(RELEASE_FILES)}")
-    path = Path(release.directory) / name
+    path = release.path / name
     if not path.is_file():
-        raise NotFoundError(f"release {release.label}: {name} is missing from {release.directory}")
+        raise NotFoundError(f"release {release.label}: {name} is missing from {release.path}")
     return path.read_bytes()
 
 
