@@ -188,3 +188,13 @@ def test_the_release_folder_is_kept_relative_to_the_data_folder(
     assert release.path == moved / "releases" / "lisova" / "lisova-1"
     assert check_live_database().problems == []
     assert publish(small_site).label == "lisova-2"
+
+
+def test_releases_and_keys_are_read_only_in_the_admin(
+    small_site: Any, publish: Any, admin_client: Client
+) -> None:
+    release = publish(small_site)
+    assert "lisova-1" in admin_client.get("/admin/audit/release/").content.decode()
+    assert admin_client.get("/admin/audit/release/add/").status_code == 403
+    assert admin_client.post(f"/admin/audit/release/{release.pk}/delete/").status_code == 403
+    assert admin_client.get("/admin/audit/signingkey/add/").status_code == 403

@@ -1,4 +1,5 @@
-"""The audit log in the admin: read-only. Entries are appended by actions and never changed.
+"""The audit log, releases and log keys in the admin: read-only. Entries are appended by
+actions and never changed; releases and keys are made by `exhume release` / `exhume keys`.
 
 The private ``salt`` of each commitment is not shown: it leaves the database only in a
 deliberate disclosure.
@@ -11,7 +12,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from exhume.audit.models import LogEntry
+from exhume.audit.models import LogEntry, Release, SigningKey
 
 LOG_FIELDS = (
     "seq",
@@ -48,3 +49,29 @@ class LogEntryAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """Shown, never added, changed or deleted from the admin."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Release)
+class ReleaseAdmin(ReadOnlyAdmin):
+    list_display = ("label", "site_slug", "number", "tree_size", "created_at")
+    list_filter = ("site_slug",)
+    ordering = ("-created_at",)
+
+
+@admin.register(SigningKey)
+class SigningKeyAdmin(ReadOnlyAdmin):
+    list_display = ("key_id", "name", "created_at")
+    ordering = ("-id",)
