@@ -14,7 +14,8 @@ from exhume.audit.keys import current_key, do_rotate_log_key
 from exhume.audit.models import LogEntry, Release
 from exhume.errors import IntegrityError
 from exhume.ledger import read_release, verify_release
-from exhume.publication.releases import count_rule, export_release
+from exhume.publication.counting import count_rule
+from exhume.publication.releases import export_release
 
 pytestmark = pytest.mark.django_db
 

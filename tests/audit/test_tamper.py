@@ -17,7 +17,8 @@ from exhume.audit.models import LogEntry, LogHead
 from exhume.errors import IntegrityError
 from exhume.ledger import audit_entries, generate_signer, sign_note, verify_release
 from exhume.ledger.note import parse_note
-from exhume.publication.releases import check_live_database, count_rule
+from exhume.publication.counting import count_rule
+from exhume.publication.releases import check_live_database
 
 pytestmark = pytest.mark.django_db
 LOG_FIELDS = (

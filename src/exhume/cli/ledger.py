@@ -17,6 +17,7 @@ import click
 
 from exhume.cli import ExhumeGroup, main, setup_django
 from exhume.errors import ExhumeError, IntegrityError, ValidationError
+from exhume.publication.counting import count_rule
 
 FAILED = IntegrityError.exit_code
 
@@ -30,13 +31,6 @@ def _actor() -> Any:
     except (KeyError, OSError):
         user = "unknown"
     return Actor(f"cli:{user}", Role.ADMIN)
-
-
-def count_rule(categories: list[dict[str, Any]]) -> dict[str, Any]:
-    """The published counting rule, :func:`exhume.publication.counting.summarise`, as a dict."""
-    from exhume.publication.counting import summarise
-
-    return summarise(categories).as_dict()
 
 
 @main.command()

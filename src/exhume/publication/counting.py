@@ -138,3 +138,8 @@ def summarise(
         as_of=cutoff,
         running=running,
     )
+
+
+def count_rule(categories: list[dict[str, Any]]) -> dict[str, Any]:
+    """The published counting rule as releases sign it and verifiers re-run it: a dict."""
+    return summarise(categories).as_dict()

@@ -36,17 +36,12 @@ from exhume.ledger import (
 from exhume.ledger.bundle import CHECKPOINT, CONSISTENCY, KEYS, PROOFS, RECORDS, SUMMARY
 from exhume.ledger.checkpoint import parse_checkpoint_body
 from exhume.ledger.note import add_signatures, parse_note
-from exhume.publication.counting import summarise
+from exhume.publication.counting import count_rule
 
 #: The record type a release counts.
 COUNTED_TYPE = "casework.remains"
 #: The files of a release, in the order the public page lists them.
 RELEASE_FILES = (CHECKPOINT, SUMMARY, RECORDS, PROOFS, CONSISTENCY, KEYS)
-
-
-def count_rule(categories: list[dict[str, Any]]) -> dict[str, Any]:
-    """The published counts: :func:`exhume.publication.counting.summarise` as a dict."""
-    return summarise(categories).as_dict()
 
 
 def releases_dir() -> Path:
