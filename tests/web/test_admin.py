@@ -11,7 +11,7 @@ from django.test import Client
 from exhume.audit.models import LogEntry
 from exhume.casework.models import BurialJournalEntry, Grave, Remains, Site
 from exhume.families.models import MissingPerson
-from tests.web.builders import SLUG, Built
+from tests.web.builders import Built
 
 pytestmark = pytest.mark.django_db
 
