@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 from numpy.typing import NDArray
 
+from exhume.kinship.familytables import family_posterior_batch, genotype_rows
 from exhume.kinship.frequencies import synthetic_frequencies, with_mutation
 from exhume.kinship.likelihood import genotype_index, genotype_posterior, loglik
 from exhume.kinship.markers import Marker
@@ -18,8 +19,6 @@ from exhume.kinship.screening import (
     ScreeningParams,
     body_rows,
     build_tables,
-    family_posterior_batch,
-    genotype_rows,
     screen,
 )
 from exhume.kinship.simulate import Scenario, family_shapes, simulate_scenario
