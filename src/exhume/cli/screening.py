@@ -38,6 +38,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 from exhume import __version__
 from exhume.cli import bench
 from exhume.cli.kinship import kinship
+from exhume.kinship.familytables import n_genotypes
 from exhume.kinship.frequencies import (
     DEFAULT_MUTATION_KIND,
     read_frequency_table,
@@ -51,7 +52,6 @@ from exhume.kinship.screening import (
     ScreeningResult,
     body_rows,
     gather_sum_baseline,
-    n_genotypes,
     screen,
 )
 from exhume.kinship.simulate import (
