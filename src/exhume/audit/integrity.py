@@ -40,8 +40,8 @@ from exhume.ledger.canonical import canonical_json_simple
 from exhume.ledger.checkpoint import parse_checkpoint_body
 from exhume.ledger.commitments import parse_entry_leaf
 from exhume.ledger.keys import Verifier, parse_vkey
-from exhume.ledger.log import RecordHistory
-from exhume.ledger.merkle import CompactRange, MerkleTree
+from exhume.ledger.log import HistoryAuditor
+from exhume.ledger.merkle import MerkleTree
 from exhume.ledger.note import parse_note
 
 #: The record type of ``publish`` entries (set by :func:`exhume.ledger.build_release`).
@@ -129,7 +129,7 @@ def check_log_rows(rows: Iterable[Row]) -> list[str]:
     """
     rows = list(rows)
     seq_of = {row.pk: row.seq for row in rows}
-    history, compact, problems = RecordHistory(), CompactRange(), []
+    auditor, problems = HistoryAuditor(), []
     for index, row in enumerate(rows):
         if row.seq != index:
             problems.append(
@@ -140,14 +140,9 @@ def check_log_rows(rows: Iterable[Row]) -> list[str]:
         entry = _entry_of_fields(row, seq_of, leaf, problems)
         if entry is None:
             entry = _entry_of_leaf(leaf, index, problems)
-        if entry is not None:
-            root = compact.root() if "prev" in entry else None
-            problem = history.problem(entry, index, root)
-            if problem is None:
-                history.add(entry)
-            else:
-                problems.append(problem)
-        compact.append(leaf_hash(leaf))
+        problem = auditor.feed(leaf, entry)
+        if problem is not None:
+            problems.append(problem)
     return problems
 
 

@@ -139,22 +139,38 @@ class Log:
         return sign_checkpoint(head, signer)
 
 
+class HistoryAuditor:
+    """Checks the history rules of a log's entries in leaf order, one leaf at a time."""
+
+    def __init__(self) -> None:
+        self.history = RecordHistory()
+        self.compact = CompactRange()
+
+    def feed(self, leaf: bytes, entry: Mapping[str, Any] | None) -> str | None:
+        """Append ``leaf`` (whose parsed entry is ``entry``, or None when it did not parse) and
+        return the history rule it breaks, if any."""
+        problem = None
+        if entry is not None:
+            root = self.compact.root() if "prev" in entry else None
+            problem = self.history.problem(entry, self.compact.size, root)
+            if problem is None:
+                self.history.add(entry)
+        self.compact.append(leaf_hash(leaf))
+        return problem
+
+
 def audit_entries(leaves: Iterable[bytes]) -> list[str]:
     """Every broken format or history rule in a full log, one message per entry at fault."""
-    history, compact, problems = RecordHistory(), CompactRange(), []
+    auditor, problems = HistoryAuditor(), []
     for index, leaf in enumerate(leaves):
+        entry = None
         try:
             entry = parse_entry_leaf(leaf, where=f"leaf {index}")
         except ValidationError as exc:
             problems.append(exc.message)
-        else:
-            root = compact.root() if "prev" in entry else None
-            problem = history.problem(entry, index, root)
-            if problem is None:
-                history.add(entry)
-            else:
-                problems.append(problem)
-        compact.append(leaf_hash(leaf))
+        problem = auditor.feed(leaf, entry)
+        if problem is not None:
+            problems.append(problem)
     return problems
 
 
