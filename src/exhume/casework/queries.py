@@ -46,13 +46,10 @@ def remains(site: Site, filters: Mapping[str, str] | None = None) -> QuerySet[Re
             qs = qs.filter(**{name: filters[name]})
     if filters.get("exhumed_on"):
         qs = qs.filter(exhumed_on=filters["exhumed_on"])
-    if filters.get("torture") in {"yes", "no"}:
-        with_signs = [r.pk for r in qs if r.torture_indicators]
-        qs = (
-            qs.filter(pk__in=with_signs)
-            if filters["torture"] == "yes"
-            else qs.exclude(pk__in=with_signs)
-        )
+    if filters.get("torture") == "yes":
+        qs = qs.exclude(torture_indicators=[])
+    elif filters.get("torture") == "no":
+        qs = qs.filter(torture_indicators=[])
     return qs
 
 
