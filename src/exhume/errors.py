@@ -46,7 +46,7 @@ class ConfigurationError(ExhumeError):
     exit_code = 78
 
 
-class ValidationError(ExhumeError):
+class InvalidInputError(ExhumeError):
     """A record, import row or request is inconsistent or malformed."""
 
     exit_code = 65
@@ -58,13 +58,13 @@ class NotFoundError(ExhumeError):
     exit_code = 66
 
 
-class PermissionDenied(ExhumeError):
+class AccessDeniedError(ExhumeError):
     """The acting role may not see or change this data."""
 
     exit_code = 77
 
 
-class ProblemFormatError(ValidationError):
+class ProblemFormatError(InvalidInputError):
     """A kinship problem file (dvi-json) is malformed; the message names family, individual,
     marker or allele."""
 
@@ -73,7 +73,7 @@ class KinshipError(ExhumeError):
     """A kinship computation cannot be carried out as asked (for example too many assignments)."""
 
 
-class IntegrityError(ExhumeError):
+class VerificationError(ExhumeError):
     """A log, proof, signature or release does not verify."""
 
     exit_code = 2

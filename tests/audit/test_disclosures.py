@@ -10,7 +10,7 @@ import pytest
 from django.db import connection
 
 from exhume.audit.disclosures import do_disclose, parse_record_ref
-from exhume.errors import IntegrityError, ValidationError
+from exhume.errors import InvalidInputError, VerificationError
 from exhume.ledger import Disclosure, read_release, verify_disclosure
 from exhume.ledger.checkpoint import parse_checkpoint_body
 from exhume.ledger.note import parse_note
@@ -40,7 +40,7 @@ def test_a_disclosed_record_with_an_edited_field_fails_naming_the_entry(
     remains = small_site.remains.get(case_number="C-0003")
     data = do_disclose("casework.remains", str(remains.pk))
     data["record"]["sex"] = "female"
-    with pytest.raises(IntegrityError) as err:
+    with pytest.raises(VerificationError) as err:
         verify_disclosure(Disclosure.from_dict(data), head_of(release.path))
     assert err.value.message == (
         f"entry {data['leaf_index']} (casework.remains {remains.pk} v1): the record and salt do "
@@ -56,7 +56,7 @@ def test_a_record_changed_after_the_release_is_refused(
     publish(small_site)
     remains = small_site.remains.get(case_number="C-0001")
     do_correct_remains(actor, remains, reason="re-examined", authority="board", sex="male")
-    with pytest.raises(ValidationError, match="publish a new release first"):
+    with pytest.raises(InvalidInputError, match="publish a new release first"):
         do_disclose("casework.remains", str(remains.pk))
 
 
@@ -65,7 +65,7 @@ def test_a_record_edited_in_sql_cannot_be_disclosed(small_site: Any, publish: An
     remains = small_site.remains.get(case_number="C-0001")
     with connection.cursor() as cursor:
         cursor.execute("UPDATE casework_remains SET notes = 'x' WHERE id = %s", [remains.pk])
-    with pytest.raises(IntegrityError, match="changed outside the application"):
+    with pytest.raises(VerificationError, match="changed outside the application"):
         do_disclose("casework.remains", str(remains.pk))
 
 
@@ -79,5 +79,5 @@ def test_any_logged_record_type_can_be_disclosed(small_site: Any, publish: Any) 
 def test_record_references_default_to_remains() -> None:
     assert parse_record_ref("17") == ("casework.remains", "17")
     assert parse_record_ref("families.missingperson:3") == ("families.missingperson", "3")
-    with pytest.raises(ValidationError, match="give a remains id"):
+    with pytest.raises(InvalidInputError, match="give a remains id"):
         parse_record_ref("grave:")

@@ -12,7 +12,7 @@ from django.test import Client
 from exhume.audit.events import Actor
 from exhume.audit.keys import current_key, do_rotate_log_key
 from exhume.audit.models import LogEntry, Release
-from exhume.errors import IntegrityError
+from exhume.errors import VerificationError
 from exhume.ledger import read_release, verify_release
 from exhume.publication.counting import count_rule
 from exhume.publication.releases import export_release
@@ -120,7 +120,7 @@ def test_publishing_is_refused_when_a_remains_row_no_longer_matches_the_log(
         cursor.execute(
             "UPDATE casework_remains SET status = 'civilian' WHERE id = %s", [remains.pk]
         )
-    with pytest.raises(IntegrityError, match=f"casework.remains {remains.pk} \\(case C-0004\\)"):
+    with pytest.raises(VerificationError, match=f"casework.remains {remains.pk} \\(case C-0004\\)"):
         publish(small_site)
     assert Release.objects.count() == 0
 
@@ -172,7 +172,7 @@ def test_a_previous_release_whose_files_were_edited_blocks_the_next_one(
     first = publish(small_site)
     path = first.path / "checkpoint.txt"
     path.write_text(path.read_text().replace("\n\n", "\n\n— x AAAA\n", 1))
-    with pytest.raises(IntegrityError, match=r"release lisova-1: .*checkpoint\.txt is not the"):
+    with pytest.raises(VerificationError, match=r"release lisova-1: .*checkpoint\.txt is not the"):
         publish(small_site)
 
 

@@ -14,7 +14,7 @@ from django.db import connection
 
 from exhume.audit.events import Actor, append_event, latest_entry
 from exhume.audit.models import LogEntry, LogHead
-from exhume.errors import IntegrityError
+from exhume.errors import VerificationError
 from exhume.ledger import audit_entries, generate_signer, sign_note, verify_release
 from exhume.ledger.note import parse_note
 from exhume.publication.counting import count_rule
@@ -264,7 +264,7 @@ def test_a_status_changed_in_sql_blocks_the_next_release_and_is_named(
     publish(small_site)
     soldier = remains_of(small_site, "C-0004")
     sql("UPDATE casework_remains SET status = 'civilian' WHERE id = %s", [soldier.pk])
-    with pytest.raises(IntegrityError, match=f"casework.remains {soldier.pk} \\(case C-0004\\)"):
+    with pytest.raises(VerificationError, match=f"casework.remains {soldier.pk} \\(case C-0004\\)"):
         publish(small_site)
     assert any(
         p.startswith(f"casework.remains {soldier.pk} was changed outside the application")

@@ -10,7 +10,7 @@ import pytest
 from exhume.audit.models import LogEntry
 from exhume.casework.actions import do_correct_remains, do_record_grave, do_record_journal_entry
 from exhume.casework.models import Remains
-from exhume.errors import ValidationError
+from exhume.errors import InvalidInputError
 from exhume.publication.queries import site_summary
 
 pytestmark = pytest.mark.django_db
@@ -36,7 +36,7 @@ def test_recording_remains_appends_one_log_entry_with_its_category(
 def test_a_refused_record_writes_nothing(make_site: Any, make_remains: Any) -> None:
     site = make_site()
     before = LogEntry.objects.count()
-    with pytest.raises(ValidationError) as err:
+    with pytest.raises(InvalidInputError) as err:
         make_remains(site, age_class="child", age_min=40, age_max=45)
     assert err.value.field == "age_class"
     assert Remains.objects.count() == 0
@@ -48,12 +48,12 @@ def test_it_refuses_a_duplicate_case_number_within_a_site(
 ) -> None:
     site = make_site()
     make_remains(site, case_number="IZ-1")
-    with pytest.raises(ValidationError, match="already exists"):
+    with pytest.raises(InvalidInputError, match="already exists"):
         make_remains(site, case_number="IZ-1")
 
 
 def test_it_refuses_an_unknown_sex_naming_the_field(make_site: Any, make_remains: Any) -> None:
-    with pytest.raises(ValidationError) as err:
+    with pytest.raises(InvalidInputError) as err:
         make_remains(make_site(), sex="unknown")
     assert err.value.field == "sex"
 
@@ -70,7 +70,7 @@ def test_a_body_part_may_be_tied_to_a_body_and_is_not_counted(
 
 
 def test_a_body_part_cannot_be_recorded_as_a_serviceman(make_site: Any, make_remains: Any) -> None:
-    with pytest.raises(ValidationError, match="cannot be counted as a person on its own"):
+    with pytest.raises(InvalidInputError, match="cannot be counted as a person on its own"):
         make_remains(make_site(), kind="body_part", status="serviceman")
 
 
@@ -95,7 +95,7 @@ def test_a_correction_without_a_reason_is_refused(
     make_site: Any, make_remains: Any, actor: Any
 ) -> None:
     remains = make_remains(make_site())
-    with pytest.raises(ValidationError, match="a correction needs a reason"):
+    with pytest.raises(InvalidInputError, match="a correction needs a reason"):
         do_correct_remains(actor, remains, reason=" ", authority="x", sex="male")
 
 
@@ -103,7 +103,7 @@ def test_an_invalid_correction_leaves_the_record_unchanged(
     make_site: Any, make_remains: Any, actor: Any
 ) -> None:
     remains = make_remains(make_site(), age_min=30, age_max=40)
-    with pytest.raises(ValidationError, match="child"):
+    with pytest.raises(InvalidInputError, match="child"):
         do_correct_remains(actor, remains, reason="r", authority="a", age_class="child")
     remains.refresh_from_db()
     assert (remains.age_class, remains.version) == ("adult", 1)
@@ -150,6 +150,6 @@ def test_a_missing_person_report_correction_is_checked(actor: Any) -> None:
     from exhume.families.actions import do_correct_missing_person, do_report_missing_person
 
     person = do_report_missing_person(actor, family_name="Мельник", birth_year=1950)
-    with pytest.raises(ValidationError, match="birth year 1950 contradicts birth date"):
+    with pytest.raises(InvalidInputError, match="birth year 1950 contradicts birth date"):
         do_correct_missing_person(actor, person, reason="r", authority="a",
                                   birth_date=dt.date(1951, 1, 2))  # fmt: skip

@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 
 from exhume.casework import rules
-from exhume.errors import ValidationError
+from exhume.errors import InvalidInputError
 
 
 def test_it_refuses_a_child_aged_40() -> None:
-    with pytest.raises(ValidationError) as err:
+    with pytest.raises(InvalidInputError) as err:
         rules.check_age("child", 40, 45)
     assert err.value.field == "age_class"
     assert err.value.message == (
@@ -19,12 +19,14 @@ def test_it_refuses_a_child_aged_40() -> None:
 
 
 def test_it_refuses_an_adult_aged_ten() -> None:
-    with pytest.raises(ValidationError, match=r"age class 'adult' contradicts .* at most 12 years"):
+    with pytest.raises(
+        InvalidInputError, match=r"age class 'adult' contradicts .* at most 12 years"
+    ):
         rules.check_age("adult", 8, 12)
 
 
 def test_it_refuses_a_reversed_age_range() -> None:
-    with pytest.raises(ValidationError, match="range 50–40 is reversed"):
+    with pytest.raises(InvalidInputError, match="range 50–40 is reversed"):
         rules.check_age("adult", 50, 40)
 
 
@@ -33,18 +35,18 @@ def test_it_accepts_an_undetermined_age_class_with_any_range() -> None:
 
 
 def test_it_refuses_an_unknown_torture_indicator() -> None:
-    with pytest.raises(ValidationError, match="unknown torture indicator 'tickling'") as err:
+    with pytest.raises(InvalidInputError, match="unknown torture indicator 'tickling'") as err:
         rules.check_torture(["bound_hands", "tickling"])
     assert err.value.field == "torture_indicators"
 
 
 def test_it_refuses_a_violent_cause_with_no_violent_death() -> None:
-    with pytest.raises(ValidationError, match="cause of death 'gunshot' is violent"):
+    with pytest.raises(InvalidInputError, match="cause of death 'gunshot' is violent"):
         rules.check_cause("gunshot", "no")
 
 
 def test_it_refuses_a_body_part_counted_as_a_person_on_its_own() -> None:
-    with pytest.raises(ValidationError) as err:
+    with pytest.raises(InvalidInputError) as err:
         rules.check_person_fields_on_part(kind="body_part", status="serviceman", age_class="adult")
     assert err.value.message.startswith(
         "a body part cannot be counted as a person on its own, so it cannot have status "
@@ -53,14 +55,14 @@ def test_it_refuses_a_body_part_counted_as_a_person_on_its_own() -> None:
 
 
 def test_it_refuses_a_body_part_tied_to_another_body_part() -> None:
-    with pytest.raises(ValidationError, match="only be tied to a complete body"):
+    with pytest.raises(InvalidInputError, match="only be tied to a complete body"):
         rules.check_body_part(
             kind="body_part", part_of_kind="body_part", part_of_site=1, site=1, is_self=False
         )
 
 
 def test_it_refuses_a_complete_body_as_part_of_another() -> None:
-    with pytest.raises(ValidationError, match="a complete body is a person of its own"):
+    with pytest.raises(InvalidInputError, match="a complete body is a person of its own"):
         rules.check_body_part(
             kind="body", part_of_kind="body", part_of_site=1, site=1, is_self=False
         )

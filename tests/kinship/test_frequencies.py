@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from exhume.errors import NotFoundError, ValidationError
+from exhume.errors import InvalidInputError, NotFoundError
 from exhume.kinship.frequencies import (
     CODIS_MARKERS,
     load_frequencies,
@@ -50,7 +50,7 @@ def test_it_records_the_file_name_and_sha256(tmp_path: Path) -> None:
 
 def test_it_names_row_and_field_of_a_bad_frequency(tmp_path: Path) -> None:
     text = CSV.replace("Caucasian,VWA,17,0.5,", "Caucasian,VWA,17,half,")
-    with pytest.raises(ValidationError) as err:
+    with pytest.raises(InvalidInputError) as err:
         load_frequencies(_write(tmp_path, text), "Caucasian")
     assert err.value.row == 5
     assert err.value.field == "frequency"
@@ -65,21 +65,21 @@ def test_it_lists_the_populations_when_asked_for_an_absent_one(tmp_path: Path) -
 
 
 def test_it_rejects_a_header_without_frequency(tmp_path: Path) -> None:
-    with pytest.raises(ValidationError) as err:
+    with pytest.raises(InvalidInputError) as err:
         load_frequencies(_write(tmp_path, "population,marker,allele\nA,B,1\n"), "A")
     assert (err.value.row, err.value.field) == (1, "frequency")
 
 
 def test_it_rejects_an_allele_listed_twice(tmp_path: Path) -> None:
     text = CSV.replace("Caucasian,TH01,9.3,0.75,4", "Caucasian,TH01,6,0.75,4")
-    with pytest.raises(ValidationError, match="marker TH01 lists allele 6 twice") as err:
+    with pytest.raises(InvalidInputError, match="marker TH01 lists allele 6 twice") as err:
         load_frequencies(_write(tmp_path, text), "Caucasian")
     assert err.value.row == 2
 
 
 def test_it_rejects_frequencies_that_do_not_sum_to_one(tmp_path: Path) -> None:
     text = CSV.replace("Caucasian,TH01,9.3,0.75,4", "Caucasian,TH01,9.3,0.5,4")
-    with pytest.raises(ValidationError, match=r"frequencies of marker TH01 sum to 0\.750000"):
+    with pytest.raises(InvalidInputError, match=r"frequencies of marker TH01 sum to 0\.750000"):
         load_frequencies(_write(tmp_path, text), "Caucasian")
 
 

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from exhume.errors import KinshipError, ValidationError
+from exhume.errors import InvalidInputError, KinshipError
 from exhume.kinship import _engine as engine
 from exhume.kinship._lumping import Lumped, lump, marker_table
 from exhume.kinship.dvijson import DviProblem, Family, load_problem
@@ -189,12 +189,14 @@ def test_loglik_marker_equals_single_marker_loglik(trio: Pedigree) -> None:
 
 
 def test_loglik_rejects_allele_index_out_of_range(trio: Pedigree) -> None:
-    with pytest.raises(ValidationError, match="individual 'ch' has allele index 7 at marker 'L1'"):
+    with pytest.raises(
+        InvalidInputError, match="individual 'ch' has allele index 7 at marker 'L1'"
+    ):
         loglik(trio, [MARKER], geno((0, 1), (-1, -1), (7, 1)))
 
 
 def test_loglik_rejects_wrong_shape(trio: Pedigree) -> None:
-    with pytest.raises(ValidationError, match=r"expected \(3, 1, 2\)"):
+    with pytest.raises(InvalidInputError, match=r"expected \(3, 1, 2\)"):
         loglik(trio, [MARKER], np.zeros((2, 1, 2), dtype=np.intp))
 
 

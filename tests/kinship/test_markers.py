@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from exhume.errors import ValidationError
+from exhume.errors import InvalidInputError
 from exhume.kinship.markers import Marker, make_marker
 from exhume.kinship.mutation import mutation_model
 
@@ -18,7 +18,7 @@ def test_allele_index_finds_label() -> None:
 
 
 def test_allele_index_names_marker_and_allele() -> None:
-    with pytest.raises(ValidationError, match="marker 'TH01' has no allele '7'"):
+    with pytest.raises(InvalidInputError, match="marker 'TH01' has no allele '7'"):
         Marker("TH01", ALS, P).allele_index("7")
 
 
@@ -32,23 +32,23 @@ def test_frequencies_are_kept_exactly_as_given() -> None:
 
 
 def test_marker_rejects_frequencies_not_summing_to_one() -> None:
-    with pytest.raises(ValidationError, match=r"marker 'TH01': allele frequencies sum to 0\.9"):
+    with pytest.raises(InvalidInputError, match=r"marker 'TH01': allele frequencies sum to 0\.9"):
         Marker("TH01", ALS, np.array([0.2, 0.2, 0.5]))
 
 
 def test_marker_rejects_wrong_number_of_frequencies() -> None:
-    with pytest.raises(ValidationError, match="3 alleles but 2 allele frequencies"):
+    with pytest.raises(InvalidInputError, match="3 alleles but 2 allele frequencies"):
         Marker("TH01", ALS, np.array([0.5, 0.5]))
 
 
 def test_marker_rejects_duplicate_allele() -> None:
-    with pytest.raises(ValidationError, match="lists allele '9' twice"):
+    with pytest.raises(InvalidInputError, match="lists allele '9' twice"):
         Marker("TH01", ("9", "9", "10"), P)
 
 
 def test_marker_rejects_mutation_matrix_of_other_size() -> None:
     model = mutation_model("equal", ("1", "2"), [0.5, 0.5], rate=0.01)
-    with pytest.raises(ValidationError, match="mutation matrices are 2 x 2"):
+    with pytest.raises(InvalidInputError, match="mutation matrices are 2 x 2"):
         Marker("TH01", ALS, P, model)
 
 

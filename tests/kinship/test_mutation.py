@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from exhume.errors import ValidationError
+from exhume.errors import InvalidInputError
 from exhume.kinship.mutation import (
     MutationModel,
     always_lumpable,
@@ -44,7 +44,7 @@ def test_proportional_model_follows_target_frequencies() -> None:
 
 
 def test_proportional_model_rejects_too_high_rate() -> None:
-    with pytest.raises(ValidationError, match="exceeds the maximum"):
+    with pytest.raises(InvalidInputError, match="exceeds the maximum"):
         proportional([0.99, 0.01], 0.5)
 
 
@@ -64,7 +64,7 @@ def test_stepwise_model_without_microvariants_has_diagonal_one_minus_rate() -> N
 
 
 def test_stepwise_model_rejects_non_numeric_alleles() -> None:
-    with pytest.raises(ValidationError, match="numeric allele labels"):
+    with pytest.raises(InvalidInputError, match="numeric allele labels"):
         stepwise(["8", "Rest allele"], None, 0.01, 0.1, 0.0)
 
 
@@ -76,7 +76,7 @@ def test_onestep_model_moves_only_to_neighbours() -> None:
 
 
 def test_onestep_model_rejects_microvariants() -> None:
-    with pytest.raises(ValidationError, match="integer allele labels"):
+    with pytest.raises(InvalidInputError, match="integer allele labels"):
         onestep(["9", "9.3"], None, 0.01)
 
 
@@ -91,18 +91,18 @@ def test_every_model_has_rows_summing_to_one(kind: str) -> None:
 
 
 def test_mutation_model_names_missing_parameter() -> None:
-    with pytest.raises(ValidationError, match="needs the parameter 'rate'"):
+    with pytest.raises(InvalidInputError, match="needs the parameter 'rate'"):
         mutation_model("equal", ("1", "2"), [0.5, 0.5])
 
 
 def test_mutation_model_rejects_unknown_kind() -> None:
-    with pytest.raises(ValidationError, match="unknown mutation model 'dawid2'"):
+    with pytest.raises(InvalidInputError, match="unknown mutation model 'dawid2'"):
         mutation_model("dawid2", ("1", "2"), [0.5, 0.5], rate=0.1)
 
 
 def test_model_rejects_rows_not_summing_to_one() -> None:
     bad = np.array([[0.9, 0.2], [0.0, 1.0]])
-    with pytest.raises(ValidationError, match="row 1 sums to"):
+    with pytest.raises(InvalidInputError, match="row 1 sums to"):
         MutationModel(bad, bad)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from exhume.errors import NotFoundError, ValidationError
+from exhume.errors import InvalidInputError, NotFoundError
 from exhume.kinship.pedigree import Pedigree
 
 
@@ -52,7 +52,7 @@ def test_index_is_zero_based_and_names_unknown_id() -> None:
 def test_from_records_rejects_bad_pedigrees(
     records: list[tuple[str, str | None, str | None, int]], message: str
 ) -> None:
-    with pytest.raises(ValidationError, match=message):
+    with pytest.raises(InvalidInputError, match=message):
         Pedigree.from_records(records)
 
 

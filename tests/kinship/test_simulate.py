@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from exhume.errors import ValidationError
+from exhume.errors import InvalidInputError
 from exhume.kinship.simulate import (
     Scenario,
     Truth,
@@ -104,7 +104,7 @@ def test_the_scenario_and_truth_files_round_trip(
 
 
 def test_it_refuses_more_related_bodies_than_families() -> None:
-    with pytest.raises(ValidationError) as err:
+    with pytest.raises(InvalidInputError) as err:
         simulate_scenario(5, 20, 0.5, seed=1)
     assert err.value.field == "related_fraction"
     assert "10 related bodies need as many families, but only 5 are simulated" in str(err.value)
@@ -115,5 +115,5 @@ def test_it_refuses_a_file_that_is_not_a_scenario(tmp_path: Path) -> None:
     np.savez(path, header=np.frombuffer(b'{"format": "other"}', dtype=np.uint8),
              family_shape=np.zeros(1), family_offset=np.zeros(2), reference_genotypes=np.zeros(1),
              remains_genotypes=np.zeros(1), remains_sex=np.zeros(1))  # fmt: skip
-    with pytest.raises(ValidationError, match="not an exhume-screening-scenario file"):
+    with pytest.raises(InvalidInputError, match="not an exhume-screening-scenario file"):
         load_scenario(path)

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from exhume.errors import ValidationError
+from exhume.errors import InvalidInputError
 from exhume.ledger.bundle import (
     ReleaseBundle,
     build_release,
@@ -283,13 +283,13 @@ def test_a_missing_file_is_named(tmp_path: Path) -> None:
 
 def test_it_never_overwrites_a_release(tmp_path: Path) -> None:
     site, r1 = first_release(tmp_path)
-    with pytest.raises(ValidationError, match="refusing to overwrite"):
+    with pytest.raises(InvalidInputError, match="refusing to overwrite"):
         write_release(r1, site.releases["r1"])
 
 
 def test_release_labels_are_unique_in_the_log(tmp_path: Path) -> None:
     site, _ = first_release(tmp_path)
-    with pytest.raises(ValidationError, match="creates a record that exists"):
+    with pytest.raises(InvalidInputError, match="creates a record that exists"):
         site.publish("r1")
 
 

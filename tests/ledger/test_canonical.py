@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from exhume.errors import ValidationError
+from exhume.errors import InvalidInputError
 from exhume.ledger.canonical import canonical_json, canonical_json_reference, loads_strict
 
 from .vectors import vector_files, vectors_dir
@@ -75,7 +75,7 @@ def test_it_sorts_keys_by_utf16_code_units_not_code_points() -> None:
     ],
 )
 def test_it_names_the_path_of_a_value_json_cannot_hold(value: object, message: str) -> None:
-    with pytest.raises(ValidationError, match=message):
+    with pytest.raises(InvalidInputError, match=message):
         canonical_json(value)
 
 
@@ -84,9 +84,9 @@ def test_largest_safe_integer_is_accepted() -> None:
 
 
 def test_loads_strict_rejects_duplicate_names_and_nan() -> None:
-    with pytest.raises(ValidationError, match=r"records\.json is not valid JSON: duplicate"):
+    with pytest.raises(InvalidInputError, match=r"records\.json is not valid JSON: duplicate"):
         loads_strict(b'{"a": 1, "a": 2}', what="records.json")
-    with pytest.raises(ValidationError, match="NaN is not a JSON number"):
+    with pytest.raises(InvalidInputError, match="NaN is not a JSON number"):
         loads_strict("[NaN]")
     assert loads_strict('{"a": [1, 2.5]}') == {"a": [1, 2.5]}
 
@@ -109,8 +109,8 @@ json_values = st.recursive(
 def test_fast_path_equals_the_rfc8785_reference(value: object) -> None:
     try:
         expected = canonical_json_reference(value)
-    except ValidationError:
-        with pytest.raises(ValidationError):
+    except InvalidInputError:
+        with pytest.raises(InvalidInputError):
             canonical_json(value)
         return
     assert canonical_json(value) == expected

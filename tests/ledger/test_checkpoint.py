@@ -6,7 +6,7 @@ import base64
 
 import pytest
 
-from exhume.errors import IntegrityError, ValidationError
+from exhume.errors import InvalidInputError, VerificationError
 from exhume.ledger.checkpoint import (
     Checkpoint,
     cosign_checkpoint,
@@ -53,7 +53,7 @@ def test_a_real_witnessed_checkpoint_verifies_with_all_four_cosignatures() -> No
 
 def test_a_real_checkpoint_with_a_changed_size_fails_naming_the_log_key() -> None:
     clobbered = ARCHE.replace("1432088532", "42", 1)
-    with pytest.raises(IntegrityError, match=r"signature by arche2025h1.* \(key ID ba2f06c0\)"):
+    with pytest.raises(VerificationError, match=r"signature by arche2025h1.* \(key ID ba2f06c0\)"):
         verify_checkpoint(clobbered, [parse_vkey(ARCHE_LOG)])
 
 
@@ -78,7 +78,7 @@ def test_body_has_origin_size_base64_root_and_extensions() -> None:
     ],
 )
 def test_it_rejects_malformed_checkpoint_bodies(body: str, message: str) -> None:
-    with pytest.raises(ValidationError, match=message):
+    with pytest.raises(InvalidInputError, match=message):
         parse_checkpoint_body(body)
 
 
@@ -93,7 +93,7 @@ def test_our_cosignatures_verify_and_count_towards_quorum() -> None:
         ("witness.example/w1", 1_700_000_000)
     ]
     with pytest.raises(
-        IntegrityError, match=r"1 witness cosignatures, 2 needed; missing: witness\.example/w2"
+        VerificationError, match=r"1 witness cosignatures, 2 needed; missing: witness\.example/w2"
     ):
         verify_checkpoint(note, [log.verifier], [w1.verifier, w2.verifier], quorum=2)
 
@@ -108,7 +108,7 @@ def test_a_cosignature_with_a_changed_timestamp_fails_naming_the_witness() -> No
     line = parsed.signatures[1]
     forged = base64.b64encode(line.key_id + (101).to_bytes(8, "big") + line.signature[8:])
     bad = note.replace(base64.b64encode(line.key_id + line.signature).decode(), forged.decode())
-    with pytest.raises(IntegrityError, match=r"signature by witness.example/w1 \(key ID"):
+    with pytest.raises(VerificationError, match=r"signature by witness.example/w1 \(key ID"):
         verify_checkpoint(bad, [log.verifier], [w1.verifier])
 
 
@@ -119,12 +119,12 @@ def test_a_checkpoint_signed_only_by_a_witness_is_not_trusted() -> None:
         sign_checkpoint(Checkpoint("exhume.example/log", 5, EMPTY_ROOT), log), w1, 100
     )
     other_log = generate_signer("exhume.example/log")
-    with pytest.raises(IntegrityError, match="not signed by a trusted log key"):
+    with pytest.raises(VerificationError, match="not signed by a trusted log key"):
         verify_checkpoint(note, [other_log.verifier], [w1.verifier])
 
 
 def test_it_checks_the_origin_when_asked() -> None:
     log = generate_signer("exhume.example/log")
     note = sign_checkpoint(Checkpoint("exhume.example/other", 0, EMPTY_ROOT), log)
-    with pytest.raises(IntegrityError, match=r"origin is 'exhume\.example/other', expected"):
+    with pytest.raises(VerificationError, match=r"origin is 'exhume\.example/other', expected"):
         verify_checkpoint(note, [log.verifier], origin="exhume.example/log")

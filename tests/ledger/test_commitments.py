@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from exhume.errors import IntegrityError, ValidationError
+from exhume.errors import InvalidInputError, VerificationError
 from exhume.ledger.canonical import canonical_json, canonical_json_reference
 from exhume.ledger.checkpoint import Checkpoint
 from exhume.ledger.commitments import (
@@ -44,7 +44,7 @@ def test_salt_changes_the_commitment_and_is_random() -> None:
 
 
 def test_it_refuses_a_short_salt() -> None:
-    with pytest.raises(ValidationError, match="salt has 32 bytes, got 3"):
+    with pytest.raises(InvalidInputError, match="salt has 32 bytes, got 3"):
         commit({}, b"abc")
 
 
@@ -97,19 +97,19 @@ def test_entry_leaf_is_the_canonical_json_of_the_entry() -> None:
 def test_it_rejects_entries_breaking_a_rule_naming_entry_and_field(
     changes: dict[str, Any], message: str
 ) -> None:
-    with pytest.raises(ValidationError, match=message) as info:
+    with pytest.raises(InvalidInputError, match=message) as info:
         entry(**changes)
     assert str(info.value).startswith("entry ")
 
 
 def test_it_refuses_naive_times() -> None:
-    with pytest.raises(ValidationError, match="timezone-aware"):
+    with pytest.raises(InvalidInputError, match="timezone-aware"):
         entry(time=datetime(2024, 1, 1))
 
 
 def test_parse_entry_leaf_refuses_non_canonical_bytes() -> None:
     leaf = entry_leaf(entry()).replace(b'"seq":0', b'"seq": 0')
-    with pytest.raises(ValidationError, match="not in RFC 8785 canonical form"):
+    with pytest.raises(InvalidInputError, match="not in RFC 8785 canonical form"):
         parse_entry_leaf(leaf)
 
 
@@ -129,14 +129,14 @@ def test_a_disclosure_proves_one_record_against_the_checkpoint() -> None:
 def test_a_disclosure_with_a_changed_record_fails() -> None:
     log, e, head = disclosure_setup()
     record = {"id": "R-3", "name": "another name", "category": None}
-    with pytest.raises(IntegrityError, match=r"entry 3 \(remains R-3 v1\): the record and salt"):
+    with pytest.raises(VerificationError, match=r"entry 3 \(remains R-3 v1\): the record and salt"):
         verify_disclosure(Disclosure(record, SALT, e, 3, log.inclusion_proof(3)), head)
 
 
 def test_a_disclosure_with_a_wrong_proof_names_the_entry() -> None:
     log, e, head = disclosure_setup()
     record = {"id": "R-3", "name": "secret name of R-3", "category": None}
-    with pytest.raises(IntegrityError, match=r"entry 3 \(remains R-3 v1\): inclusion proof for"):
+    with pytest.raises(VerificationError, match=r"entry 3 \(remains R-3 v1\): inclusion proof for"):
         verify_disclosure(Disclosure(record, SALT, e, 3, log.inclusion_proof(2)), head)
 
 
@@ -150,7 +150,7 @@ def test_entry_leaf_fast_path_equals_the_rfc8785_reference() -> None:
 
 
 def test_it_refuses_integers_json_cannot_hold_exactly() -> None:
-    with pytest.raises(ValidationError, match="'seq' must be an integer from 0 to 2\\^53 - 1"):
+    with pytest.raises(InvalidInputError, match="'seq' must be an integer from 0 to 2\\^53 - 1"):
         entry(seq=2**53)
 
 
@@ -166,5 +166,5 @@ def test_a_disclosure_round_trips_through_json() -> None:
 
 
 def test_a_malformed_disclosure_is_named() -> None:
-    with pytest.raises(ValidationError, match="disclosure is malformed: KeyError"):
+    with pytest.raises(InvalidInputError, match="disclosure is malformed: KeyError"):
         Disclosure.from_dict({"record": {}})

@@ -10,7 +10,7 @@ import pytest
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-from exhume.errors import ValidationError
+from exhume.errors import InvalidInputError
 from exhume.ledger import ed25519
 from exhume.ledger.keys import Signer, Verifier
 
@@ -108,7 +108,7 @@ def test_openssl_alone_is_a_cofactorless_ref10_verifier() -> None:
     ],
 )
 def test_it_refuses_unacceptable_public_keys_with_the_reason(key_hex: str, reason: str) -> None:
-    with pytest.raises(ValidationError, match=reason):
+    with pytest.raises(InvalidInputError, match=reason):
         ed25519.check_public_key(bytes.fromhex(key_hex))
-    with pytest.raises(ValidationError, match=reason):
+    with pytest.raises(InvalidInputError, match=reason):
         Verifier("log.example", bytes.fromhex(key_hex))

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from exhume.errors import ValidationError
+from exhume.errors import InvalidInputError
 from exhume.ledger.keys import (
     COSIGNATURE_V1,
     ED25519,
@@ -61,13 +61,13 @@ def test_key_id_is_sha256_of_name_newline_type_and_key() -> None:
     ],
 )
 def test_it_rejects_a_malformed_vkey_saying_why(vkey: str, message: str) -> None:
-    with pytest.raises(ValidationError, match=message):
+    with pytest.raises(InvalidInputError, match=message):
         parse_vkey(vkey)
 
 
 @pytest.mark.parametrize("name", ["", "a b", "a+b", "tab\there", "nbsp\u00a0"])
 def test_it_rejects_bad_key_names(name: str) -> None:
-    with pytest.raises(ValidationError):
+    with pytest.raises(InvalidInputError):
         generate_signer(name)
 
 
@@ -84,7 +84,7 @@ def test_saved_key_file_is_private_and_loads_back(tmp_path: Path) -> None:
 def test_it_never_overwrites_a_key_file(tmp_path: Path) -> None:
     path = tmp_path / "log.key"
     save_private_key(generate_signer("a"), path)
-    with pytest.raises(ValidationError, match="refusing to overwrite the existing key file"):
+    with pytest.raises(InvalidInputError, match="refusing to overwrite the existing key file"):
         save_private_key(generate_signer("b"), path)
 
 
@@ -92,7 +92,7 @@ def test_it_refuses_a_key_file_others_can_read(tmp_path: Path) -> None:
     path = tmp_path / "log.key"
     save_private_key(generate_signer("a"), path)
     path.chmod(0o644)
-    with pytest.raises(ValidationError, match="has permissions 0644; run `chmod 600"):
+    with pytest.raises(InvalidInputError, match="has permissions 0644; run `chmod 600"):
         load_private_key(path)
 
 
@@ -103,7 +103,7 @@ def test_signer_repr_hides_the_seed() -> None:
 
 
 def test_cosigner_needs_a_timestamp_and_note_key_refuses_one() -> None:
-    with pytest.raises(ValidationError, match="needs a timestamp"):
+    with pytest.raises(InvalidInputError, match="needs a timestamp"):
         generate_signer("w", COSIGNATURE_V1).sign("x\n")
-    with pytest.raises(ValidationError, match="signs notes, not timestamped cosignatures"):
+    with pytest.raises(InvalidInputError, match="signs notes, not timestamped cosignatures"):
         generate_signer("l").sign("x\n", timestamp=1)

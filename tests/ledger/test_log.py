@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from exhume.errors import IntegrityError, ValidationError
+from exhume.errors import InvalidInputError, VerificationError
 from exhume.ledger.checkpoint import parse_checkpoint_body, verify_checkpoint
 from exhume.ledger.commitments import entry_leaf
 from exhume.ledger.keys import generate_signer
@@ -33,17 +33,17 @@ def test_append_returns_seq_and_root_covers_the_leaves() -> None:
 def test_it_refuses_an_entry_whose_seq_is_not_the_next_leaf() -> None:
     log = small_log(2)
     entry = dict(log.entry(1), record_id="R-9")
-    with pytest.raises(ValidationError, match=r"entry 1 \(remains R-9 v1\) is at leaf 2"):
+    with pytest.raises(InvalidInputError, match=r"entry 1 \(remains R-9 v1\) is at leaf 2"):
         log.append(entry)
 
 
 def test_it_refuses_a_second_create_and_a_fork() -> None:
     log = small_log(2)
-    with pytest.raises(ValidationError, match="creates a record that exists since entry 0"):
+    with pytest.raises(InvalidInputError, match="creates a record that exists since entry 0"):
         log.append(dict(log.entry(0), seq=2))
     first = log.entry(0)
     change(log, first, person("female"))
-    with pytest.raises(ValidationError, match="must supersede the record's latest entry 2"):
+    with pytest.raises(InvalidInputError, match="must supersede the record's latest entry 2"):
         change(log, first, person("male"))
 
 
@@ -94,12 +94,12 @@ def test_verify_log_detects_truncation_reordering_and_editing() -> None:
     log, key = small_log(6), generate_signer("exhume.example/log")
     note = log.checkpoint("exhume.example/log", key)
     leaves = log.leaves()
-    with pytest.raises(IntegrityError, match="checkpoint covers 6 entries but the log has 5"):
+    with pytest.raises(VerificationError, match="checkpoint covers 6 entries but the log has 5"):
         verify_log(leaves[:5], note, [key.verifier])
-    with pytest.raises(IntegrityError, match="entries were changed, reordered or removed"):
+    with pytest.raises(VerificationError, match="entries were changed, reordered or removed"):
         verify_log([leaves[1], leaves[0], *leaves[2:]], note, [key.verifier])
     edited = entry_leaf(dict(log.entry(4), category=person("female")))
-    with pytest.raises(IntegrityError, match="the root of the 6 log entries is"):
+    with pytest.raises(VerificationError, match="the root of the 6 log entries is"):
         verify_log([*leaves[:4], edited, leaves[5]], note, [key.verifier])
 
 
@@ -108,5 +108,5 @@ def test_prev_field_must_be_the_root_before_the_entry() -> None:
     good = dict(log.entry(1), seq=2, record_id="R-new", prev=log.root().hex())
     log.append(good)
     bad = dict(good, seq=3, record_id="R-other", prev=log.root(2).hex())
-    with pytest.raises(ValidationError, match="'prev' is not the log root before it"):
+    with pytest.raises(InvalidInputError, match="'prev' is not the log root before it"):
         log.append(bad)

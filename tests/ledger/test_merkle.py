@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from exhume.errors import IntegrityError
+from exhume.errors import VerificationError
 from exhume.ledger import merkle
 from exhume.ledger.merkle import (
     EMPTY_ROOT,
@@ -64,7 +64,7 @@ def test_inclusion_vector(path: Path) -> None:
     args = (b64(v["leafHash"]), v["leafIdx"], v["treeSize"], proof, b64(v["root"]))
     assert is_included(*args) is not v["wantErr"], v["desc"]
     if v["wantErr"]:
-        with pytest.raises(IntegrityError, match=f"inclusion proof for leaf {v['leafIdx']} of"):
+        with pytest.raises(VerificationError, match=f"inclusion proof for leaf {v['leafIdx']} of"):
             verify_inclusion(*args)
 
 
@@ -76,7 +76,7 @@ def test_consistency_vector(path: Path) -> None:
     assert is_consistent(*args) is not v["wantErr"], v["desc"]
     if v["wantErr"]:
         where = f"consistency proof from size {v['size1']} to size {v['size2']}"
-        with pytest.raises(IntegrityError, match=where):
+        with pytest.raises(VerificationError, match=where):
             verify_consistency(*args)
 
 
@@ -137,11 +137,11 @@ def test_tree_gives_every_past_root() -> None:
 
 def test_it_refuses_a_proof_for_a_leaf_outside_the_tree() -> None:
     tree = MerkleTree(leaves_for(4))
-    with pytest.raises(IntegrityError, match="no inclusion proof for leaf 4: the tree has 4"):
+    with pytest.raises(VerificationError, match="no inclusion proof for leaf 4: the tree has 4"):
         tree.inclusion_proof(4)
-    with pytest.raises(IntegrityError, match="tree size 5 is out of range"):
+    with pytest.raises(VerificationError, match="tree size 5 is out of range"):
         tree.root(5)
-    with pytest.raises(IntegrityError, match="need 0 < size1 <= size2"):
+    with pytest.raises(VerificationError, match="need 0 < size1 <= size2"):
         tree.consistency_proof(0, 3)
 
 
@@ -149,7 +149,7 @@ def test_inclusion_error_names_leaf_size_and_roots() -> None:
     leaves = leaves_for(8)
     tree = MerkleTree(leaves)
     proof = tree.inclusion_proof(5)
-    with pytest.raises(IntegrityError) as info:
+    with pytest.raises(VerificationError) as info:
         verify_inclusion(leaves[4], 5, 8, proof, tree.root())
     assert str(info.value).startswith(
         "inclusion proof for leaf 5 of 8 does not lead to the root: computed "
@@ -160,7 +160,7 @@ def test_inclusion_error_names_leaf_size_and_roots() -> None:
 def test_it_rejects_a_proof_with_an_extra_trailing_hash() -> None:
     tree = MerkleTree(leaves_for(6))
     proof = [*tree.inclusion_proof(2), bytes(32)]
-    with pytest.raises(IntegrityError, match="has 4 hashes; it must have exactly 3"):
+    with pytest.raises(VerificationError, match="has 4 hashes; it must have exactly 3"):
         verify_inclusion(leaves_for(6)[2], 2, 6, proof, tree.root())
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from exhume.errors import IntegrityError, ValidationError
+from exhume.errors import InvalidInputError, VerificationError
 from exhume.ledger.keys import COSIGNATURE_V1, generate_signer, parse_private_key, parse_vkey
 from exhume.ledger.note import add_signatures, parse_note, sign_note, verify_note
 
@@ -35,7 +35,7 @@ def test_go_example_verifies_and_reports_the_signer() -> None:
 def test_a_tampered_text_fails_naming_the_key() -> None:
     tampered = GO_NOTE.replace("cryptography", "cryptographY")
     with pytest.raises(
-        IntegrityError, match=r"signature by PeterNeumann \(key ID c74f20a3\) does not verify"
+        VerificationError, match=r"signature by PeterNeumann \(key ID c74f20a3\) does not verify"
     ):
         verify_note(tampered, [parse_vkey(PETER_VKEY)])
 
@@ -43,7 +43,7 @@ def test_a_tampered_text_fails_naming_the_key() -> None:
 def test_a_note_signed_by_key_a_fails_with_key_b() -> None:
     a, b = generate_signer("exhume.example/a"), generate_signer("exhume.example/b")
     note = sign_note("count 12\n", [a])
-    with pytest.raises(IntegrityError) as info:
+    with pytest.raises(VerificationError) as info:
         verify_note(note, [b.verifier])
     assert str(info.value) == (
         f"note has no signature from a known key: signed by exhume.example/a (key ID "
@@ -86,17 +86,17 @@ def test_text_may_contain_blank_lines_split_at_the_last_one() -> None:
     ],
 )
 def test_it_rejects_malformed_notes(note: str, message: str) -> None:
-    with pytest.raises(ValidationError, match=message):
+    with pytest.raises(InvalidInputError, match=message):
         parse_note(note)
 
 
 def test_it_rejects_invalid_utf8() -> None:
-    with pytest.raises(ValidationError, match="not valid UTF-8"):
+    with pytest.raises(InvalidInputError, match="not valid UTF-8"):
         parse_note(b"\xff\n\n")
 
 
 def test_it_refuses_to_sign_text_without_final_newline() -> None:
-    with pytest.raises(ValidationError, match="must end with a newline"):
+    with pytest.raises(InvalidInputError, match="must end with a newline"):
         sign_note("x", [generate_signer("a")])
 
 

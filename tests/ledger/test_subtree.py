@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from exhume.errors import IntegrityError
+from exhume.errors import VerificationError
 from exhume.ledger.merkle import MerkleTree, is_included
 from exhume.ledger.subtree import (
     is_subtree_consistent,
@@ -42,7 +42,7 @@ def subtree_included(v: dict[str, object]) -> bool:
             [b64(h) for h in v["proof"] or []],  # type: ignore[attr-defined]
             b64(str(v["root"])),
         )
-    except IntegrityError:
+    except VerificationError:
         return False
     return True
 
@@ -107,5 +107,5 @@ def test_generated_subtree_proofs_verify_and_any_bit_flip_fails(
 def test_it_names_the_subtree_when_the_proof_is_short() -> None:
     tree = MerkleTree(leaves_for(8))
     proof = subtree_consistency_proof(tree, 4, 6, 8)
-    with pytest.raises(IntegrityError, match=r"\[4, 6\) in a tree of size 8: .* too few hashes"):
+    with pytest.raises(VerificationError, match=r"\[4, 6\) in a tree of size 8: .* too few hashes"):
         verify_subtree_consistency(4, 6, 8, tree.subtree_root(4, 6), tree.root(), proof[:-1])

@@ -132,7 +132,7 @@ def test_the_remains_json_refuses_a_malformed_date(staff_client: Client, built: 
     response = staff_client.get(f"/api/staff/sites/{SLUG}/remains", {"exhumed_on": "bad"})
     assert response.status_code == 400
     assert response.json() == {
-        "error": "ValidationError",
+        "error": "InvalidInputError",
         "message": "exhumed_on='bad' is not a date (YYYY-MM-DD)",
         "field": "exhumed_on",
         "row": None,
@@ -144,7 +144,7 @@ def test_a_malformed_query_parameter_gets_the_exhume_error_shape(client: Any) ->
     response = client.get("/api/sites/anything/stats?as_of=not-a-date")
     assert response.status_code == 400
     body = response.json()
-    assert body["error"] == "ValidationError"
+    assert body["error"] == "InvalidInputError"
     assert body["field"] == "as_of"
 
 

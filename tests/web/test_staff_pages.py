@@ -63,7 +63,7 @@ def test_the_journal_api_is_refused_without_the_permission(
 ) -> None:
     response = staff_client.get(f"/api/staff/sites/{SLUG}/journal")
     assert response.status_code == 403
-    assert response.json()["error"] == "PermissionDenied"
+    assert response.json()["error"] == "AccessDeniedError"
 
 
 def test_the_journal_page_shows_names_to_those_allowed(

@@ -15,7 +15,7 @@ from django.core.exceptions import ObjectDoesNotExist
 
 from exhume.audit.events import commitment, snapshot
 from exhume.audit.models import LogEntry, Release
-from exhume.errors import IntegrityError, NotFoundError, ValidationError
+from exhume.errors import InvalidInputError, NotFoundError, VerificationError
 from exhume.ledger import disclose, leaf_hash
 from exhume.ledger.merkle import MerkleTree
 
@@ -28,7 +28,7 @@ def parse_record_ref(ref: str) -> tuple[str, str]:
     record_type, _, record_id = ref.rpartition(":")
     record_type = record_type or DEFAULT_TYPE
     if not record_id.strip() or "." not in record_type:
-        raise ValidationError(
+        raise InvalidInputError(
             f"record {ref!r}: give a remains id (17) or TYPE:ID (casework.grave:4)", field="record"
         )
     return record_type, record_id.strip()
@@ -47,13 +47,13 @@ def do_disclose(record_type: str, record_id: str, label: str | None = None) -> d
     if latest is None:
         raise NotFoundError(f"record {record_type} {record_id} has no log entry")
     if latest.seq >= release.tree_size:
-        raise ValidationError(
+        raise InvalidInputError(
             f"record {record_type} {record_id} changed (entry {latest.seq}) after release "
             f"{release.label} (tree size {release.tree_size}); publish a new release first"
         )
     record = _snapshot(record_type, record_id)
     if not latest.salt or commitment(record, latest.salt) != latest.commitment:
-        raise IntegrityError(
+        raise VerificationError(
             f"record {record_type} {record_id} does not open the commitment of its entry "
             f"{latest.seq}: it was changed outside the application"
         )

@@ -181,7 +181,7 @@ def entry_of_row(row: LogRow, supersedes_seq: int | None) -> dict[str, Any]:
     """The ledger entry a log row's fields describe (``supersedes_seq``: the seq its FK names).
 
     :func:`exhume.ledger.entry_leaf` of it must equal the stored ``leaf``; raises
-    :class:`exhume.errors.ValidationError` when the fields break an entry rule.
+    :class:`exhume.errors.InvalidInputError` when the fields break an entry rule.
     """
     return make_entry(
         seq=row.seq,

@@ -34,7 +34,7 @@ from django.db import models
 
 from exhume.audit.events import commitment, entry_of_row, snapshot_values
 from exhume.audit.models import LogEntry, LogHead, Release, SigningKey
-from exhume.errors import ExhumeError, ValidationError
+from exhume.errors import ExhumeError, InvalidInputError
 from exhume.ledger import leaf_hash, verify_checkpoint
 from exhume.ledger.canonical import canonical_json_simple
 from exhume.ledger.checkpoint import parse_checkpoint_body
@@ -168,7 +168,7 @@ def _entry_of_fields(
 def _entry_of_leaf(leaf: bytes, index: int, problems: list[str]) -> dict[str, Any] | None:
     try:
         return parse_entry_leaf(leaf, where=f"leaf {index}")
-    except ValidationError as exc:
+    except InvalidInputError as exc:
         problems.append(exc.message)
         return None
 

@@ -23,7 +23,7 @@ from exhume import config
 from exhume.audit.events import Actor
 from exhume.audit.models import SigningKey
 from exhume.audit.writes import create
-from exhume.errors import ConfigurationError, ExhumeError, IntegrityError
+from exhume.errors import ConfigurationError, ExhumeError, VerificationError
 from exhume.ledger import (
     Signer,
     Verifier,
@@ -74,7 +74,7 @@ def signer_for(key: SigningKey) -> Signer:
         )
     signer = load_private_key(path)
     if signer.verifier.vkey != key.vkey:
-        raise IntegrityError(f"{path} holds {signer.verifier.vkey}, not the log key {key.vkey}")
+        raise VerificationError(f"{path} holds {signer.verifier.vkey}, not the log key {key.vkey}")
     return signer
 
 

@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models, transaction
 
 from exhume.audit.events import Actor, append_event, latest_entry
-from exhume.errors import ValidationError
+from exhume.errors import InvalidInputError
 
 M = TypeVar("M", bound=models.Model)
 Check = Callable[[Any], None]
@@ -19,7 +19,7 @@ Categorise = Callable[[Any], dict[str, Any] | None]
 
 
 def full_clean(instance: models.Model) -> None:
-    """Django's field checks (choices, lengths, uniqueness), as one exhume ValidationError.
+    """Django's field checks (choices, lengths, uniqueness), as one exhume InvalidInputError.
 
     Foreign keys given as saved instances are not looked up again (they were read from the
     database in this transaction), which keeps bulk imports fast.
@@ -39,7 +39,7 @@ def full_clean(instance: models.Model) -> None:
     except DjangoValidationError as exc:
         errors = exc.message_dict
         name = next(iter(errors))
-        raise ValidationError(
+        raise InvalidInputError(
             "; ".join(errors[name]), field=None if name == "__all__" else name
         ) from None
 
@@ -81,13 +81,15 @@ def correct(
 ) -> M:
     """Change fields of a record as a logged correction that supersedes its previous entry."""
     if not reason.strip():
-        raise ValidationError("a correction needs a reason", field="reason")
+        raise InvalidInputError("a correction needs a reason", field="reason")
     if not authority.strip():
-        raise ValidationError("a correction needs the authority that ordered it", field="authority")
+        raise InvalidInputError(
+            "a correction needs the authority that ordered it", field="authority"
+        )
     unknown = set(changes) - {f.name for f in instance._meta.concrete_fields} - {"part_of_id"}
     if unknown or "id" in changes or "version" in changes:
         bad = sorted(unknown | ({"id", "version"} & set(changes)))
-        raise ValidationError(f"these fields cannot be corrected: {', '.join(bad)}", field=bad[0])
+        raise InvalidInputError(f"these fields cannot be corrected: {', '.join(bad)}", field=bad[0])
     with transaction.atomic():
         locked = type(instance)._default_manager.select_for_update().get(pk=instance.pk)
         for name, value in changes.items():

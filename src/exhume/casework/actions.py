@@ -10,7 +10,7 @@ from exhume.audit.writes import correct, create
 from exhume.casework import rules
 from exhume.casework.models import BurialJournalEntry, Grave, Remains, Site
 from exhume.casework.queries import remains_category
-from exhume.errors import ValidationError
+from exhume.errors import InvalidInputError
 
 
 def do_create_site(actor: Actor, **fields: Any) -> Site:
@@ -102,16 +102,16 @@ def check_remains(remains: Remains) -> None:
         kind=remains.kind, status=remains.status, age_class=remains.age_class
     )
     if remains.grave is not None and remains.grave.site_id != remains.site_id:
-        raise ValidationError("the grave belongs to another site", field="grave")
+        raise InvalidInputError("the grave belongs to another site", field="grave")
 
 
 def _check_site(site: Site) -> None:
     start, end = site.exhumation_started_on, site.exhumation_ended_on
     if start and end and end < start:
-        raise ValidationError(
+        raise InvalidInputError(
             f"exhumation cannot end ({end}) before it starts ({start})",
             field="exhumation_ended_on",
         )
     for name, value, limit in (("latitude", site.latitude, 90), ("longitude", site.longitude, 180)):
         if value is not None and not -limit <= value <= limit:
-            raise ValidationError(f"{value} is outside ±{limit} degrees", field=name)
+            raise InvalidInputError(f"{value} is outside ±{limit} degrees", field=name)

@@ -3,7 +3,7 @@
 Rules the admin keeps:
 
 * A form is saved by calling one action (``do_create_site``, ``do_record_remains`` ...) while it
-  is validated; an :class:`exhume.errors.ValidationError` from the action becomes an error on the
+  is validated; an :class:`exhume.errors.InvalidInputError` from the action becomes an error on the
   field it names, so nothing is written unless the action accepted the whole record.
 * A saved record is changed only by its correction action (``do_correct_remains``,
   ``do_correct_site`` ...), which needs a reason and the authority that ordered the correction;
@@ -34,7 +34,7 @@ from exhume.casework.actions import (
     do_record_remains,
 )
 from exhume.casework.models import BurialJournalEntry, Grave, Remains, Site, TortureIndicator
-from exhume.errors import ValidationError
+from exhume.errors import InvalidInputError
 
 admin.site.site_header = "exhume: data entry"
 admin.site.site_title = "exhume data entry"
@@ -68,7 +68,7 @@ class ActionForm(forms.ModelForm):  # type: ignore[type-arg]
             return
         try:
             self.instance = self.write(dict(self.cleaned_data))
-        except ValidationError as exc:
+        except InvalidInputError as exc:
             if exc.field in self.fields:
                 self.add_error(exc.field, exc.message)
             else:
@@ -92,7 +92,7 @@ class CorrectionForm(ActionForm):
     def write(self, data: dict[str, Any]) -> models.Model:
         changes = {k: data[k] for k in self.changed_data if k not in {"reason", "authority"}}
         if not changes:
-            raise ValidationError("no field was changed, so there is nothing to correct")
+            raise InvalidInputError("no field was changed, so there is nothing to correct")
         return type(self).correct_with(
             self.actor,
             self.instance,

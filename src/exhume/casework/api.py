@@ -12,7 +12,7 @@ from ninja.security import django_auth
 
 from exhume.casework import queries
 from exhume.casework.models import Remains
-from exhume.errors import NotFoundError, PermissionDenied, ValidationError
+from exhume.errors import AccessDeniedError, InvalidInputError, NotFoundError
 
 router = Router(tags=["staff"], auth=django_auth)
 
@@ -53,12 +53,12 @@ def _check_date(raw: str | None, name: str) -> None:
         if raw:
             dt.date.fromisoformat(raw)
     except ValueError:
-        raise ValidationError(f"{name}={raw!r} is not a date (YYYY-MM-DD)", field=name) from None
+        raise InvalidInputError(f"{name}={raw!r} is not a date (YYYY-MM-DD)", field=name) from None
 
 
 def _require(request: HttpRequest, permission: str) -> None:
     if not request.user.has_perm(permission):
-        raise PermissionDenied(f"your role may not see this data ({permission})")
+        raise AccessDeniedError(f"your role may not see this data ({permission})")
 
 
 def _row(instance: Any) -> dict[str, Any]:

@@ -1,6 +1,6 @@
 """Which combinations of facts a remains record may hold. Pure functions, no database.
 
-Each rule raises :class:`exhume.errors.ValidationError` naming the field, with a message that
+Each rule raises :class:`exhume.errors.InvalidInputError` naming the field, with a message that
 says what is inconsistent and how to fix it.
 """
 
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from exhume.errors import ValidationError
+from exhume.errors import InvalidInputError
 
 ADULT_AGE = 18
 MAX_AGE = 120
@@ -30,21 +30,21 @@ def check_age(age_class: str, age_min: int | None, age_max: int | None) -> None:
     """An age range must be ordered, plausible, and agree with the age class (child < 18)."""
     for name, value in (("age_min", age_min), ("age_max", age_max)):
         if value is not None and not 0 <= value <= MAX_AGE:
-            raise ValidationError(f"an age of {value} years is not plausible", field=name)
+            raise InvalidInputError(f"an age of {value} years is not plausible", field=name)
     if age_min is not None and age_max is not None and age_min > age_max:
-        raise ValidationError(
+        raise InvalidInputError(
             f"the estimated age range {age_min}–{age_max} is reversed: age_min must not exceed "
             "age_max",
             field="age_min",
         )
     if age_class == "child" and age_min is not None and age_min >= ADULT_AGE:
-        raise ValidationError(
+        raise InvalidInputError(
             f"age class 'child' contradicts an estimated age of at least {age_min} years: a "
             f"child is under {ADULT_AGE}; set the age class to adult or correct the age",
             field="age_class",
         )
     if age_class == "adult" and age_max is not None and age_max < ADULT_AGE:
-        raise ValidationError(
+        raise InvalidInputError(
             f"age class 'adult' contradicts an estimated age of at most {age_max} years: an "
             f"adult is {ADULT_AGE} or older; set the age class to child or correct the age",
             field="age_class",
@@ -54,26 +54,26 @@ def check_age(age_class: str, age_min: int | None, age_max: int | None) -> None:
 def check_torture(indicators: Sequence[str]) -> None:
     """Torture indicators come from the fixed list, each at most once."""
     if isinstance(indicators, str) or not isinstance(indicators, Sequence):
-        raise ValidationError("torture indicators must be a list", field="torture_indicators")
+        raise InvalidInputError("torture indicators must be a list", field="torture_indicators")
     for item in indicators:
         if item not in TORTURE_CHOICES:
-            raise ValidationError(
+            raise InvalidInputError(
                 f"unknown torture indicator {item!r}; choose from {', '.join(TORTURE_CHOICES)}",
                 field="torture_indicators",
             )
     if len(set(indicators)) != len(indicators):
-        raise ValidationError("a torture indicator is listed twice", field="torture_indicators")
+        raise InvalidInputError("a torture indicator is listed twice", field="torture_indicators")
 
 
 def check_cause(cause_of_death: str, violent_death: str) -> None:
     """A violent cause of death cannot stand beside 'not a violent death', and vice versa."""
     if cause_of_death in VIOLENT_CAUSES and violent_death == "no":
-        raise ValidationError(
+        raise InvalidInputError(
             f"cause of death '{cause_of_death}' is violent but violent death is recorded as 'no'",
             field="violent_death",
         )
     if cause_of_death == "natural" and violent_death == "yes":
-        raise ValidationError(
+        raise InvalidInputError(
             "cause of death 'natural' contradicts violent death 'yes'", field="violent_death"
         )
 
@@ -85,21 +85,21 @@ def check_body_part(
     if part_of_kind is None:
         return
     if kind == "body":
-        raise ValidationError(
+        raise InvalidInputError(
             "a complete body is a person of its own and cannot be part of another record; "
             "record it as a body part to tie it to a body",
             field="part_of",
         )
     if is_self:
-        raise ValidationError("a body part cannot be part of itself", field="part_of")
+        raise InvalidInputError("a body part cannot be part of itself", field="part_of")
     if part_of_kind != "body":
-        raise ValidationError(
+        raise InvalidInputError(
             "a body part can only be tied to a complete body, not to another body part: tie "
             "both parts to the body they belong to",
             field="part_of",
         )
     if part_of_site != site:
-        raise ValidationError(
+        raise InvalidInputError(
             "a body part can only be tied to a body exhumed at the same site", field="part_of"
         )
 
@@ -112,13 +112,13 @@ def check_person_fields_on_part(*, kind: str, status: str, age_class: str) -> No
     if kind != "body_part":
         return
     if status != "undetermined":
-        raise ValidationError(
+        raise InvalidInputError(
             f"a body part cannot be counted as a person on its own, so it cannot have status "
             f"'{status}': tie it to a body (part_of) and set the status there",
             field="status",
         )
     if age_class == "child":
-        raise ValidationError(
+        raise InvalidInputError(
             "a body part cannot be counted as a person on its own, so it cannot be counted as a "
             "child: tie it to a body (part_of) and set the age class there",
             field="age_class",

@@ -16,10 +16,10 @@ from typing import Any
 import click
 
 from exhume.cli import ExhumeGroup, main, setup_django
-from exhume.errors import ExhumeError, IntegrityError, ValidationError
+from exhume.errors import ExhumeError, InvalidInputError, VerificationError
 from exhume.publication.counting import count_rule
 
-FAILED = IntegrityError.exit_code
+FAILED = VerificationError.exit_code
 
 
 def _actor() -> Any:
@@ -78,7 +78,7 @@ def verify(
 ) -> None:
     """Verify a release bundle offline, and/or the live database against its log."""
     if directory is None and not check_db:
-        raise ValidationError("give a release DIR to verify, or --db", field="DIRECTORY")
+        raise InvalidInputError("give a release DIR to verify, or --db", field="DIRECTORY")
     result: dict[str, Any] = {"ok": True}
     lines: list[str] = []
     if directory is not None:
@@ -183,7 +183,7 @@ def _vkeys(values: tuple[str, ...]) -> list[str]:
         elif path.is_file():
             found += [ln.strip() for ln in path.read_text().splitlines() if ln.strip()]
         else:
-            raise ValidationError(f"--key {value!r} is neither a vkey nor a file of vkeys")
+            raise InvalidInputError(f"--key {value!r} is neither a vkey nor a file of vkeys")
     return found
 
 
@@ -199,7 +199,7 @@ def disclose(ref: str, out: Path, label: str | None) -> None:
     record_type, record_id = parse_record_ref(ref)
     data = do_disclose(record_type, record_id, label)
     if out.exists():
-        raise ValidationError(f"refusing to overwrite {out}", field="out")
+        raise InvalidInputError(f"refusing to overwrite {out}", field="out")
     out.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     out.chmod(0o600)
     click.echo(

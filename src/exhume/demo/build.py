@@ -13,7 +13,7 @@ from exhume.audit.events import Actor
 from exhume.casework import actions
 from exhume.casework.models import Grave, Remains, Site
 from exhume.demo.scenario import build_plan
-from exhume.errors import ValidationError
+from exhume.errors import InvalidInputError
 from exhume.families.actions import do_report_missing_person
 from exhume.names import transliterate_uk
 
@@ -39,12 +39,12 @@ def build_demo(seed: int = 2022, *, progress: Progress | None = None) -> DemoRep
     Refuses to run when the database holds any site that is not synthetic.
     """
     if Site.objects.filter(is_synthetic=False).exists():
-        raise ValidationError(
+        raise InvalidInputError(
             "this database holds real case records; the demo only runs on an empty database or "
             "one that holds only synthetic data (set EXHUME_DATA_DIR to another folder)"
         )
     if Site.objects.exists():
-        raise ValidationError("the demo is already built here; reset the database to rebuild it")
+        raise InvalidInputError("the demo is already built here; reset the database to rebuild it")
     started = time.perf_counter()
     plan = build_plan(seed)
     actor = Actor.system("demo-builder")

@@ -6,7 +6,7 @@ from typing import Any
 
 from exhume.audit.events import Actor
 from exhume.audit.writes import correct, create
-from exhume.errors import ValidationError
+from exhume.errors import InvalidInputError
 from exhume.families.models import MissingPerson
 
 
@@ -24,12 +24,12 @@ def do_correct_missing_person(
 
 def _check_missing(person: MissingPerson) -> None:
     if not person.family_name.strip():
-        raise ValidationError("the family name is required", field="family_name")
+        raise InvalidInputError("the family name is required", field="family_name")
     born = person.birth_date.year if person.birth_date else person.birth_year
     if person.birth_date and person.birth_year and person.birth_date.year != person.birth_year:
-        raise ValidationError(
+        raise InvalidInputError(
             f"birth year {person.birth_year} contradicts birth date {person.birth_date}",
             field="birth_year",
         )
     if born and person.last_seen_on and person.last_seen_on.year < born:
-        raise ValidationError("last seen before being born", field="last_seen_on")
+        raise InvalidInputError("last seen before being born", field="last_seen_on")

@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from exhume.errors import KinshipError, ProblemFormatError, ValidationError
+from exhume.errors import InvalidInputError, KinshipError, ProblemFormatError
 from exhume.kinship.markers import MISSING, Marker
 from exhume.kinship.mutation import MutationModel
 from exhume.kinship.pedigree import FEMALE, MALE, UNKNOWN_SEX, Pedigree
@@ -67,14 +67,14 @@ class DviProblem:
         for fam in self.families:
             if missing_id in fam.missing:
                 return fam
-        raise ValidationError(f"'{missing_id}' is not a missing person of any family")
+        raise InvalidInputError(f"'{missing_id}' is not a missing person of any family")
 
     def victim(self, victim_id: str) -> Victim:
         """The victim with id ``victim_id``."""
         for v in self.victims:
             if v.id == victim_id:
                 return v
-        raise ValidationError(f"no victim '{victim_id}' in dataset '{self.dataset}'")
+        raise InvalidInputError(f"no victim '{victim_id}' in dataset '{self.dataset}'")
 
 
 def load_problem(path: Path | str) -> DviProblem:
@@ -150,7 +150,7 @@ def _marker(obj: Any, pos: int) -> Marker:
     mutation = _mutation(obj.get("mutation"), labels, where)
     try:
         return Marker(name=name, alleles=labels, afreq=freq, mutation=mutation)
-    except ValidationError as exc:
+    except InvalidInputError as exc:
         raise ProblemFormatError(exc.message) from None
 
 
@@ -205,7 +205,7 @@ def _mutation(obj: Any, labels: tuple[str, ...], where: str) -> MutationModel | 
             model=str(meta.get("model", "custom")),
             params=params,
         )
-    except ValidationError as exc:
+    except InvalidInputError as exc:
         raise ProblemFormatError(f"{where}: {exc.message}") from None
 
 
@@ -228,7 +228,7 @@ def _genotype_row(
                 continue
             try:
                 out[k, j] = markers[k].allele_index(str(allele))
-            except ValidationError:
+            except InvalidInputError:
                 raise ProblemFormatError(
                     f"{who}, marker '{name}': unknown allele '{allele}'"
                 ) from None
@@ -272,7 +272,7 @@ def _family(obj: Any, markers: tuple[Marker, ...], by_name: dict[str, int]) -> F
         )
     try:
         ped = Pedigree.from_records(records)
-    except ValidationError as exc:
+    except InvalidInputError as exc:
         raise ProblemFormatError(f"{where}: {exc.message}") from None
     genos = np.full((ped.n, len(markers), 2), MISSING, dtype=np.intp)
     typed = obj.get("genotypes") or {}

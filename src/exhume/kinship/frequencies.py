@@ -24,7 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
-from exhume.errors import NotFoundError, ValidationError
+from exhume.errors import InvalidInputError, NotFoundError
 from exhume.kinship.markers import Marker
 from exhume.kinship.mutation import mutation_model
 
@@ -81,7 +81,7 @@ def load_frequencies(path: str | Path, population: str) -> tuple[Marker, ...]:
 def read_frequency_table(path: str | Path, population: str) -> FrequencyTable:
     """Read ``population`` from the long CSV at ``path``, with the file's name and SHA-256.
 
-    Errors (:class:`ValidationError`) name the file, the 1-based line and the field; a
+    Errors (:class:`InvalidInputError`) name the file, the 1-based line and the field; a
     population absent from the file raises :class:`NotFoundError` listing those present.
     """
     file = Path(path)
@@ -103,11 +103,11 @@ def _parse_rows(fname: str, text: str, population: str) -> dict[str, list[_Row]]
     reader = csv.reader(io.StringIO(text))
     header = next(reader, None)
     if header is None:
-        raise ValidationError(f"{fname}: the file is empty", row=1)
+        raise InvalidInputError(f"{fname}: the file is empty", row=1)
     cols = [h.strip() for h in header]
     for name in _REQUIRED:
         if name not in cols:
-            raise ValidationError(
+            raise InvalidInputError(
                 f"{fname}: header lacks column '{name}' (expected "
                 "population,marker,allele,frequency[,n])",
                 row=1,
@@ -120,7 +120,7 @@ def _parse_rows(fname: str, text: str, population: str) -> dict[str, list[_Row]]
         if not row or all(not c.strip() for c in row):
             continue
         if len(row) < len(cols):
-            raise ValidationError(
+            raise InvalidInputError(
                 f"{fname}: expected {len(cols)} fields, found {len(row)}", row=line
             )
         pop = row[pos["population"]].strip()
@@ -131,7 +131,7 @@ def _parse_rows(fname: str, text: str, population: str) -> dict[str, list[_Row]]
         allele = row[pos["allele"]].strip()
         for name, value in (("marker", marker), ("allele", allele)):
             if not value:
-                raise ValidationError(f"{fname}: empty {name}", row=line, field=name)
+                raise InvalidInputError(f"{fname}: empty {name}", row=line, field=name)
         freq = _frequency(fname, row[pos["frequency"]], line)
         groups.setdefault(marker, []).append((line, allele, freq))
     if not groups:
@@ -144,11 +144,11 @@ def _frequency(fname: str, raw: str, line: int) -> float:
     try:
         value = float(raw)
     except ValueError:
-        raise ValidationError(
+        raise InvalidInputError(
             f"{fname}: frequency {raw.strip()!r} is not a number", row=line, field="frequency"
         ) from None
     if not (math.isfinite(value) and 0.0 < value <= 1.0):
-        raise ValidationError(
+        raise InvalidInputError(
             f"{fname}: frequency {raw.strip()} must lie in (0, 1]", row=line, field="frequency"
         )
     return value
@@ -159,13 +159,13 @@ def _marker(fname: str, name: str, rows: list[_Row]) -> Marker:
     dup = {a for a in alleles if alleles.count(a) > 1}
     if dup:
         line = next(ln for ln, a, _ in rows if a in dup)
-        raise ValidationError(
+        raise InvalidInputError(
             f"{fname}: marker {name} lists allele {sorted(dup)[0]} twice", row=line, field="allele"
         )
     freqs = np.array([f for _, _, f in rows], dtype=np.float64)
     total = float(freqs.sum())
     if abs(total - 1.0) > 1e-3:
-        raise ValidationError(
+        raise InvalidInputError(
             f"{fname}: frequencies of marker {name} sum to {total:.6f}, not 1",
             row=rows[0][0],
             field="frequency",

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from exhume.errors import KinshipError, ValidationError
+from exhume.errors import InvalidInputError, KinshipError
 from exhume.kinship import _alleles as alleles
 from exhume.kinship import _engine as eng
 from exhume.kinship._lumping import Lumped, MarkerTable, lump, marker_table
@@ -70,7 +70,7 @@ def loglik(
     ``mutation=False`` ignores the markers' mutation models (Mendelian transmission).
     ``lumping=False`` sums over every allele instead of lumping the unobserved ones (slower;
     differs from pedprobr by the ~1e-10 error in the stored frequency sums).
-    Raises :class:`ValidationError` for a genotype array of the wrong shape or with allele
+    Raises :class:`InvalidInputError` for a genotype array of the wrong shape or with allele
     indices out of range (naming individual and marker).
     """
     table = marker_table(markers, mutation)
@@ -91,7 +91,7 @@ def loglik_marker(
     """Log-likelihood at one marker; ``genotypes_at_marker`` has shape (n_individuals, 2)."""
     g = np.asarray(genotypes_at_marker)
     if g.ndim != 2 or g.shape[1] != 2:
-        raise ValidationError(
+        raise InvalidInputError(
             f"genotypes at marker '{marker.name}' must have shape (n_individuals, 2), got {g.shape}"
         )
     return loglik(ped, (marker,), g[:, None, :], mutation=mutation).total
@@ -106,7 +106,7 @@ def genotype_index(n_alleles: int, a: int, b: int) -> int:
     """Index of the unordered genotype ``a/b`` in ``np.triu_indices(n_alleles)`` order."""
     i, j = (a, b) if a <= b else (b, a)
     if i < 0 or j >= n_alleles:
-        raise ValidationError(f"genotype ({a}, {b}) is out of range for {n_alleles} alleles")
+        raise InvalidInputError(f"genotype ({a}, {b}) is out of range for {n_alleles} alleles")
     return i * n_alleles - i * (i - 1) // 2 + (j - i)
 
 
@@ -127,11 +127,11 @@ def genotype_posterior(
     """
     g = np.asarray(genotypes_at_marker)
     if g.ndim != 2 or g.shape[1] != 2:
-        raise ValidationError(
+        raise InvalidInputError(
             f"genotypes at marker '{marker.name}' must have shape (n_individuals, 2), got {g.shape}"
         )
     if not 0 <= target < ped.n:
-        raise ValidationError(f"target index {target} is outside the pedigree (0..{ped.n - 1})")
+        raise InvalidInputError(f"target index {target} is outside the pedigree (0..{ped.n - 1})")
     table = marker_table((marker,), mutation)
     g3 = _check_genotypes(ped, (marker,), table, g[:, None, :])
     comp = next(c for c in ped.components if target in c)
@@ -165,13 +165,13 @@ def _check_genotypes(
     g = np.asarray(genotypes)
     expected = (ped.n, table.n_markers, 2)
     if g.shape != expected:
-        raise ValidationError(f"genotype array has shape {g.shape}; expected {expected}")
+        raise InvalidInputError(f"genotype array has shape {g.shape}; expected {expected}")
     if g.dtype.kind not in "iu":
-        raise ValidationError("genotype array must hold integer allele indices")
+        raise InvalidInputError("genotype array must hold integer allele indices")
     bad = (g < -1) | (g >= table.n_alleles[None, :, None])
     if bad.any():
         i, k, j = (int(x[0]) for x in np.nonzero(bad))
-        raise ValidationError(
+        raise InvalidInputError(
             f"individual '{ped.ids[i]}' has allele index {int(g[i, k, j])} at marker "
             f"'{markers[k].name}', which has {markers[k].n_alleles} alleles"
         )

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from exhume.errors import ValidationError
+from exhume.errors import InvalidInputError
 from exhume.kinship.mutation import MutationModel
 
 __all__ = ["MISSING", "Marker", "make_marker"]
@@ -51,21 +51,21 @@ class Marker:
         where = f"marker '{self.name}'"
         n = len(self.alleles)
         if n == 0:
-            raise ValidationError(f"{where} has no alleles")
+            raise InvalidInputError(f"{where} has no alleles")
         if len(set(self.alleles)) != n:
             dup = next(a for a in self.alleles if self.alleles.count(a) > 1)
-            raise ValidationError(f"{where} lists allele '{dup}' twice")
+            raise InvalidInputError(f"{where} lists allele '{dup}' twice")
         if self.afreq.shape != (n,):
-            raise ValidationError(
+            raise InvalidInputError(
                 f"{where} has {n} alleles but {self.afreq.size} allele frequencies"
             )
         if not np.all(np.isfinite(self.afreq)) or np.any(self.afreq < 0):
-            raise ValidationError(f"{where} has a negative or non-numeric allele frequency")
+            raise InvalidInputError(f"{where} has a negative or non-numeric allele frequency")
         total = float(self.afreq.sum())
         if abs(total - 1.0) > _FREQ_SUM_TOL:
-            raise ValidationError(f"{where}: allele frequencies sum to {total!r}, not 1")
+            raise InvalidInputError(f"{where}: allele frequencies sum to {total!r}, not 1")
         if self.mutation is not None and self.mutation.n_alleles != n:
-            raise ValidationError(
+            raise InvalidInputError(
                 f"{where} has {n} alleles but its mutation matrices are "
                 f"{self.mutation.n_alleles} x {self.mutation.n_alleles}"
             )
@@ -76,11 +76,11 @@ class Marker:
         return len(self.alleles)
 
     def allele_index(self, label: str) -> int:
-        """Index of allele ``label``; :class:`ValidationError` naming marker and allele."""
+        """Index of allele ``label``; :class:`InvalidInputError` naming marker and allele."""
         try:
             return self._index[label]
         except KeyError:
-            raise ValidationError(
+            raise InvalidInputError(
                 f"marker '{self.name}' has no allele '{label}' "
                 f"(known alleles: {', '.join(self.alleles)})"
             ) from None

@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from exhume.errors import ValidationError
+from exhume.errors import InvalidInputError
 
 __all__ = [
     "MODELS",
@@ -57,7 +57,7 @@ class MutationModel:
         for sex, mat in (("female", self.female), ("male", self.male)):
             validate_matrix(mat, what=f"{sex} mutation matrix")
         if self.female.shape != self.male.shape:
-            raise ValidationError(
+            raise InvalidInputError(
                 f"female and male mutation matrices differ in shape: "
                 f"{self.female.shape} vs {self.male.shape}"
             )
@@ -85,35 +85,35 @@ class MutationModel:
 
 
 def validate_matrix(mat: NDArray[np.float64], *, what: str = "mutation matrix") -> None:
-    """Raise :class:`ValidationError` unless ``mat`` is square, in [0, 1], rows summing to 1.
+    """Raise :class:`InvalidInputError` unless ``mat`` is square, in [0, 1], rows summing to 1.
 
     Row sums are checked to 1e-6, which accepts pedmut's matrices (exact up to rounding) and
     rejects real mistakes.
     """
     if mat.ndim != 2 or mat.shape[0] != mat.shape[1] or mat.shape[0] == 0:
-        raise ValidationError(f"{what} must be square and non-empty, got shape {mat.shape}")
+        raise InvalidInputError(f"{what} must be square and non-empty, got shape {mat.shape}")
     if not np.all(np.isfinite(mat)):
-        raise ValidationError(f"{what} has entries that are not finite numbers")
+        raise InvalidInputError(f"{what} has entries that are not finite numbers")
     if np.any(mat < 0) or np.any(mat > 1):
-        raise ValidationError(f"{what} has entries outside [0, 1]")
+        raise InvalidInputError(f"{what} has entries outside [0, 1]")
     sums = mat.sum(axis=1)
     bad = np.flatnonzero(np.abs(sums - 1.0) > 1e-6)
     if bad.size:
         row = int(bad[0])
-        raise ValidationError(f"{what}: row {row + 1} sums to {float(sums[row])!r}, not 1")
+        raise InvalidInputError(f"{what}: row {row + 1} sums to {float(sums[row])!r}, not 1")
 
 
 def _n_of(afreq: ArrayLike | Sequence[Any]) -> int:
     n = int(np.asarray(afreq).shape[0])
     if n == 0:
-        raise ValidationError("no alleles given for the mutation model")
+        raise InvalidInputError("no alleles given for the mutation model")
     return n
 
 
 def _check_rate(rate: float, name: str = "rate") -> float:
     rate = float(rate)
     if not (0.0 <= rate <= 1.0):
-        raise ValidationError(f"mutation `{name}` must lie in [0, 1], got {rate!r}")
+        raise InvalidInputError(f"mutation `{name}` must lie in [0, 1], got {rate!r}")
     return rate
 
 
@@ -149,7 +149,7 @@ def proportional(afreq: ArrayLike, rate: float) -> NDArray[np.float64]:
     rate = _check_rate(rate)
     max_rate = (1.0 - float(np.sum(p**2))) / (1.0 - float(p.min())) if n > 1 else 0.0
     if n > 1 and rate > max_rate:
-        raise ValidationError(
+        raise InvalidInputError(
             f"proportional mutation model undefined: rate {rate!r} exceeds the maximum "
             f"{max_rate!r} for these allele frequencies"
         )
@@ -164,7 +164,7 @@ def _numeric_alleles(alleles: Sequence[str], model: str) -> NDArray[np.float64]:
     try:
         values = np.array([float(a) for a in alleles], dtype=np.float64)
     except ValueError as exc:
-        raise ValidationError(
+        raise InvalidInputError(
             f"the '{model}' mutation model needs numeric allele labels: {exc}"
         ) from None
     return values
@@ -195,18 +195,20 @@ def stepwise(
     del afreq
     n = len(alleles)
     if n == 0:
-        raise ValidationError("no alleles given for the mutation model")
+        raise InvalidInputError("no alleles given for the mutation model")
     rate = _check_rate(rate)
     rate2 = _check_rate(rate2, "rate2")
     if rate + rate2 > 1:
-        raise ValidationError(f"total mutation rate rate + rate2 must be in [0, 1]: {rate + rate2}")
+        raise InvalidInputError(
+            f"total mutation rate rate + rate2 must be in [0, 1]: {rate + rate2}"
+        )
     if not range > 0:
-        raise ValidationError(f"mutation `range` must be positive, got {range!r}")
+        raise InvalidInputError(f"mutation `range` must be positive, got {range!r}")
     if n == 1:
         return np.ones((1, 1))
     x = _numeric_alleles(alleles, "stepwise")
     if np.any(np.round(x, 1) != x):
-        raise ValidationError("microvariants must be written with one decimal, e.g. '9.3'")
+        raise InvalidInputError("microvariants must be written with one decimal, e.g. '9.3'")
     group = np.round((x - np.round(x)) * 10)
     mat = np.zeros((n, n), dtype=np.float64)
     for i in np.arange(n):
@@ -238,13 +240,13 @@ def onestep(alleles: Sequence[str], afreq: ArrayLike | None, rate: float) -> NDA
     del afreq
     n = len(alleles)
     if n == 0:
-        raise ValidationError("no alleles given for the mutation model")
+        raise InvalidInputError("no alleles given for the mutation model")
     rate = _check_rate(rate)
     if n == 1:
         return np.ones((1, 1))
     x = _numeric_alleles(alleles, "onestep")
     if np.any(np.round(x) != x):
-        raise ValidationError("the 'onestep' mutation model needs integer allele labels")
+        raise InvalidInputError("the 'onestep' mutation model needs integer allele labels")
     mat = np.zeros((n, n), dtype=np.float64)
     for i in np.arange(n):
         neigh = np.abs(x - x[i]) == 1
@@ -265,7 +267,7 @@ def mutation_model(
     """
     p = np.asarray(afreq, dtype=np.float64)
     if len(alleles) != p.shape[0]:
-        raise ValidationError(
+        raise InvalidInputError(
             f"mutation model: {len(alleles)} alleles but {p.shape[0]} frequencies"
         )
     try:
@@ -280,11 +282,11 @@ def mutation_model(
         elif kind == "trivial":
             mat = trivial(len(alleles))
         else:
-            raise ValidationError(
+            raise InvalidInputError(
                 f"unknown mutation model '{kind}'; expected one of {', '.join(MODELS)}"
             )
     except KeyError as exc:
-        raise ValidationError(f"the '{kind}' mutation model needs the parameter {exc}") from None
+        raise InvalidInputError(f"the '{kind}' mutation model needs the parameter {exc}") from None
     return MutationModel(female=mat, male=mat, model=kind, params=dict(params))
 
 

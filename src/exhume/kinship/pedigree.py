@@ -14,7 +14,7 @@ from functools import cached_property
 import numpy as np
 from numpy.typing import NDArray
 
-from exhume.errors import NotFoundError, ValidationError
+from exhume.errors import InvalidInputError, NotFoundError
 
 __all__ = ["FEMALE", "MALE", "UNKNOWN_SEX", "Pedigree"]
 
@@ -47,11 +47,11 @@ class Pedigree:
         object.__setattr__(self, "ids", tuple(self.ids))
         n = len(self.ids)
         if not (self.fidx.shape == self.midx.shape == self.sex.shape == (n,)):
-            raise ValidationError("pedigree arrays ids, fidx, midx and sex differ in length")
+            raise InvalidInputError("pedigree arrays ids, fidx, midx and sex differ in length")
         pos: dict[str, int] = {}
         for i, ident in enumerate(self.ids):
             if ident in pos:
-                raise ValidationError(f"individual '{ident}' appears twice in the pedigree")
+                raise InvalidInputError(f"individual '{ident}' appears twice in the pedigree")
             pos[ident] = i
         object.__setattr__(self, "_pos", pos)
         self._validate_links()
@@ -61,19 +61,21 @@ class Pedigree:
         for i, ident in enumerate(self.ids):
             f, m = int(self.fidx[i]), int(self.midx[i])
             if not (0 <= f <= n and 0 <= m <= n):
-                raise ValidationError(f"individual '{ident}' has a parent index out of range")
+                raise InvalidInputError(f"individual '{ident}' has a parent index out of range")
             if (f == 0) != (m == 0):
-                raise ValidationError(
+                raise InvalidInputError(
                     f"individual '{ident}' has only one parent given; give both or neither"
                 )
             if f and self.sex[f - 1] != MALE:
-                raise ValidationError(f"the father of '{ident}', '{self.ids[f - 1]}', is not male")
+                raise InvalidInputError(
+                    f"the father of '{ident}', '{self.ids[f - 1]}', is not male"
+                )
             if m and self.sex[m - 1] != FEMALE:
-                raise ValidationError(
+                raise InvalidInputError(
                     f"the mother of '{ident}', '{self.ids[m - 1]}', is not female"
                 )
             if int(self.sex[i]) not in (UNKNOWN_SEX, MALE, FEMALE):
-                raise ValidationError(f"individual '{ident}' has sex {self.sex[i]}; use 0, 1, 2")
+                raise InvalidInputError(f"individual '{ident}' has sex {self.sex[i]}; use 0, 1, 2")
         self._check_acyclic()
 
     def _check_acyclic(self) -> None:
@@ -91,7 +93,7 @@ class Pedigree:
                     stack.append((node, k + 1))
                     p = parents[k]
                     if state[p] == 1:
-                        raise ValidationError(
+                        raise InvalidInputError(
                             f"individual '{self.ids[node]}' is their own ancestor "
                             "(the pedigree has a cycle)"
                         )
@@ -106,7 +108,7 @@ class Pedigree:
     def from_records(cls, records: Sequence[Record]) -> Pedigree:
         """Build from ``(id, father id, mother id, sex)`` rows; children may precede parents.
 
-        Raises :class:`ValidationError` naming the individual for duplicate ids, unknown
+        Raises :class:`InvalidInputError` naming the individual for duplicate ids, unknown
         parent ids, a single parent, a father who is not male or a mother who is not female,
         and cycles.
         """
@@ -114,7 +116,7 @@ class Pedigree:
         pos: dict[str, int] = {}
         for i, ident in enumerate(ids):
             if ident in pos:
-                raise ValidationError(f"individual '{ident}' appears twice in the pedigree")
+                raise InvalidInputError(f"individual '{ident}' appears twice in the pedigree")
             pos[ident] = i
         fidx = np.zeros(len(ids), dtype=np.intp)
         midx = np.zeros(len(ids), dtype=np.intp)
@@ -124,11 +126,11 @@ class Pedigree:
                 if parent is None:
                     continue
                 if parent not in pos:
-                    raise ValidationError(
+                    raise InvalidInputError(
                         f"the {role} of '{ident}', '{parent}', is not in the pedigree"
                     )
                 if parent == ident:
-                    raise ValidationError(f"individual '{ident}' is given as their own {role}")
+                    raise InvalidInputError(f"individual '{ident}' is given as their own {role}")
                 arr[i] = pos[parent] + 1
             sex[i] = int(sx)
         return cls(ids=tuple(ids), fidx=fidx, midx=midx, sex=sex)

@@ -42,7 +42,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from exhume.errors import ValidationError
+from exhume.errors import InvalidInputError
 from exhume.kinship.frequencies import (
     DEFAULT_MUTATION_KIND,
     DEFAULT_MUTATION_PARAMS,
@@ -301,19 +301,19 @@ def _check_args(
     n_families: int, n_remains: int, related_fraction: float, n_markers: int, available: int
 ) -> None:
     if n_families < 1:
-        raise ValidationError("need at least one family", field="families")
+        raise InvalidInputError("need at least one family", field="families")
     if n_remains < 0:
-        raise ValidationError("the number of bodies cannot be negative", field="remains")
+        raise InvalidInputError("the number of bodies cannot be negative", field="remains")
     if not 0.0 <= related_fraction <= 1.0:
-        raise ValidationError("must lie in [0, 1]", field="related_fraction")
+        raise InvalidInputError("must lie in [0, 1]", field="related_fraction")
     if round(n_remains * related_fraction) > n_families:
-        raise ValidationError(
+        raise InvalidInputError(
             f"{round(n_remains * related_fraction)} related bodies need as many families, "
             f"but only {n_families} are simulated",
             field="related_fraction",
         )
     if not 1 <= n_markers <= available:
-        raise ValidationError(
+        raise InvalidInputError(
             f"must lie in 1..{available} (markers in the frequency table)", field="markers"
         )
 
@@ -515,15 +515,15 @@ def load_scenario(path: str | Path) -> Scenario:
         with np.load(path, allow_pickle=False) as data:
             arrays = {k: data[k] for k in data.files}
     except (OSError, ValueError) as exc:
-        raise ValidationError(f"{path}: not a readable scenario file ({exc})") from None
+        raise InvalidInputError(f"{path}: not a readable scenario file ({exc})") from None
     need = ("header", "family_shape", "family_offset", "reference_genotypes",
             "remains_genotypes", "remains_sex")  # fmt: skip
     for name in need:
         if name not in arrays:
-            raise ValidationError(f"{path}: scenario file lacks '{name}'", field=name)
+            raise InvalidInputError(f"{path}: scenario file lacks '{name}'", field=name)
     head = json.loads(arrays["header"].tobytes().decode())
     if head.get("format") != SCENARIO_FORMAT:
-        raise ValidationError(f"{path}: not an {SCENARIO_FORMAT} file", field="header")
+        raise InvalidInputError(f"{path}: not an {SCENARIO_FORMAT} file", field="header")
     mut = head["mutation"]
     base = tuple(
         Marker(name=m["name"], alleles=tuple(m["alleles"]), afreq=np.array(m["afreq"]))
@@ -571,7 +571,7 @@ def load_truth(path: str | Path) -> Truth:
     """Read a truth file written by :func:`save_truth`."""
     doc = json.loads(Path(path).read_text())
     if doc.get("format") != TRUTH_FORMAT:
-        raise ValidationError(f"{path}: not an {TRUTH_FORMAT} file")
+        raise InvalidInputError(f"{path}: not an {TRUTH_FORMAT} file")
     fam = [-1 if f is None else int(f) for f in doc["remains_family"]]
     return Truth(
         remains_family=np.array(fam, dtype=np.int64),

@@ -36,7 +36,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from exhume.errors import ValidationError
+from exhume.errors import InvalidInputError
 from exhume.ledger.canonical import canonical_json, loads_strict
 from exhume.ledger.checkpoint import cosign_checkpoint, parse_checkpoint_body
 from exhume.ledger.commitments import make_entry
@@ -154,7 +154,7 @@ def build_release(
 
 def _require(value: int | None, name: str) -> int:
     if value is None:
-        raise ValidationError(f"'{name}' is needed when witnesses cosign", field=name)
+        raise InvalidInputError(f"'{name}' is needed when witnesses cosign", field=name)
     return value
 
 
@@ -170,7 +170,7 @@ def _scope(
 def _latest(log: Log, key: tuple[str, str]) -> int:
     seq = log.latest_seq(*key)
     if seq is None:
-        raise ValidationError(f"record {key[0]} {key[1]} has no entry in the log")
+        raise InvalidInputError(f"record {key[0]} {key[1]} has no entry in the log")
     return seq
 
 
@@ -216,22 +216,22 @@ def write_release(directory: Path, bundle: ReleaseBundle) -> None:
     for name, data in bundle.files().items():
         path = directory / name
         if path.exists():
-            raise ValidationError(f"refusing to overwrite {path}: a release is never rewritten")
+            raise InvalidInputError(f"refusing to overwrite {path}: a release is never rewritten")
         path.write_bytes(data)
 
 
 def read_release(directory: Path) -> ReleaseBundle:
-    """Read a release directory; raises ValidationError naming the missing or malformed file."""
+    """Read a release directory; raises InvalidInputError naming the missing or malformed file."""
     texts: dict[str, str] = {}
     for name in (CHECKPOINT, SUMMARY, RECORDS, PROOFS, CONSISTENCY, KEYS):
         path = directory / name
         if not path.is_file():
-            raise ValidationError(f"release {directory} has no {name}")
+            raise InvalidInputError(f"release {directory} has no {name}")
         texts[name] = path.read_text(encoding="utf-8")
     loaded = {name: loads_strict(texts[name], what=name) for name in texts if name != CHECKPOINT}
     for name, kind in ((SUMMARY, dict), (RECORDS, list), (PROOFS, dict), (KEYS, dict)):
         if not isinstance(loaded[name], kind):
-            raise ValidationError(f"{name} must hold a JSON {kind.__name__}")
+            raise InvalidInputError(f"{name} must hold a JSON {kind.__name__}")
     return ReleaseBundle(
         checkpoint=texts[CHECKPOINT],
         summary=loaded[SUMMARY],

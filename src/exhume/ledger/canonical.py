@@ -21,7 +21,7 @@ from typing import Any, TypeAlias, cast
 
 import rfc8785
 
-from exhume.errors import ValidationError
+from exhume.errors import InvalidInputError
 
 #: A value that JSON can hold (what ``json.loads`` returns).
 JSONValue: TypeAlias = (
@@ -35,7 +35,7 @@ MAX_SAFE_INTEGER = 2**53 - 1
 def canonical_json(obj: object) -> bytes:
     """Return the RFC 8785 canonical UTF-8 bytes of ``obj``.
 
-    Raises :class:`~exhume.errors.ValidationError` naming the path of the first value that JSON
+    Raises :class:`~exhume.errors.InvalidInputError` naming the path of the first value that JSON
     cannot represent exactly.
 
     Fast path: for values without floats whose object keys are all below U+D800, the standard
@@ -70,7 +70,7 @@ def canonical_json_reference(obj: object) -> bytes:
     try:
         return rfc8785.dumps(cast(Any, obj))
     except rfc8785.CanonicalizationError as exc:  # pragma: no cover - _check rejects these first
-        raise ValidationError(f"value cannot be canonicalised as JSON: {exc}") from exc
+        raise InvalidInputError(f"value cannot be canonicalised as JSON: {exc}") from exc
 
 
 def loads_strict(data: bytes | str, *, what: str = "JSON document") -> Any:
@@ -81,7 +81,7 @@ def loads_strict(data: bytes | str, *, what: str = "JSON document") -> Any:
     try:
         return json.loads(data, object_pairs_hook=_unique_pairs, parse_constant=_no_constant)
     except ValueError as exc:
-        raise ValidationError(f"{what} is not valid JSON: {exc}") from exc
+        raise InvalidInputError(f"{what} is not valid JSON: {exc}") from exc
 
 
 def _unique_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -115,19 +115,19 @@ def _is_simple(value: object) -> bool:
 
 
 def _check(value: object, path: str) -> None:
-    """Walk ``value`` and raise ValidationError at the first thing JSON cannot hold."""
+    """Walk ``value`` and raise InvalidInputError at the first thing JSON cannot hold."""
     if value is None or isinstance(value, bool):
         return
     if isinstance(value, int):
         if abs(value) > MAX_SAFE_INTEGER:
-            raise ValidationError(
+            raise InvalidInputError(
                 f"{path}: integer {value} is outside the exact JSON range ±(2^53 - 1); "
                 "store it as a string"
             )
         return
     if isinstance(value, float):
         if not math.isfinite(value):
-            raise ValidationError(f"{path}: {value} is not a JSON number (NaN or infinite)")
+            raise InvalidInputError(f"{path}: {value} is not a JSON number (NaN or infinite)")
         return
     if isinstance(value, str):
         _check_text(value, path)
@@ -135,7 +135,7 @@ def _check(value: object, path: str) -> None:
     if isinstance(value, Mapping):
         for key, item in value.items():
             if not isinstance(key, str):
-                raise ValidationError(
+                raise InvalidInputError(
                     f"{path}: object key {key!r} is a {type(key).__name__}; JSON keys must be "
                     "strings"
                 )
@@ -146,7 +146,7 @@ def _check(value: object, path: str) -> None:
         for index, item in enumerate(value):
             _check(item, f"{path}[{index}]")
         return
-    raise ValidationError(
+    raise InvalidInputError(
         f"{path}: a {type(value).__name__} cannot be written as JSON; convert it first "
         "(dates to RFC 3339 strings, bytes to hex)"
     )
@@ -156,4 +156,4 @@ def _check_text(text: str, path: str) -> None:
     try:
         text.encode("utf-8")
     except UnicodeEncodeError as exc:
-        raise ValidationError(f"{path}: string is not valid Unicode ({exc.reason})") from exc
+        raise InvalidInputError(f"{path}: string is not valid Unicode ({exc.reason})") from exc

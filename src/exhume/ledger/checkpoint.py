@@ -22,7 +22,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from exhume.errors import IntegrityError, ValidationError
+from exhume.errors import InvalidInputError, VerificationError
 from exhume.ledger.keys import COSIGNATURE_V1, Signer, Verifier
 from exhume.ledger.merkle import HASH_SIZE
 from exhume.ledger.note import NoteSignature, add_signatures, sign_note, verify_note
@@ -41,13 +41,15 @@ class Checkpoint:
 
     def __post_init__(self) -> None:
         if not self.origin or "\n" in self.origin:
-            raise ValidationError("checkpoint origin must be one non-empty line", field="origin")
+            raise InvalidInputError("checkpoint origin must be one non-empty line", field="origin")
         if self.size < 0:
-            raise ValidationError("checkpoint tree size must be >= 0", field="size")
+            raise InvalidInputError("checkpoint tree size must be >= 0", field="size")
         if len(self.root) != HASH_SIZE:
-            raise ValidationError(f"checkpoint root hash must have {HASH_SIZE} bytes", field="root")
+            raise InvalidInputError(
+                f"checkpoint root hash must have {HASH_SIZE} bytes", field="root"
+            )
         if any(not line or "\n" in line for line in self.extensions):
-            raise ValidationError("checkpoint extension lines must be non-empty single lines")
+            raise InvalidInputError("checkpoint extension lines must be non-empty single lines")
 
     def body(self) -> str:
         """The note text: origin, size, base64 root, extension lines, each ending in newline."""
@@ -76,19 +78,19 @@ class VerifiedCheckpoint:
 def parse_checkpoint_body(text: str) -> Checkpoint:
     """Parse a checkpoint body, naming the line at fault."""
     if not text.endswith("\n"):
-        raise ValidationError("checkpoint body must end with a newline")
+        raise InvalidInputError("checkpoint body must end with a newline")
     lines = text[:-1].split("\n")
     if len(lines) < 3:
-        raise ValidationError(f"checkpoint body has {len(lines)} lines; it needs at least 3")
+        raise InvalidInputError(f"checkpoint body has {len(lines)} lines; it needs at least 3")
     origin, size_text, root_text, *extensions = lines
     if not _SIZE.fullmatch(size_text):
-        raise ValidationError(f"checkpoint line 2 (tree size) is not a decimal: {size_text!r}")
+        raise InvalidInputError(f"checkpoint line 2 (tree size) is not a decimal: {size_text!r}")
     try:
         root = base64.b64decode(root_text, validate=True)
     except binascii.Error as exc:
-        raise ValidationError(f"checkpoint line 3 (root hash) is not base64: {exc}") from exc
+        raise InvalidInputError(f"checkpoint line 3 (root hash) is not base64: {exc}") from exc
     if base64.b64encode(root).decode() != root_text:
-        raise ValidationError("checkpoint line 3 (root hash) is not canonical base64")
+        raise InvalidInputError("checkpoint line 3 (root hash) is not canonical base64")
     return Checkpoint(origin, int(size_text), root, tuple(extensions))
 
 
@@ -104,7 +106,7 @@ def cosign_checkpoint(note: str, cosigner: Signer, timestamp: int) -> str:
     checkpoint it saw (:func:`verify_checkpoint`, :func:`~exhume.ledger.merkle.verify_consistency`).
     """
     if cosigner.sig_type != COSIGNATURE_V1:
-        raise ValidationError(f"key {cosigner.name!r} is not a cosignature/v1 witness key")
+        raise InvalidInputError(f"key {cosigner.name!r} is not a cosignature/v1 witness key")
     return add_signatures(note, [cosigner], timestamp=timestamp)
 
 
@@ -119,21 +121,21 @@ def verify_checkpoint(
     """Verify a checkpoint note: a log key signed it, known witness cosignatures verify, at least
     ``quorum`` witnesses cosigned, and (when given) the origin matches.
 
-    Raises IntegrityError naming the failing key, the missing log signature or the witnesses that
+    Raises VerificationError naming the failing key, the missing log signature or the witnesses that
     did not cosign.
     """
     verified = verify_note(note, [*log_keys, *witnesses])
     log = next((v for v in log_keys if verified.signed_by(v) is not None), None)
     if log is None:
         names = ", ".join(f"{v.name} (key ID {v.key_id.hex()})" for v in log_keys)
-        raise IntegrityError(f"checkpoint is not signed by a trusted log key ({names})")
+        raise VerificationError(f"checkpoint is not signed by a trusted log key ({names})")
     checkpoint = parse_checkpoint_body(verified.text)
     if origin is not None and checkpoint.origin != origin:
-        raise IntegrityError(f"checkpoint origin is {checkpoint.origin!r}, expected {origin!r}")
+        raise VerificationError(f"checkpoint origin is {checkpoint.origin!r}, expected {origin!r}")
     cosignatures = _cosignatures(verified.verified, witnesses)
     if len(cosignatures) < quorum:
         missing = sorted({w.name for w in witnesses} - {c.name for c in cosignatures})
-        raise IntegrityError(
+        raise VerificationError(
             f"checkpoint has {len(cosignatures)} witness cosignatures, {quorum} needed; "
             f"missing: {', '.join(missing)}"
         )

@@ -37,7 +37,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from exhume.errors import IntegrityError, ValidationError
+from exhume.errors import InvalidInputError, VerificationError
 from exhume.ledger.canonical import MAX_SAFE_INTEGER, canonical_json, canonical_json_simple
 from exhume.ledger.checkpoint import Checkpoint
 from exhume.ledger.merkle import leaf_hash, verify_inclusion
@@ -77,14 +77,14 @@ def new_salt() -> bytes:
 def commit(record: Mapping[str, Any], salt: bytes) -> str:
     """``SHA-256(tag || salt || canonical_json(record))`` as 64 hex digits."""
     if len(salt) != SALT_SIZE:
-        raise ValidationError(f"a commitment salt has {SALT_SIZE} bytes, got {len(salt)}")
+        raise InvalidInputError(f"a commitment salt has {SALT_SIZE} bytes, got {len(salt)}")
     return hashlib.sha256(COMMITMENT_TAG + salt + canonical_json(record)).hexdigest()
 
 
 def rfc3339_utc(moment: datetime) -> str:
     """``YYYY-MM-DDTHH:MM:SS.ffffffZ`` for an aware datetime (naive ones are refused)."""
     if moment.tzinfo is None:
-        raise ValidationError("entry time must be timezone-aware", field="time")
+        raise InvalidInputError("entry time must be timezone-aware", field="time")
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
@@ -145,12 +145,12 @@ def parse_entry_leaf(leaf: bytes, *, where: str = "entry") -> dict[str, Any]:
     try:
         entry = json.loads(leaf)
     except ValueError as exc:
-        raise ValidationError(f"{where} is not valid JSON: {exc}") from exc
+        raise InvalidInputError(f"{where} is not valid JSON: {exc}") from exc
     if not isinstance(entry, dict):
-        raise ValidationError(f"{where} is not a JSON object")
+        raise InvalidInputError(f"{where} is not a JSON object")
     check_entry(entry, where=where)
     if canonical_json_simple(entry) != leaf:
-        raise ValidationError(f"{where} is not in RFC 8785 canonical form")
+        raise InvalidInputError(f"{where} is not in RFC 8785 canonical form")
     return entry
 
 
@@ -163,12 +163,12 @@ def describe_entry(entry: Mapping[str, Any]) -> str:
 
 
 def check_entry(entry: Mapping[str, Any], *, where: str = "entry") -> None:
-    """Raise ValidationError naming the entry and field when ``entry`` breaks a format rule."""
+    """Raise InvalidInputError naming the entry and field when ``entry`` breaks a format rule."""
     names = entry.keys()
     if names - _ALLOWED or _REQUIRED - names:
         missing = [f for f in REQUIRED_FIELDS if f not in entry]
         extra = sorted(str(f) for f in names - _ALLOWED)
-        raise ValidationError(f"{where}: missing fields {missing}, unknown fields {extra}")
+        raise InvalidInputError(f"{where}: missing fields {missing}, unknown fields {extra}")
     problems = [message for name, ok, message in _FIELD_RULES if not ok(entry[name])]
     if "prev" in entry and not _is_hex64(entry["prev"]):
         problems.append("'prev' must be 64 lowercase hex digits")
@@ -177,7 +177,7 @@ def check_entry(entry: Mapping[str, Any], *, where: str = "entry") -> None:
     problems = problems or _action_problems(entry)
     if problems:
         prefix = describe_entry(entry) if where == "entry" else f"{where}: {describe_entry(entry)}"
-        raise ValidationError(f"{prefix}: {'; '.join(problems)}")
+        raise InvalidInputError(f"{prefix}: {'; '.join(problems)}")
 
 
 def _is_int(low: int) -> Callable[[Any], bool]:
@@ -281,7 +281,7 @@ class Disclosure:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Disclosure:
-        """Read the JSON form of :meth:`as_dict`; ValidationError names what is malformed."""
+        """Read the JSON form of :meth:`as_dict`; InvalidInputError names what is malformed."""
         try:
             return cls(
                 record=dict(data["record"]),
@@ -291,7 +291,9 @@ class Disclosure:
                 proof=[bytes.fromhex(h) for h in data["proof"]],
             )
         except (KeyError, TypeError, ValueError) as exc:
-            raise ValidationError(f"disclosure is malformed: {type(exc).__name__}: {exc}") from exc
+            raise InvalidInputError(
+                f"disclosure is malformed: {type(exc).__name__}: {exc}"
+            ) from exc
 
 
 def disclose(
@@ -304,17 +306,17 @@ def disclose(
 def verify_disclosure(disclosure: Disclosure, checkpoint: Checkpoint) -> None:
     """Check that (record, salt) opens the entry's commitment and the entry is in the tree.
 
-    The checkpoint must already have been verified (its signatures). Raises IntegrityError
+    The checkpoint must already have been verified (its signatures). Raises VerificationError
     naming the entry and what failed.
     """
     entry, index = disclosure.entry, disclosure.leaf_index
     name = describe_entry(entry)
     if entry.get("seq") != index:
-        raise IntegrityError(f"{name} is presented as leaf {index}; its seq must equal its leaf")
+        raise VerificationError(f"{name} is presented as leaf {index}; its seq must equal its leaf")
     if commit(disclosure.record, disclosure.salt) != entry.get("commitment"):
-        raise IntegrityError(f"{name}: the record and salt do not open its commitment")
+        raise VerificationError(f"{name}: the record and salt do not open its commitment")
     leaf = leaf_hash(entry_leaf(entry))
     try:
         verify_inclusion(leaf, index, checkpoint.size, disclosure.proof, checkpoint.root)
-    except IntegrityError as exc:
-        raise IntegrityError(f"{name}: {exc.message}") from exc
+    except VerificationError as exc:
+        raise VerificationError(f"{name}: {exc.message}") from exc

@@ -25,7 +25,7 @@ from __future__ import annotations
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
-from exhume.errors import ValidationError
+from exhume.errors import InvalidInputError
 
 PUBLIC_KEY_SIZE = 32
 SIGNATURE_SIZE = 64
@@ -54,10 +54,10 @@ def public_key_problem(public_key: bytes) -> str | None:
 
 
 def check_public_key(public_key: bytes) -> None:
-    """Raise :class:`ValidationError` when ``public_key`` fails :func:`public_key_problem`."""
+    """Raise :class:`InvalidInputError` when ``public_key`` fails :func:`public_key_problem`."""
     problem = public_key_problem(public_key)
     if problem is not None:
-        raise ValidationError(f"unacceptable Ed25519 public key {public_key.hex()}: {problem}")
+        raise InvalidInputError(f"unacceptable Ed25519 public key {public_key.hex()}: {problem}")
 
 
 def verify(public_key: bytes, message: bytes, signature: bytes) -> bool:

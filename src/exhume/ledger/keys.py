@@ -24,7 +24,7 @@ from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from exhume.errors import ValidationError
+from exhume.errors import InvalidInputError
 from exhume.ledger import ed25519
 
 #: Signature type byte of an Ed25519 note signature (C2SP signed-note).
@@ -36,12 +36,12 @@ _PRIVATE_PREFIX = "PRIVATE+KEY+"
 
 
 def check_key_name(name: str) -> None:
-    """Raise ValidationError unless ``name`` is a valid note key name."""
+    """Raise InvalidInputError unless ``name`` is a valid note key name."""
     if not name:
-        raise ValidationError("a key name must not be empty", field="name")
+        raise InvalidInputError("a key name must not be empty", field="name")
     bad = [c for c in name if c.isspace() or c == "+" or ord(c) < 0x20 or ord(c) == 0x7F]
     if bad:
-        raise ValidationError(
+        raise InvalidInputError(
             f"key name {name!r} contains {bad[0]!r}; names may not contain spaces, '+' or "
             "control characters",
             field="name",
@@ -69,7 +69,9 @@ class Verifier:
     def __post_init__(self) -> None:
         check_key_name(self.name)
         if self.sig_type not in SIGNATURE_TYPES:
-            raise ValidationError(f"key {self.name!r}: unsupported signature type {self.sig_type}")
+            raise InvalidInputError(
+                f"key {self.name!r}: unsupported signature type {self.sig_type}"
+            )
         ed25519.check_public_key(self.public_key)
 
     @property
@@ -109,9 +111,11 @@ class Signer:
     def __post_init__(self) -> None:
         check_key_name(self.name)
         if len(self.seed) != 32:
-            raise ValidationError(f"key {self.name!r}: an Ed25519 seed has 32 bytes")
+            raise InvalidInputError(f"key {self.name!r}: an Ed25519 seed has 32 bytes")
         if self.sig_type not in SIGNATURE_TYPES:
-            raise ValidationError(f"key {self.name!r}: unsupported signature type {self.sig_type}")
+            raise InvalidInputError(
+                f"key {self.name!r}: unsupported signature type {self.sig_type}"
+            )
 
     def __repr__(self) -> str:
         return f"Signer(name={self.name!r}, key_id={self.key_id.hex()}, sig_type={self.sig_type})"
@@ -134,11 +138,11 @@ class Signer:
         """
         if self.sig_type == COSIGNATURE_V1:
             if timestamp is None or not 0 <= timestamp < 2**63:
-                raise ValidationError(f"cosigner {self.name!r} needs a timestamp in [0, 2^63)")
+                raise InvalidInputError(f"cosigner {self.name!r} needs a timestamp in [0, 2^63)")
             message = cosignature_message(text, timestamp)
             return timestamp.to_bytes(8, "big") + ed25519.sign(self.seed, message)
         if timestamp is not None:
-            raise ValidationError(f"key {self.name!r} signs notes, not timestamped cosignatures")
+            raise InvalidInputError(f"key {self.name!r} signs notes, not timestamped cosignatures")
         return ed25519.sign(self.seed, text.encode())
 
     @property
@@ -163,7 +167,7 @@ def parse_vkey(vkey: str) -> Verifier:
 def parse_private_key(text: str) -> Signer:
     """Decode the private key file content written by :attr:`Signer.private_key_text`."""
     if not text.startswith(_PRIVATE_PREFIX):
-        raise ValidationError(f"a private key starts with {_PRIVATE_PREFIX!r}")
+        raise InvalidInputError(f"a private key starts with {_PRIVATE_PREFIX!r}")
     name, material = _split_key_text(text[len(_PRIVATE_PREFIX) :], "private key")
     return Signer(name, material[1:], material[0])
 
@@ -172,20 +176,20 @@ def _split_key_text(text: str, what: str) -> tuple[str, bytes]:
     """Split ``name+hexid+base64`` and check that the key ID matches the key material."""
     parts = text.strip().split("+", 2)  # the base64 part may itself contain '+'
     if len(parts) != 3 or len(parts[1]) != 8:
-        raise ValidationError(f"{what} must look like <name>+<8 hex digits>+<base64>")
+        raise InvalidInputError(f"{what} must look like <name>+<8 hex digits>+<base64>")
     name, hex_id, encoded = parts
     try:
         material = base64.b64decode(encoded, validate=True)
         claimed = bytes.fromhex(hex_id)
     except (binascii.Error, ValueError) as exc:
-        raise ValidationError(f"{what} for {name!r} is not valid hex/base64: {exc}") from exc
+        raise InvalidInputError(f"{what} for {name!r} is not valid hex/base64: {exc}") from exc
     if len(material) != 33:
-        raise ValidationError(f"{what} for {name!r}: expected 1 type byte + 32 key bytes")
+        raise InvalidInputError(f"{what} for {name!r}: expected 1 type byte + 32 key bytes")
     public = material[1:]
     if what == "private key":
         public = ed25519.public_key_from_seed(material[1:])
     if key_id(name, material[0], public) != claimed:
-        raise ValidationError(f"{what} for {name!r}: key ID {hex_id} does not match the key")
+        raise InvalidInputError(f"{what} for {name!r}: key ID {hex_id} does not match the key")
     return name, material
 
 
@@ -194,7 +198,7 @@ def save_private_key(signer: Signer, path: Path) -> None:
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError as exc:
-        raise ValidationError(f"refusing to overwrite the existing key file {path}") from exc
+        raise InvalidInputError(f"refusing to overwrite the existing key file {path}") from exc
     with os.fdopen(fd, "w", encoding="utf-8") as handle:
         os.fchmod(handle.fileno(), 0o600)
         handle.write(signer.private_key_text + "\n")
@@ -204,7 +208,7 @@ def load_private_key(path: Path) -> Signer:
     """Read a key file written by :func:`save_private_key`; refuse one others can read."""
     mode = stat.S_IMODE(path.stat().st_mode)
     if mode & 0o077:
-        raise ValidationError(
+        raise InvalidInputError(
             f"key file {path} has permissions {mode:04o}; run `chmod 600 {path}` first"
         )
     return parse_private_key(path.read_text(encoding="utf-8"))

@@ -21,7 +21,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from exhume.errors import IntegrityError, ValidationError
+from exhume.errors import InvalidInputError, VerificationError
 from exhume.ledger.checkpoint import (
     Checkpoint,
     VerifiedCheckpoint,
@@ -91,7 +91,7 @@ class Log:
         root = self._tree.root() if "prev" in entry else None
         problem = self._history.problem(entry, self.size, root)
         if problem is not None:
-            raise ValidationError(problem)
+            raise InvalidInputError(problem)
         self._history.add(entry)
         self._leaves.append(leaf)
         return self._tree.append(leaf_hash(leaf))
@@ -166,7 +166,7 @@ def audit_entries(leaves: Iterable[bytes]) -> list[str]:
         entry = None
         try:
             entry = parse_entry_leaf(leaf, where=f"leaf {index}")
-        except ValidationError as exc:
+        except InvalidInputError as exc:
             problems.append(exc.message)
         problem = auditor.feed(leaf, entry)
         if problem is not None:
@@ -187,20 +187,22 @@ def verify_log(
 
     Checks the checkpoint's signatures, that it covers exactly ``len(leaves)`` entries, that the
     root recomputed from the leaves matches, and (``audit``) every entry rule. Raises
-    IntegrityError listing what failed.
+    VerificationError listing what failed.
     """
     verified = verify_checkpoint(note, log_keys, witnesses, quorum=quorum)
     head = verified.checkpoint
     if head.size != len(leaves):
-        raise IntegrityError(f"checkpoint covers {head.size} entries but the log has {len(leaves)}")
+        raise VerificationError(
+            f"checkpoint covers {head.size} entries but the log has {len(leaves)}"
+        )
     compact = CompactRange()
     compact.extend(leaf_hash(leaf) for leaf in leaves)
     if compact.root() != head.root:
-        raise IntegrityError(
+        raise VerificationError(
             f"the root of the {len(leaves)} log entries is {compact.root().hex()}, "
             f"the checkpoint says {head.root.hex()}: entries were changed, reordered or removed"
         )
     problems = audit_entries(leaves) if audit else []
     if problems:
-        raise IntegrityError("; ".join(problems))
+        raise VerificationError("; ".join(problems))
     return verified

@@ -38,7 +38,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Sequence
 
-from exhume.errors import IntegrityError
+from exhume.errors import VerificationError
 
 HASH_SIZE = 32
 EMPTY_ROOT = hashlib.sha256(b"").digest()
@@ -156,7 +156,9 @@ class MerkleTree:
         size = self.size if size is None else size
         self._check_size(size)
         if not 0 <= index < size:
-            raise IntegrityError(f"no inclusion proof for leaf {index}: the tree has {size} leaves")
+            raise VerificationError(
+                f"no inclusion proof for leaf {index}: the tree has {size} leaves"
+            )
         return self._path(index, 0, size)
 
     def _path(self, m: int, start: int, end: int) -> list[bytes]:
@@ -173,7 +175,7 @@ class MerkleTree:
         size2 = self.size if size2 is None else size2
         self._check_size(size2)
         if not 0 < size1 <= size2:
-            raise IntegrityError(
+            raise VerificationError(
                 f"no consistency proof from size {size1} to size {size2}: need 0 < size1 <= size2"
             )
         return self._subproof(size1, 0, size2, True)
@@ -192,7 +194,7 @@ class MerkleTree:
 
     def _check_size(self, size: int) -> None:
         if not 0 <= size <= self.size:
-            raise IntegrityError(
+            raise VerificationError(
                 f"tree size {size} is out of range: the tree has {self.size} leaves"
             )
 
@@ -222,15 +224,15 @@ def _steps_until_sn_is_zero(fn: int, sn: int) -> int:
 def root_from_inclusion_proof(leaf: bytes, index: int, size: int, proof: Sequence[bytes]) -> bytes:
     """The root implied by an inclusion proof (RFC 9162 2.1.3.2 steps 1-4).
 
-    Raises IntegrityError when index >= size or the proof has the wrong number of hashes.
+    Raises VerificationError when index >= size or the proof has the wrong number of hashes.
     """
     if not 0 <= index < size:
-        raise IntegrityError(
+        raise VerificationError(
             f"inclusion proof for leaf {index} of {size}: leaf index is outside the tree"
         )
     expected = inclusion_proof_length(index, size)
     if len(proof) != expected:
-        raise IntegrityError(
+        raise VerificationError(
             f"inclusion proof for leaf {index} of {size} has {len(proof)} hashes; "
             f"it must have exactly {expected}"
         )
@@ -249,10 +251,10 @@ def root_from_inclusion_proof(leaf: bytes, index: int, size: int, proof: Sequenc
 
 def _check_hash_sizes(where: str, proof: Sequence[bytes], leaf: bytes | None = None) -> None:
     if leaf is not None and len(leaf) != HASH_SIZE:
-        raise IntegrityError(f"{where}: leaf hash has {len(leaf)} bytes, not {HASH_SIZE}")
+        raise VerificationError(f"{where}: leaf hash has {len(leaf)} bytes, not {HASH_SIZE}")
     for position, item in enumerate(proof):
         if len(item) != HASH_SIZE:
-            raise IntegrityError(
+            raise VerificationError(
                 f"{where}: proof hash {position} has {len(item)} bytes, not {HASH_SIZE}"
             )
 
@@ -262,11 +264,11 @@ def verify_inclusion(
 ) -> None:
     """Check that ``leaf`` is leaf ``index`` of the tree of ``size`` leaves with ``root``.
 
-    Returns nothing; raises IntegrityError saying what did not match.
+    Returns nothing; raises VerificationError saying what did not match.
     """
     computed = root_from_inclusion_proof(leaf, index, size, proof)
     if computed != root:
-        raise IntegrityError(
+        raise VerificationError(
             f"inclusion proof for leaf {index} of {size} does not lead to the root: "
             f"computed {computed.hex()}, expected {root.hex()}"
         )
@@ -276,7 +278,7 @@ def is_included(leaf: bytes, index: int, size: int, proof: Sequence[bytes], root
     """Boolean form of :func:`verify_inclusion`."""
     try:
         verify_inclusion(leaf, index, size, proof, root)
-    except IntegrityError:
+    except VerificationError:
         return False
     return True
 
@@ -286,35 +288,37 @@ def verify_consistency(
 ) -> None:
     """Check that the tree (size2, root2) extends the tree (size1, root1) (RFC 9162 2.1.4.2).
 
-    Returns nothing; raises IntegrityError saying what did not match. Stricter than the RFC as
+    Returns nothing; raises VerificationError saying what did not match. Stricter than the RFC as
     described in the module docstring (size1 == 0 rejected, exact proof length).
     """
     where = f"consistency proof from size {size1} to size {size2}"
     if size1 > size2:
-        raise IntegrityError(f"{where}: the first tree is larger than the second")
+        raise VerificationError(f"{where}: the first tree is larger than the second")
     if size1 == 0:
-        raise IntegrityError(f"{where}: a proof from the empty tree proves nothing")
+        raise VerificationError(f"{where}: a proof from the empty tree proves nothing")
     if size1 == size2:
         _check_equal_sizes(where, root1, root2, proof)
         return
     seeded = size1 & (size1 - 1) == 0  # RFC step 2: root1 is prepended for a power of two
     expected = consistency_proof_length(size1, size2)
     if len(proof) != expected:
-        raise IntegrityError(f"{where} has {len(proof)} hashes; it must have exactly {expected}")
+        raise VerificationError(f"{where} has {len(proof)} hashes; it must have exactly {expected}")
     _check_hash_sizes(where, proof)
     path = [root1, *proof] if seeded else list(proof)
     fr, sr = _consistency_roots(size1, size2, path)
     if fr != root1:
-        raise IntegrityError(f"{where} does not lead to the first root: computed {fr.hex()}")
+        raise VerificationError(f"{where} does not lead to the first root: computed {fr.hex()}")
     if sr != root2:
-        raise IntegrityError(f"{where} does not lead to the second root: computed {sr.hex()}")
+        raise VerificationError(f"{where} does not lead to the second root: computed {sr.hex()}")
 
 
 def _check_equal_sizes(where: str, root1: bytes, root2: bytes, proof: Sequence[bytes]) -> None:
     if proof:
-        raise IntegrityError(f"{where}: equal sizes need an empty proof, got {len(proof)} hashes")
+        raise VerificationError(
+            f"{where}: equal sizes need an empty proof, got {len(proof)} hashes"
+        )
     if root1 != root2:
-        raise IntegrityError(f"{where}: equal sizes but different roots")
+        raise VerificationError(f"{where}: equal sizes but different roots")
 
 
 def consistency_proof_length(size1: int, size2: int) -> int:
@@ -349,6 +353,6 @@ def is_consistent(
     """Boolean form of :func:`verify_consistency`."""
     try:
         verify_consistency(size1, size2, root1, root2, proof)
-    except IntegrityError:
+    except VerificationError:
         return False
     return True

@@ -24,7 +24,7 @@ import binascii
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from exhume.errors import IntegrityError, ValidationError
+from exhume.errors import InvalidInputError, VerificationError
 from exhume.ledger.keys import COSIGNATURE_V1, Signer, Verifier, check_key_name
 
 EM_DASH = "\u2014"
@@ -78,9 +78,9 @@ class VerifiedNote:
 
 
 def check_note_text(text: str) -> None:
-    """Raise ValidationError unless ``text`` can be the text of a note."""
+    """Raise InvalidInputError unless ``text`` can be the text of a note."""
     if not text.endswith("\n"):
-        raise ValidationError("note text must end with a newline")
+        raise InvalidInputError("note text must end with a newline")
     _check_characters(text)
 
 
@@ -88,7 +88,7 @@ def _check_characters(text: str) -> None:
     for line_no, line in enumerate(text.split("\n"), start=1):
         for char in line:
             if ord(char) < 0x20:
-                raise ValidationError(
+                raise InvalidInputError(
                     f"note line {line_no} contains control character U+{ord(char):04X}"
                 )
 
@@ -99,17 +99,19 @@ def parse_note(data: str | bytes) -> Note:
         try:
             data = data.decode("utf-8")
         except UnicodeDecodeError as exc:
-            raise ValidationError(f"signed note is not valid UTF-8: {exc}") from exc
+            raise InvalidInputError(f"signed note is not valid UTF-8: {exc}") from exc
     _check_characters(data)
     split = data.rfind("\n\n")
     if split < 0:
-        raise ValidationError("signed note has no blank line between text and signatures")
+        raise InvalidInputError("signed note has no blank line between text and signatures")
     text, block = data[: split + 1], data[split + 2 :]
     if not block.endswith("\n"):
-        raise ValidationError("signed note must end with a signature line and a newline")
+        raise InvalidInputError("signed note must end with a signature line and a newline")
     lines = block[:-1].split("\n")
     if len(lines) > MAX_SIGNATURES:
-        raise ValidationError(f"signed note has {len(lines)} signatures; at most {MAX_SIGNATURES}")
+        raise InvalidInputError(
+            f"signed note has {len(lines)} signatures; at most {MAX_SIGNATURES}"
+        )
     return Note(text, tuple(_parse_signature_line(line, n) for n, line in enumerate(lines, 1)))
 
 
@@ -117,7 +119,7 @@ def _parse_signature_line(line: str, number: int) -> NoteSignature:
     prefix = f"{EM_DASH} "
     fields = line[len(prefix) :].split(" ")
     if not line.startswith(prefix) or len(fields) != 2:
-        raise ValidationError(
+        raise InvalidInputError(
             f"signature line {number} must be '— <key name> <base64 signature>': {line!r}"
         )
     name, encoded = fields
@@ -125,9 +127,9 @@ def _parse_signature_line(line: str, number: int) -> NoteSignature:
     try:
         raw = base64.b64decode(encoded, validate=True)
     except binascii.Error as exc:
-        raise ValidationError(f"signature line {number} ({name}): bad base64: {exc}") from exc
+        raise InvalidInputError(f"signature line {number} ({name}): bad base64: {exc}") from exc
     if len(raw) < 5:
-        raise ValidationError(f"signature line {number} ({name}): signature is too short")
+        raise InvalidInputError(f"signature line {number} ({name}): signature is too short")
     return NoteSignature(name, raw[:4], raw[4:])
 
 
@@ -157,17 +159,17 @@ def _with_signatures(note: Note, signers: Sequence[Signer], timestamp: int | Non
         signature = signer.sign(note.text, timestamp=stamp)
         sigs.append(NoteSignature(signer.name, signer.key_id, signature))
     if not sigs:
-        raise ValidationError("a signed note needs at least one signer")
+        raise InvalidInputError("a signed note needs at least one signer")
     if len(sigs) > MAX_SIGNATURES:
-        raise ValidationError(f"a note may carry at most {MAX_SIGNATURES} signatures")
+        raise InvalidInputError(f"a note may carry at most {MAX_SIGNATURES} signatures")
     return Note(note.text, tuple(sigs)).encode()
 
 
 def verify_note(note: str | bytes, verifiers: Sequence[Verifier]) -> VerifiedNote:
     """Verify a note against known keys (rules in the module docstring).
 
-    Raises IntegrityError naming the key whose signature fails, or listing who signed when no
-    known key did; ValidationError when the note is malformed.
+    Raises VerificationError naming the key whose signature fails, or listing who signed when no
+    known key did; InvalidInputError when the note is malformed.
     """
     parsed = parse_note(note)
     known = _index_verifiers(verifiers)
@@ -180,11 +182,11 @@ def verify_note(note: str | bytes, verifiers: Sequence[Verifier]) -> VerifiedNot
         elif verifier.verify(parsed.text, signature.signature):
             verified.append(signature)
         else:
-            raise IntegrityError(f"signature by {signature.describe()} does not verify")
+            raise VerificationError(f"signature by {signature.describe()} does not verify")
     if not verified:
         present = ", ".join(s.describe() for s in parsed.signatures)
         wanted = ", ".join(f"{v.name} (key ID {v.key_id.hex()})" for v in verifiers) or "none"
-        raise IntegrityError(
+        raise VerificationError(
             f"note has no signature from a known key: signed by {present}; known keys: {wanted}"
         )
     return VerifiedNote(parsed.text, tuple(verified), tuple(unknown))
@@ -195,7 +197,7 @@ def _index_verifiers(verifiers: Sequence[Verifier]) -> dict[tuple[str, bytes], V
     for verifier in verifiers:
         slot = (verifier.name, verifier.key_id)
         if slot in index and index[slot] != verifier:
-            raise ValidationError(
+            raise InvalidInputError(
                 f"two different keys share name {verifier.name!r} and key ID "
                 f"{verifier.key_id.hex()}; remove one"
             )

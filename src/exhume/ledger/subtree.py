@@ -26,7 +26,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 
-from exhume.errors import IntegrityError
+from exhume.errors import VerificationError
 from exhume.ledger.merkle import (
     EMPTY_ROOT,
     MerkleTree,
@@ -46,16 +46,16 @@ def verify_subtree_inclusion(
 ) -> None:
     """Check that ``leaf`` is leaf ``index`` of the subtree [start, end) with ``subtree_root``."""
     if not is_valid_subtree(start, end):
-        raise IntegrityError(f"[{start}, {end}) is not a subtree")
+        raise VerificationError(f"[{start}, {end}) is not a subtree")
     if not start <= index < end:
-        raise IntegrityError(f"leaf {index} is outside the subtree [{start}, {end})")
+        raise VerificationError(f"leaf {index} is outside the subtree [{start}, {end})")
     verify_inclusion(leaf, index - start, end - start, proof, subtree_root)
 
 
 def subtree_consistency_proof(tree: MerkleTree, start: int, end: int, size: int) -> list[bytes]:
     """``SUBTREE_PROOF(start, end, D[size])`` from the leaves of ``tree``."""
     if not is_valid_subtree(start, end) or not end <= size <= tree.size:
-        raise IntegrityError(f"[{start}, {end}) is not a subtree of a tree of size {size}")
+        raise VerificationError(f"[{start}, {end}) is not a subtree of a tree of size {size}")
     return _subproof(tree, start, end, 0, size, True)
 
 
@@ -80,23 +80,23 @@ def verify_subtree_consistency(
 ) -> None:
     """Check that the subtree [start, end) with ``subtree_root`` is part of the tree (size, root).
 
-    Returns nothing; raises IntegrityError saying what did not match.
+    Returns nothing; raises VerificationError saying what did not match.
     """
     where = f"subtree consistency proof for [{start}, {end}) in a tree of size {size}"
     if start == end and 0 <= end <= size:
         if proof or subtree_root != EMPTY_ROOT:
-            raise IntegrityError(f"{where}: an empty range needs an empty proof and hash")
+            raise VerificationError(f"{where}: an empty range needs an empty proof and hash")
         return
     if not is_valid_subtree(start, end) or end > size:
-        raise IntegrityError(f"{where}: [{start}, {end}) is not a subtree of that tree")
+        raise VerificationError(f"{where}: [{start}, {end}) is not a subtree of that tree")
     hashes = iter(proof)
     sub, whole = _replay(start, end, 0, size, subtree_root, hashes, where)
     if next(hashes, None) is not None:
-        raise IntegrityError(f"{where}: the proof has too many hashes")
+        raise VerificationError(f"{where}: the proof has too many hashes")
     if sub != subtree_root:
-        raise IntegrityError(f"{where} does not lead to the subtree hash")
+        raise VerificationError(f"{where} does not lead to the subtree hash")
     if whole != root:
-        raise IntegrityError(f"{where} does not lead to the root")
+        raise VerificationError(f"{where} does not lead to the root")
 
 
 def _replay(
@@ -121,7 +121,7 @@ def _replay(
 def _next(hashes: Iterator[bytes], where: str) -> bytes:
     item = next(hashes, None)
     if item is None:
-        raise IntegrityError(f"{where}: the proof has too few hashes")
+        raise VerificationError(f"{where}: the proof has too few hashes")
     return item
 
 
@@ -131,6 +131,6 @@ def is_subtree_consistent(
     """Boolean form of :func:`verify_subtree_consistency`."""
     try:
         verify_subtree_consistency(start, end, size, subtree_root, root, proof)
-    except IntegrityError:
+    except VerificationError:
         return False
     return True

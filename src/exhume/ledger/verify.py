@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from exhume.errors import ExhumeError, IntegrityError
+from exhume.errors import ExhumeError, VerificationError
 from exhume.ledger.bundle import (
     CountingRule,
     ReleaseBundle,
@@ -241,7 +241,7 @@ def _proven_entry(
         return None
     try:
         verify_inclusion(leaf_hash(entry_leaf(entry)), index, head.size, proof, head.root)
-    except IntegrityError as exc:
+    except VerificationError as exc:
         report.problems.append(f"{describe_entry(entry)} is not in the signed log: {exc.message}")
         return None
     return dict(entry)
@@ -423,7 +423,7 @@ def _check_consistency(
         verify_consistency(old.size, head.size, old.root, head.root, proof)
     except (ValueError, TypeError) as exc:
         report.problems.append(f"consistency.json: malformed proof ({exc})")
-    except IntegrityError as exc:
+    except VerificationError as exc:
         report.problems.append(
             "the log was rewritten since the previous release (truncated or changed): "
             f"{exc.message}"

@@ -7,7 +7,7 @@ from ninja import NinjaAPI
 from ninja.errors import ValidationError as NinjaValidationError
 
 from exhume import __version__
-from exhume.errors import ExhumeError, NotFoundError, PermissionDenied
+from exhume.errors import AccessDeniedError, ExhumeError, NotFoundError
 
 api = NinjaAPI(title="exhume", version=__version__, urls_namespace="api")
 
@@ -16,7 +16,11 @@ api = NinjaAPI(title="exhume", version=__version__, urls_namespace="api")
 def exhume_error(request: HttpRequest, exc: ExhumeError) -> HttpResponse:
     """One JSON error shape for every exhume error."""
     status = (
-        404 if isinstance(exc, NotFoundError) else 403 if isinstance(exc, PermissionDenied) else 400
+        404
+        if isinstance(exc, NotFoundError)
+        else 403
+        if isinstance(exc, AccessDeniedError)
+        else 400
     )
     return api.create_response(request, exc.as_dict(), status=status)
 
@@ -27,7 +31,7 @@ def request_error(request: HttpRequest, exc: NinjaValidationError) -> HttpRespon
     first = exc.errors[0] if exc.errors else {}
     loc = [str(part) for part in first.get("loc", ()) if part not in {"query", "path", "body"}]
     body = {
-        "error": "ValidationError",
+        "error": "InvalidInputError",
         "message": str(first.get("msg", "invalid request")),
         "field": ".".join(loc) or None,
         "row": None,

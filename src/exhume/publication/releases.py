@@ -25,7 +25,7 @@ from exhume.audit.keys import current_signer, log_origin, signer_for
 from exhume.audit.models import LogEntry, Release, SigningKey
 from exhume.casework.models import Remains, Site
 from exhume.casework.queries import remains_category
-from exhume.errors import ExhumeError, IntegrityError, NotFoundError
+from exhume.errors import ExhumeError, NotFoundError, VerificationError
 from exhume.ledger import (
     Log,
     ReleaseBundle,
@@ -79,7 +79,7 @@ def database_log() -> Log:
     try:
         return Log.from_leaves(leaf.encode() for leaf in leaves.iterator(chunk_size=5000))
     except ExhumeError as exc:
-        raise IntegrityError(
+        raise VerificationError(
             f"the database log breaks a rule, so nothing can be published: {exc.message}; "
             "run `exhume verify --db`"
         ) from None
@@ -89,7 +89,7 @@ def do_publish_release(actor: Actor, site: Site) -> Release:
     """Publish a signed release of ``site``: one transaction appends the publish entry, records
     the Release row and writes the bundle under :func:`releases_dir`.
 
-    Refuses (IntegrityError naming the records) when a remains row of the site no longer opens
+    Refuses (VerificationError naming the records) when a remains row of the site no longer opens
     its latest log commitment: counts are only published from records the log vouches for.
     """
     with transaction.atomic():
@@ -137,7 +137,7 @@ def _read_previous(previous: Release) -> ReleaseBundle:
     """The previous bundle from disk; its checkpoint must be the one the database recorded."""
     bundle = read_release(previous.path)
     if bundle.checkpoint != previous.checkpoint:
-        raise IntegrityError(
+        raise VerificationError(
             f"release {previous.label}: {previous.path}/checkpoint.txt is not the checkpoint "
             "recorded when it was published; restore the release files from a copy"
         )
@@ -170,7 +170,7 @@ def _check_remains_match_log(site: Site) -> None:
         if entry is None or commitment(snapshot(remains), entry.salt) != entry.commitment:
             bad.append(f"{COUNTED_TYPE} {remains.pk} (case {remains.case_number})")
     if bad:
-        raise IntegrityError(
+        raise VerificationError(
             f"refusing to publish {site.slug}: {len(bad)} remains record(s) do not match the log "
             f"(changed outside the application): {', '.join(bad[:20])}; run `exhume verify --db`"
         )
