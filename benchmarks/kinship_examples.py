@@ -31,7 +31,8 @@ from typing import Any
 import numpy as np
 
 from exhume.kinship import dvi
-from exhume.kinship.dvijson import DviProblem, load_problem
+from exhume.kinship.dvijson import load_problem
+from exhume.kinship.problem import DviProblem
 from exhume.kinship.report import SolveOptions, choose_joint, solve_problem
 
 EXAMPLES = Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "dvi-examples"

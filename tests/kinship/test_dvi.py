@@ -14,8 +14,9 @@ from hypothesis import strategies as st
 
 from exhume.errors import KinshipError, ProblemFormatError
 from exhume.kinship import dvi
-from exhume.kinship.dvijson import DviProblem, load_problem, parse_problem
+from exhume.kinship.dvijson import load_problem, parse_problem
 from exhume.kinship.likelihood import loglik
+from exhume.kinship.problem import DviProblem
 
 # ----------------------------------------------------------------------------- builders
 

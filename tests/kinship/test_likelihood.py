@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from exhume.errors import InvalidInputError, KinshipError
 from exhume.kinship import _engine as engine
 from exhume.kinship._lumping import Lumped, lump, marker_table
-from exhume.kinship.dvijson import DviProblem, Family, load_problem
+from exhume.kinship.dvijson import load_problem
 from exhume.kinship.likelihood import (
     genotype_index,
     genotype_posterior,
@@ -26,6 +26,7 @@ from exhume.kinship.likelihood import (
 from exhume.kinship.markers import Marker, make_marker
 from exhume.kinship.mutation import MutationModel, mutation_model
 from exhume.kinship.pedigree import Pedigree
+from exhume.kinship.problem import DviProblem, Family
 from tests.kinship.naive import naive_loglik, naive_posterior
 
 P = np.array([0.1, 0.2, 0.3, 0.4])

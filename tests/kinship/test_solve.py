@@ -9,7 +9,8 @@ import pytest
 
 from exhume.errors import KinshipError
 from exhume.kinship import dvi, solve
-from exhume.kinship.dvijson import DviProblem, load_problem, parse_problem
+from exhume.kinship.dvijson import load_problem, parse_problem
+from exhume.kinship.problem import DviProblem
 from tests.kinship.test_dvi import marker, problem_dict
 
 

@@ -55,9 +55,9 @@ import numpy as np
 from numpy.typing import NDArray
 
 from exhume.errors import KinshipError, ProblemFormatError
-from exhume.kinship.dvijson import DviProblem, Family
 from exhume.kinship.likelihood import loglik
 from exhume.kinship.pedigree import Pedigree
+from exhume.kinship.problem import DviProblem, Family
 
 #: The "not among the missing" pairing.
 STAR = "*"

@@ -1,6 +1,7 @@
 """Read DVI problems in the ``dvi-json v1`` format (exported from the R package dvir).
 
-The parser validates once, at the boundary, and returns typed objects with genotype arrays
+The parser validates once, at the boundary, and returns the problem types of
+:mod:`exhume.kinship.problem` (a database adapter builds the same types), with genotype arrays
 ready for :func:`exhume.kinship.likelihood.loglik`. Every :class:`ProblemFormatError` names the
 family, individual, marker or allele at fault. Markers are matched by name and ordered as in the
 file's global ``markers`` list; mutation matrices are used exactly as stored.
@@ -11,7 +12,6 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -22,59 +22,11 @@ from exhume.errors import InvalidInputError, KinshipError, ProblemFormatError
 from exhume.kinship.markers import MISSING, Marker
 from exhume.kinship.mutation import MutationModel
 from exhume.kinship.pedigree import FEMALE, MALE, UNKNOWN_SEX, Pedigree
+from exhume.kinship.problem import DviProblem, Family, Victim
 
-__all__ = ["DviProblem", "Family", "Victim", "load_problem", "parse_problem"]
+__all__ = ["load_problem", "parse_problem"]
 
 IntArray = NDArray[np.intp]
-
-
-@dataclass(frozen=True)
-class Victim:
-    """Post-mortem sample (a singleton): genotypes of shape (n_markers, 2)."""
-
-    id: str
-    sex: int
-    genotypes: IntArray
-
-
-@dataclass(frozen=True)
-class Family:
-    """An ante-mortem reference family: its pedigree, genotypes (n_ind, n_markers, 2), the
-    missing persons and the typed references among its members."""
-
-    id: str
-    pedigree: Pedigree
-    genotypes: IntArray
-    missing: tuple[str, ...]
-    references: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class DviProblem:
-    """A whole DVI problem, as read from a dvi-json file."""
-
-    dataset: str
-    markers: tuple[Marker, ...]
-    victims: tuple[Victim, ...]
-    families: tuple[Family, ...]
-    missing: tuple[str, ...]
-    references: tuple[str, ...]
-    pairings: dict[str, tuple[str, ...]] | None
-    source_sha256: str
-
-    def family_of(self, missing_id: str) -> Family:
-        """The family whose pedigree holds the missing person ``missing_id``."""
-        for fam in self.families:
-            if missing_id in fam.missing:
-                return fam
-        raise InvalidInputError(f"'{missing_id}' is not a missing person of any family")
-
-    def victim(self, victim_id: str) -> Victim:
-        """The victim with id ``victim_id``."""
-        for v in self.victims:
-            if v.id == victim_id:
-                return v
-        raise InvalidInputError(f"no victim '{victim_id}' in dataset '{self.dataset}'")
 
 
 def load_problem(path: Path | str) -> DviProblem:

@@ -62,7 +62,7 @@ from exhume.kinship.dvi import (
     pairwise_lr,
     posterior_pairing,
 )
-from exhume.kinship.dvijson import DviProblem
+from exhume.kinship.problem import DviProblem
 from exhume.kinship.solve import DEFAULT_MAX_INCOMP, DEFAULT_THRESHOLD, solve, stepwise_joint
 
 #: Rows of the joint table written by default.
