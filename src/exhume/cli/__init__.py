@@ -54,6 +54,7 @@ def bench() -> None:
 
 # Command modules register themselves on ``main`` (or ``bench``) when imported.
 from exhume.cli import kinship as _kinship  # noqa: E402,F401
+from exhume.cli import kinship_lr as _kinship_lr  # noqa: E402,F401
 from exhume.cli import ledger as _ledger  # noqa: E402,F401
 from exhume.cli import records as _records  # noqa: E402,F401
 from exhume.cli import screening as _screening  # noqa: E402,F401
