@@ -53,6 +53,7 @@ def bench() -> None:
 
 
 # Command modules register themselves on ``main`` (or ``bench``) when imported.
+from exhume.cli import familias as _familias  # noqa: E402,F401
 from exhume.cli import kinship as _kinship  # noqa: E402,F401
 from exhume.cli import kinship_lr as _kinship_lr  # noqa: E402,F401
 from exhume.cli import ledger as _ledger  # noqa: E402,F401
