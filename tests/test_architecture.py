@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "src" / "exhume"
-PURE = ("kinship", "ledger", "names")
+PURE = ("kinship", "ledger", "names", "evidence")
 WEB = ("django", "ninja", "exhume.casework", "exhume.families", "exhume.audit",
        "exhume.publication", "exhume.identification", "exhume.project", "exhume.cli",
        "exhume.demo")  # fmt: skip
