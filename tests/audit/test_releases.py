@@ -12,9 +12,9 @@ from django.test import Client
 from exhume.audit.events import Actor
 from exhume.audit.keys import current_key, do_rotate_log_key
 from exhume.audit.models import LogEntry, Release
+from exhume.counting import count_rule
 from exhume.errors import VerificationError
 from exhume.ledger import read_release, verify_release
-from exhume.publication.counting import count_rule
 from exhume.publication.releases import export_release
 
 pytestmark = pytest.mark.django_db

@@ -14,10 +14,10 @@ from django.db import connection
 
 from exhume.audit.events import Actor, append_event, latest_entry
 from exhume.audit.models import LogEntry, LogHead
+from exhume.counting import count_rule
 from exhume.errors import VerificationError
 from exhume.ledger import audit_entries, generate_signer, sign_note, verify_release
 from exhume.ledger.note import parse_note
-from exhume.publication.counting import count_rule
 from exhume.publication.releases import check_live_database
 
 pytestmark = pytest.mark.django_db

@@ -302,7 +302,7 @@ def test_report_as_dict_is_json_ready(tmp_path: Path) -> None:
 
 def test_a_release_counted_by_the_published_counting_rule_verifies(tmp_path: Path) -> None:
     """The real rule of exhume.publication (floats, nested lists) round-trips through a bundle."""
-    counting = pytest.importorskip("exhume.publication.counting")
+    counting = pytest.importorskip("exhume.counting")
 
     def rule(categories: list[dict[str, Any]]) -> dict[str, Any]:
         summary: dict[str, Any] = counting.summarise(categories).as_dict()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.forms.models import model_to_dict
@@ -11,8 +10,8 @@ from ninja import Router
 from ninja.security import django_auth
 
 from exhume.casework import queries
-from exhume.casework.models import Remains
-from exhume.errors import AccessDeniedError, InvalidInputError, NotFoundError
+from exhume.core.dates import parse_date
+from exhume.errors import AccessDeniedError
 
 router = Router(tags=["staff"], auth=django_auth)
 
@@ -36,24 +35,13 @@ def journal(request: HttpRequest, slug: str) -> list[dict[str, Any]]:
 @router.get("/sites/{slug}/remains")
 def remains(request: HttpRequest, slug: str) -> list[dict[str, Any]]:
     filters = request.GET.dict()
-    _check_date(filters.get("exhumed_on"), "exhumed_on")
+    parse_date(filters.get("exhumed_on"), "exhumed_on")
     return [_row(r) for r in queries.remains(queries.get_site(slug), filters)]
 
 
 @router.get("/remains/{remains_id}")
 def remains_record(request: HttpRequest, remains_id: int) -> dict[str, Any]:
-    try:
-        return _row(Remains.objects.get(pk=remains_id))
-    except Remains.DoesNotExist:
-        raise NotFoundError(f"no remains record with id {remains_id}") from None
-
-
-def _check_date(raw: str | None, name: str) -> None:
-    try:
-        if raw:
-            dt.date.fromisoformat(raw)
-    except ValueError:
-        raise InvalidInputError(f"{name}={raw!r} is not a date (YYYY-MM-DD)", field=name) from None
+    return _row(queries.get_remains(remains_id))
 
 
 def _require(request: HttpRequest, permission: str) -> None:

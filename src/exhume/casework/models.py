@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from django.db import models
 
+from exhume.core.choices import Sex
+
 
 class Site(models.Model):
     """A place where the dead were buried and exhumed (a forest cemetery, a yard, a pit)."""
@@ -96,12 +98,6 @@ class BurialJournalEntry(models.Model):
 class RemainsKind(models.TextChoices):
     BODY = "body", "Complete body"
     BODY_PART = "body_part", "Body part"
-
-
-class Sex(models.TextChoices):
-    FEMALE = "female", "Female"
-    MALE = "male", "Male"
-    UNDETERMINED = "undetermined", "Undetermined"
 
 
 class AgeClass(models.TextChoices):

@@ -9,8 +9,8 @@ from typing import Any
 from django.db.models import QuerySet
 
 from exhume.casework.models import BurialJournalEntry, Grave, Remains, Site
+from exhume.counting import category
 from exhume.errors import NotFoundError
-from exhume.publication.counting import category
 
 REMAINS_FILTERS = ("sex", "age_class", "status", "kind", "cause_of_death", "violent_death")
 
@@ -22,6 +22,14 @@ def get_site(slug: str) -> Site:
     except Site.DoesNotExist:
         known = ", ".join(Site.objects.values_list("slug", flat=True)) or "none yet"
         raise NotFoundError(f"no site with slug {slug!r} (known: {known})", field="site") from None
+
+
+def get_remains(pk: int) -> Remains:
+    """The remains record with this id (its site, grave and body loaded), or a NotFoundError."""
+    try:
+        return Remains.objects.select_related("site", "grave", "part_of").get(pk=pk)
+    except Remains.DoesNotExist:
+        raise NotFoundError(f"no remains record with id {pk}", field="remains") from None
 
 
 def sites() -> QuerySet[Site]:
@@ -54,7 +62,7 @@ def remains(site: Site, filters: Mapping[str, str] | None = None) -> QuerySet[Re
 
 
 def remains_category(remains: Remains) -> dict[str, Any]:
-    """The counting category of one remains record (see exhume.publication.counting)."""
+    """The counting category of one remains record (see exhume.counting)."""
     return category(
         kind=remains.kind,
         tied_to_person=remains.part_of_id is not None,

@@ -6,35 +6,26 @@ needs gets 403. Each page names its JSON twin under ``/api/staff/``.
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.contrib.auth.decorators import login_required, permission_required
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 
-from exhume.audit.models import LogEntry
+from exhume.audit import queries as audit
 from exhume.casework import queries
 from exhume.casework.models import (
     AgeClass,
     CauseOfDeath,
-    Remains,
     RemainsKind,
-    Sex,
-    Site,
     Status,
     TortureIndicator,
     ViolentDeath,
 )
-from exhume.errors import NotFoundError
+from exhume.core.choices import Sex
+from exhume.core.dates import parse_date
+from exhume.core.http import not_found_as_404
+from exhume.errors import InvalidInputError
 
 JOURNAL_PERMISSION = "casework.view_burialjournalentry"
-
-
-def _site(slug: str) -> Site:
-    try:
-        return queries.get_site(slug)
-    except NotFoundError as exc:
-        raise Http404(exc.message) from None
 
 
 @login_required
@@ -43,24 +34,27 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@not_found_as_404
 def graves(request: HttpRequest, slug: str) -> HttpResponse:
-    site = _site(slug)
+    site = queries.get_site(slug)
     return render(request, "casework/graves.html", {"site": site, "graves": queries.graves(site)})
 
 
 @login_required
 @permission_required(JOURNAL_PERMISSION, raise_exception=True)
+@not_found_as_404
 def journal(request: HttpRequest, slug: str) -> HttpResponse:
-    site = _site(slug)
+    site = queries.get_site(slug)
     return render(
         request, "casework/journal.html", {"site": site, "entries": queries.journal(site)}
     )
 
 
 @login_required
+@not_found_as_404
 def remains_list(request: HttpRequest, slug: str) -> HttpResponse:
     """All remains of a site filtered by the query string; an HTMX request gets the rows only."""
-    site = _site(slug)
+    site = queries.get_site(slug)
     filters = {k: v for k, v in request.GET.dict().items() if v}
     error = _date_error(filters.get("exhumed_on"))
     searched = {k: v for k, v in filters.items() if not (error and k == "exhumed_on")}
@@ -90,23 +84,22 @@ def remains_list(request: HttpRequest, slug: str) -> HttpResponse:
 def _date_error(raw: str | None) -> str:
     """A message when ``raw`` is given but is not an ISO date, else ``""``."""
     try:
-        if raw:
-            dt.date.fromisoformat(raw)
-    except ValueError:
-        return f"exhumed_on={raw!r} is not a date (YYYY-MM-DD); the date filter was not applied"
+        parse_date(raw, "exhumed_on")
+    except InvalidInputError as exc:
+        return f"{exc.message}; the date filter was not applied"
     return ""
 
 
 @login_required
+@not_found_as_404
 def remains_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One remains record with its body parts and its versions in the audit log."""
-    record = get_object_or_404(Remains.objects.select_related("site", "grave", "part_of"), pk=pk)
-    history = LogEntry.objects.filter(record_type="casework.remains", record_id=str(pk))
+    record = queries.get_remains(pk)
     labels = dict(TortureIndicator.choices)
     context = {
         "remains": record,
         "torture": [labels.get(code, code) for code in record.torture_indicators],
         "parts": record.parts.all(),
-        "history": history,
+        "history": audit.history(record),
     }
     return render(request, "casework/remains_detail.html", context)

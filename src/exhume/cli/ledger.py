@@ -16,8 +16,8 @@ from typing import Any
 import click
 
 from exhume.cli import ExhumeGroup, main, setup_django
+from exhume.counting import count_rule
 from exhume.errors import ExhumeError, InvalidInputError, VerificationError
-from exhume.publication.counting import count_rule
 
 FAILED = VerificationError.exit_code
 

@@ -11,7 +11,7 @@ from typing import Any
 from django.contrib import admin
 from django.db import models
 
-from exhume.casework.admin import ActionAdmin, ActionForm, CorrectionForm
+from exhume.core.admin import ActionAdmin, ActionForm, CorrectionForm
 from exhume.families.actions import do_correct_missing_person, do_report_missing_person
 from exhume.families.models import MissingPerson
 

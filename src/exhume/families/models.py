@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 
-from exhume.casework.models import Sex
+from exhume.core.choices import Sex
 
 
 class MissingPerson(models.Model):

@@ -7,8 +7,8 @@ from typing import Any
 
 from exhume.casework import queries as casework
 from exhume.casework.models import Site
+from exhume.counting import SiteSummary, summarise
 from exhume.publication import releases
-from exhume.publication.counting import SiteSummary, summarise
 
 
 def site_summary(site: Site, *, as_of: dt.date | None = None) -> SiteSummary:

@@ -25,6 +25,7 @@ from exhume.audit.keys import current_signer, log_origin, signer_for
 from exhume.audit.models import LogEntry, Release, SigningKey
 from exhume.casework.models import Remains, Site
 from exhume.casework.queries import remains_category
+from exhume.counting import count_rule
 from exhume.errors import ExhumeError, NotFoundError, VerificationError
 from exhume.ledger import (
     Log,
@@ -36,7 +37,6 @@ from exhume.ledger import (
 from exhume.ledger.bundle import CHECKPOINT, CONSISTENCY, KEYS, PROOFS, RECORDS, SUMMARY
 from exhume.ledger.checkpoint import parse_checkpoint_body
 from exhume.ledger.note import add_signatures, parse_note
-from exhume.publication.counting import count_rule
 
 #: The record type a release counts.
 COUNTED_TYPE = "casework.remains"

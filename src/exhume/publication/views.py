@@ -13,7 +13,9 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
 from exhume.casework import queries as casework
-from exhume.errors import NotFoundError
+from exhume.core.dates import parse_date
+from exhume.core.http import not_found_as_404
+from exhume.errors import InvalidInputError
 from exhume.publication import charts, queries, releases
 
 DATE_KEYS = ("discovered_on", "exhumation_started_on", "exhumation_ended_on")
@@ -30,17 +32,15 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "publication/home.html", {"sites": queries.site_cards()})
 
 
+@not_found_as_404
 def site_page(request: HttpRequest, slug: str) -> HttpResponse:
-    try:
-        site = casework.get_site(slug)
-    except NotFoundError as exc:
-        raise Http404(exc.message) from None
-    as_of = _parse_date(request.GET.get("as_of"))
+    site = casework.get_site(slug)
+    as_of = _parse_date(request.GET.get("as_of"), "as_of")
     page = queries.public_site(site, as_of=as_of)
     context = {
         "page": page,
         "as_of": as_of,
-        "dates": {key: _parse_date(page[key]) for key in DATE_KEYS},
+        "dates": {key: _parse_date(page[key], key) for key in DATE_KEYS},
         "chart": charts.running_count_svg(page["summary"]["running"]),
         "stack": charts.breakdown_bar_svg(page["summary"]),
         "breakdown": [
@@ -51,13 +51,11 @@ def site_page(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "publication/site.html", context)
 
 
+@not_found_as_404
 def release_file(request: HttpRequest, slug: str, label: str, name: str) -> HttpResponse:
     """One file of a signed release, read-only, exactly as published (for offline checking)."""
-    try:
-        release = releases.get_release(casework.get_site(slug), label)
-        data = releases.release_file(release, name)
-    except NotFoundError as exc:
-        raise Http404(exc.message) from None
+    release = releases.get_release(casework.get_site(slug), label)
+    data = releases.release_file(release, name)
     kind = "text/plain" if name.endswith(".txt") else "application/json"
     response = HttpResponse(data, content_type=f"{kind}; charset=utf-8")
     response["Content-Disposition"] = f'inline; filename="{name}"'
@@ -65,10 +63,9 @@ def release_file(request: HttpRequest, slug: str, label: str, name: str) -> Http
     return response
 
 
-def _parse_date(raw: str | None) -> dt.date | None:
-    if not raw:
-        return None
+def _parse_date(raw: str | None, field: str) -> dt.date | None:
+    """A date of the query string; a page for a date that is not one does not exist (404)."""
     try:
-        return dt.date.fromisoformat(raw)
-    except ValueError:
-        raise Http404(f"as_of={raw!r} is not a date (YYYY-MM-DD)") from None
+        return parse_date(raw, field)
+    except InvalidInputError as exc:
+        raise Http404(exc.message) from None

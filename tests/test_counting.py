@@ -8,7 +8,7 @@ from typing import Any
 from hypothesis import given
 from hypothesis import strategies as st
 
-from exhume.publication.counting import GROUPS, category, group_of, summarise
+from exhume.counting import GROUPS, category, group_of, summarise
 
 D16, D17, D18 = dt.date(2022, 9, 16), dt.date(2022, 9, 17), dt.date(2022, 9, 18)
 

@@ -3,10 +3,10 @@
 The same function counts from the live database and, offline, from the counting categories
 committed in a signed release, so a verifier recomputes exactly what was published.
 
-Rules (documented in docs/counting.md, tested in tests/publication/test_counting.py):
+Rules (documented in docs/counting.md, tested in tests/test_counting.py):
 
 1. The unit of counting is the **person**. A remains record of kind ``body`` is one person. A
-   ``body_part`` is never a person: when it is tied to a body (``part_of``) it adds nothing; when
+   ``body_part`` is never a person: when it is tied to a body (``body``) it adds nothing; when
    it is not yet tied to anyone it is counted under ``body_parts_unassociated`` and never in
    ``total``.
 2. Every person falls in exactly one **group**, tested in this order: ``servicemen`` (status

@@ -1,0 +1,20 @@
+"""The one parser of dates typed in a query string or a form (ISO ``YYYY-MM-DD``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from exhume.errors import InvalidInputError
+
+
+def parse_date(raw: str | None, field: str) -> dt.date | None:
+    """``raw`` as a date, ``None`` when empty; :class:`InvalidInputError` naming ``field`` when
+    it is not an ISO date."""
+    if not raw:
+        return None
+    try:
+        return dt.date.fromisoformat(raw)
+    except ValueError:
+        raise InvalidInputError(
+            f"{field}={raw!r} is not a date (YYYY-MM-DD)", field=field
+        ) from None
