@@ -25,7 +25,7 @@ def small_site(make_site: Callable[..., Any], make_remains: Callable[..., Any]) 
     make_remains(site)
     make_remains(site, sex="male")
     make_remains(site, sex="male", status="serviceman")
-    make_remains(site, kind="body_part", part_of=first, sex="undetermined", status="undetermined")
+    make_remains(site, kind="body_part", body=first, sex="undetermined", status="undetermined")
     return site
 
 

@@ -87,7 +87,7 @@ def test_a_row_deleted_in_sql_is_named(small_site: Any) -> None:
 
 def test_a_row_inserted_in_sql_is_named(small_site: Any) -> None:
     columns = (
-        "site_id, grave_id, exhumed_on, kind, part_of_id, sex, age_class, age_min, age_max, "
+        "site_id, grave_id, exhumed_on, kind, body_id, sex, age_class, age_min, age_max, "
         "status, cause_of_death, violent_death, torture_indicators, condition, "
         "personal_effects, distinguishing_marks, notes, version"
     )

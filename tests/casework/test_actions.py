@@ -63,7 +63,7 @@ def test_a_body_part_may_be_tied_to_a_body_and_is_not_counted(
 ) -> None:
     site = make_site()
     body = make_remains(site)
-    make_remains(site, kind="body_part", part_of=body, sex="undetermined", status="undetermined")
+    make_remains(site, kind="body_part", body=body, sex="undetermined", status="undetermined")
     make_remains(site, kind="body_part", sex="undetermined", status="undetermined")
     summary = site_summary(site)
     assert (summary.total, summary.body_parts_unassociated) == (1, 1)
@@ -109,13 +109,13 @@ def test_an_invalid_correction_leaves_the_record_unchanged(
     assert (remains.age_class, remains.version) == ("adult", 1)
 
 
-def test_a_journal_entry_is_tied_to_the_grave_with_its_marker(make_site: Any, actor: Any) -> None:
+def test_a_journal_entry_is_tied_to_the_grave_with_its_number(make_site: Any, actor: Any) -> None:
     site = make_site()
-    grave = do_record_grave(actor, site=site, marker_label="12")
+    grave = do_record_grave(actor, site=site, grave_number="12")
     entry = do_record_journal_entry(
-        actor, site=site, marker_number=" 12 ", name_as_written="Мельник О."
+        actor, site=site, grave_number=" 12 ", name_as_written="Мельник О."
     )
-    orphan = do_record_journal_entry(actor, site=site, marker_number="999", name_as_written="Бойко")
+    orphan = do_record_journal_entry(actor, site=site, grave_number="999", name_as_written="Бойко")
     assert entry.grave == grave
     assert orphan.grave is None
 
@@ -135,10 +135,10 @@ def test_graves_and_journal_lines_are_corrected_as_new_versions(make_site: Any, 
     from exhume.casework.actions import do_correct_grave, do_correct_journal_entry
 
     site = make_site()
-    grave = do_record_grave(actor, site=site, marker_label="17")
-    line = do_record_journal_entry(actor, site=site, marker_number="17", name_as_written="Бойко")
+    grave = do_record_grave(actor, site=site, grave_number="17")
+    line = do_record_journal_entry(actor, site=site, grave_number="17", name_as_written="Бойко")
     grave = do_correct_grave(actor, grave, reason="cross re-read", authority="site lead",
-                             marker_inscription="№ 17")  # fmt: skip
+                             inscription="№ 17")  # fmt: skip
     line = do_correct_journal_entry(actor, line, reason="page re-read", authority="site lead",
                                     name_as_written="Бойко Олена")  # fmt: skip
     assert (grave.version, line.version) == (2, 2)

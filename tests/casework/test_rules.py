@@ -57,12 +57,10 @@ def test_it_refuses_a_body_part_counted_as_a_person_on_its_own() -> None:
 def test_it_refuses_a_body_part_tied_to_another_body_part() -> None:
     with pytest.raises(InvalidInputError, match="only be tied to a complete body"):
         rules.check_body_part(
-            kind="body_part", part_of_kind="body_part", part_of_site=1, site=1, is_self=False
+            kind="body_part", body_kind="body_part", body_site=1, site=1, is_self=False
         )
 
 
 def test_it_refuses_a_complete_body_as_part_of_another() -> None:
     with pytest.raises(InvalidInputError, match="a complete body is a person of its own"):
-        rules.check_body_part(
-            kind="body", part_of_kind="body", part_of_site=1, site=1, is_self=False
-        )
+        rules.check_body_part(kind="body", body_kind="body", body_site=1, site=1, is_self=False)

@@ -98,12 +98,12 @@ def build_sites(actor: Actor | None = None) -> Built:
         is_synthetic=True,
     )
     grave = do_record_grave(
-        actor, site=site, marker_label="117", marker_inscription=PERSONAL["inscription"]
+        actor, site=site, grave_number="117", inscription=PERSONAL["inscription"]
     )
     do_record_journal_entry(
         actor,
         site=site,
-        marker_number="117",
+        grave_number="117",
         name_as_written=PERSONAL["journal_name"],
         page=3,
         line=9,
@@ -141,7 +141,7 @@ def build_sites(actor: Actor | None = None) -> Built:
         case_number="LP-2022-P001",
         exhumed_on=DAY2,
         kind="body_part",
-        part_of=made[0],
+        body=made[0],
     )
     do_record_remains(
         actor, site=site, case_number="LP-2022-P002", exhumed_on=DAY3, kind="body_part"

@@ -16,7 +16,7 @@ from tests.web.builders import Built
 pytestmark = pytest.mark.django_db
 
 REMAINS_FIELDS = (
-    "site", "case_number", "grave", "exhumed_on", "kind", "part_of", "sex", "age_class",
+    "site", "case_number", "grave", "exhumed_on", "kind", "body", "sex", "age_class",
     "age_min", "age_max", "status", "cause_of_death", "violent_death", "condition",
     "personal_effects", "distinguishing_marks", "notes",
 )  # fmt: skip
@@ -27,7 +27,7 @@ def remains_form(record: Remains | None = None, **overrides: Any) -> dict[str, A
     data: dict[str, Any] = {"_save": "Save"}
     if record is not None:
         for name in REMAINS_FIELDS:
-            value = getattr(record, f"{name}_id" if name in {"site", "grave", "part_of"} else name)
+            value = getattr(record, f"{name}_id" if name in {"site", "grave", "body"} else name)
             data[name] = "" if value is None else value
         data["torture_indicators"] = list(record.torture_indicators)
     data.update(overrides)
@@ -37,7 +37,7 @@ def remains_form(record: Remains | None = None, **overrides: Any) -> dict[str, A
 def new_remains(site: Site, **overrides: Any) -> dict[str, Any]:
     base = {
         "site": site.pk, "case_number": "LP-ADM-1", "grave": "", "exhumed_on": "2022-09-19",
-        "kind": "body", "part_of": "", "sex": "female", "age_class": "adult", "age_min": "40",
+        "kind": "body", "body": "", "sex": "female", "age_class": "adult", "age_min": "40",
         "age_max": "50", "status": "civilian", "cause_of_death": "shelling",
         "violent_death": "yes", "torture_indicators": ["burns"], "condition": "",
         "personal_effects": "", "distinguishing_marks": "", "notes": "",
@@ -157,21 +157,21 @@ def test_adding_a_site_a_grave_and_a_journal_line_runs_the_actions(
     site = Site.objects.get(slug="novyi-sad")
     admin_client.post(
         "/admin/casework/grave/add/",
-        {"site": site.pk, "marker_label": "12", "kind": "individual", "_save": "Save"},
+        {"site": site.pk, "grave_number": "12", "kind": "individual", "_save": "Save"},
     )
-    grave = Grave.objects.get(site=site, marker_label="12")
+    grave = Grave.objects.get(site=site, grave_number="12")
     admin_client.post(
         "/admin/casework/burialjournalentry/add/",
         {
             "site": site.pk,
-            "marker_number": "12",
+            "grave_number": "12",
             "name_as_written": "Невідомий",
             "grave": "",
             "_save": "Save",
         },
     )
     entry = BurialJournalEntry.objects.get(site=site)
-    assert entry.grave == grave  # the action ties the line to the grave bearing the marker
+    assert entry.grave == grave  # the action ties the line to the grave bearing the number
     assert [e.action for obj in (site, grave, entry) for e in log_for(obj)] == ["create"] * 3
 
 

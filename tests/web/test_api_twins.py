@@ -67,7 +67,7 @@ def test_the_staff_graves_json_lists_the_rows_of_the_page(
 ) -> None:
     html = staff_client.get(f"/staff/sites/{SLUG}/graves/").content.decode()
     rows = staff_client.get(f"/api/staff/sites/{SLUG}/graves").json()
-    assert [r["marker_label"] for r in rows] == ["117"]
+    assert [r["grave_number"] for r in rows] == ["117"]
     assert html.count("data-grave=") == len(rows) == 1
 
 
@@ -109,7 +109,7 @@ def test_the_journal_json_gives_the_names_to_those_allowed(
     journal_client: Client, built: Built
 ) -> None:
     rows = journal_client.get(f"/api/staff/sites/{SLUG}/journal").json()
-    assert [(r["marker_number"], r["name_as_written"]) for r in rows] == [
+    assert [(r["grave_number"], r["name_as_written"]) for r in rows] == [
         ("117", "Ґалаґан Мирослава Тарасівна")
     ]
 

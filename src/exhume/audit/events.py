@@ -42,16 +42,35 @@ def snapshot(instance: models.Model) -> dict[str, Any]:
     """The record's content as JSON-safe values: one key per concrete field, FKs as ids.
 
     Dates are ISO 8601, datetimes ISO 8601 in UTC (so a value reads back from the database the
-    same way it was written), anything else non-JSON as ``str``.
+    same way it was written), anything else non-JSON as ``str``. Keys are the names under which
+    the log commits each field (:func:`logged_names`).
     """
     fields = instance._meta.concrete_fields
-    return snapshot_values({f.attname: getattr(instance, f.attname) for f in fields})
+    values = {f.attname: getattr(instance, f.attname) for f in fields}
+    return snapshot_values(values, logged_names(type(instance)))
 
 
-def snapshot_values(values: Mapping[str, Any]) -> dict[str, Any]:
-    """:func:`snapshot` of a row read as ``{attname: value}`` (``QuerySet.values()``)."""
+def logged_names(model: type[models.Model]) -> Mapping[str, str]:
+    """``{attname: committed name}`` for the fields of ``model`` renamed after the log first
+    committed them (the model's ``logged_as``).
+
+    A commitment hashes the snapshot's keys, so a field keeps the name it was committed under:
+    renaming ``Grave.marker_label`` to ``grave_number`` in the code must not make every grave
+    logged before the rename stop opening its commitment. The names in the log are a format, like
+    the ledger's; the names in the code may change.
+    """
+    names: Mapping[str, str] = getattr(model, "logged_as", {})
+    return names
+
+
+def snapshot_values(
+    values: Mapping[str, Any], names: Mapping[str, str] | None = None
+) -> dict[str, Any]:
+    """:func:`snapshot` of a row read as ``{attname: value}`` (``QuerySet.values()``), its keys
+    renamed by ``names`` (:func:`logged_names` of its model)."""
+    names = names or {}
     data: dict[str, Any] = {}
-    for name, value in values.items():
+    for attname, value in values.items():
         if isinstance(value, dt.datetime):
             value = value.astimezone(dt.UTC).isoformat() if value.tzinfo else value.isoformat()
         elif isinstance(value, dt.date):
@@ -60,7 +79,7 @@ def snapshot_values(values: Mapping[str, Any]) -> dict[str, Any]:
             value = str(value)  # a TextChoices member becomes its plain value
         elif value is not None and not isinstance(value, int | float | bool | list | dict):
             value = str(value)
-        data[name] = value
+        data[names.get(attname, attname)] = value
     return data
 
 

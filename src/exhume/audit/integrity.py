@@ -32,7 +32,7 @@ from typing import Any, NamedTuple
 from django.apps import apps
 from django.db import models
 
-from exhume.audit.events import commitment, entry_of_row, snapshot_values
+from exhume.audit.events import commitment, entry_of_row, logged_names, snapshot_values
 from exhume.audit.models import LogEntry, LogHead, Release, SigningKey
 from exhume.errors import ExhumeError, InvalidInputError
 from exhume.ledger import leaf_hash, verify_checkpoint
@@ -286,7 +286,8 @@ def _row_problem(
         return [f"{name} was INSERTed outside the application: it has no log entry"]
     if entry.action == "retract":
         return [f"{name} exists but its latest log entry seq {entry.seq} retracts it"]
-    if not entry.salt or commitment(snapshot_values(values), entry.salt) == entry.commitment:
+    opened = snapshot_values(values, logged_names(model))
+    if not entry.salt or commitment(opened, entry.salt) == entry.commitment:
         return []
     changed = _changed_counting_fields(entry.category, categorise, model(**values))
     return [

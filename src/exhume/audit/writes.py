@@ -86,7 +86,7 @@ def correct(
         raise InvalidInputError(
             "a correction needs the authority that ordered it", field="authority"
         )
-    unknown = set(changes) - {f.name for f in instance._meta.concrete_fields} - {"part_of_id"}
+    unknown = set(changes) - {f.name for f in instance._meta.concrete_fields} - {"body_id"}
     if unknown or "id" in changes or "version" in changes:
         bad = sorted(unknown | ({"id", "version"} & set(changes)))
         raise InvalidInputError(f"these fields cannot be corrected: {', '.join(bad)}", field=bad[0])

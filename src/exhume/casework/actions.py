@@ -18,21 +18,21 @@ def do_create_site(actor: Actor, **fields: Any) -> Site:
     return create(Site, actor, fields, check=_check_site)
 
 
-def do_record_grave(actor: Actor, *, site: Site, marker_label: str, **fields: Any) -> Grave:
+def do_record_grave(actor: Actor, *, site: Site, grave_number: str, **fields: Any) -> Grave:
     """Record a grave as marked on site."""
-    return create(Grave, actor, {"site": site, "marker_label": marker_label.strip(), **fields})
+    return create(Grave, actor, {"site": site, "grave_number": grave_number.strip(), **fields})
 
 
 def do_record_journal_entry(
-    actor: Actor, *, site: Site, marker_number: str, name_as_written: str, **fields: Any
+    actor: Actor, *, site: Site, grave_number: str, name_as_written: str, **fields: Any
 ) -> BurialJournalEntry:
-    """Transcribe one line of the burial journal; tie it to the grave bearing the same marker."""
-    marker = marker_number.strip()
-    fields.setdefault("grave", Grave.objects.filter(site=site, marker_label=marker).first())
+    """Transcribe one line of the burial journal; tie it to the grave bearing the same number."""
+    number = grave_number.strip()
+    fields.setdefault("grave", Grave.objects.filter(site=site, grave_number=number).first())
     return create(
         BurialJournalEntry,
         actor,
-        {"site": site, "marker_number": marker, "name_as_written": name_as_written, **fields},
+        {"site": site, "grave_number": number, "name_as_written": name_as_written, **fields},
     )
 
 
@@ -74,7 +74,7 @@ def do_correct_site(
 def do_correct_grave(
     actor: Actor, grave: Grave, *, reason: str, authority: str, **changes: Any
 ) -> Grave:
-    """Correct a grave record (marker reading, coordinates, kind) as a logged new version."""
+    """Correct a grave record (grave number, coordinates, kind) as a logged new version."""
     return correct(grave, actor, changes, reason=reason, authority=authority)
 
 
@@ -90,11 +90,11 @@ def check_remains(remains: Remains) -> None:
     rules.check_age(remains.age_class, remains.age_min, remains.age_max)
     rules.check_torture(remains.torture_indicators)
     rules.check_cause(remains.cause_of_death, remains.violent_death)
-    parent = remains.part_of
+    parent = remains.body
     rules.check_body_part(
         kind=remains.kind,
-        part_of_kind=parent.kind if parent else None,
-        part_of_site=parent.site_id if parent else None,
+        body_kind=parent.kind if parent else None,
+        body_site=parent.site_id if parent else None,
         site=remains.site_id,
         is_self=parent is not None and parent.pk == remains.pk,
     )

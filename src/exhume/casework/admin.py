@@ -52,8 +52,8 @@ class GraveForm(ActionForm):
         exclude = ("version",)
 
     def write(self, data: dict[str, Any]) -> models.Model:
-        site, label = data.pop("site"), data.pop("marker_label")
-        return do_record_grave(self.actor, site=site, marker_label=label, **data)
+        site, label = data.pop("site"), data.pop("grave_number")
+        return do_record_grave(self.actor, site=site, grave_number=label, **data)
 
 
 class GraveCorrectionForm(CorrectionForm, GraveForm):
@@ -64,9 +64,9 @@ class GraveCorrectionForm(CorrectionForm, GraveForm):
 class GraveAdmin(ActionAdmin):
     form = GraveForm
     correction_form = GraveCorrectionForm
-    list_display = ("marker_label", "site", "kind", "marker_inscription")
+    list_display = ("grave_number", "site", "kind", "inscription")
     list_filter = ("site", "kind")
-    search_fields = ("marker_label", "marker_inscription")
+    search_fields = ("grave_number", "inscription")
     list_select_related = ("site",)
 
 
@@ -76,15 +76,15 @@ class JournalForm(ActionForm):
         exclude = ("version",)
 
     def write(self, data: dict[str, Any]) -> models.Model:
-        site, marker, name = (
+        site, number, name = (
             data.pop("site"),
-            data.pop("marker_number"),
+            data.pop("grave_number"),
             data.pop("name_as_written"),
         )
         if data.get("grave") is None:
-            data.pop("grave", None)  # let the action find the grave bearing the marker
+            data.pop("grave", None)  # let the action find the grave bearing the number
         return do_record_journal_entry(
-            self.actor, site=site, marker_number=marker, name_as_written=name, **data
+            self.actor, site=site, grave_number=number, name_as_written=name, **data
         )
 
 
@@ -96,9 +96,9 @@ class JournalCorrectionForm(CorrectionForm, JournalForm):
 class JournalAdmin(ActionAdmin):
     form = JournalForm
     correction_form = JournalCorrectionForm
-    list_display = ("marker_number", "name_as_written", "site", "page", "line", "burial_date")
+    list_display = ("grave_number", "name_as_written", "site", "page", "line", "burial_date")
     list_filter = ("site",)
-    search_fields = ("marker_number", "name_as_written")
+    search_fields = ("grave_number", "name_as_written")
     autocomplete_fields = ("grave",)
     list_select_related = ("site",)
 
@@ -144,6 +144,6 @@ class RemainsAdmin(ActionAdmin):
     )
     list_filter = ("site", "kind", "sex", "age_class", "status", "violent_death", "exhumed_on")
     search_fields = ("case_number",)
-    autocomplete_fields = ("grave", "part_of")
+    autocomplete_fields = ("grave", "body")
     list_select_related = ("site",)
     date_hierarchy = "exhumed_on"

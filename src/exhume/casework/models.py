@@ -6,6 +6,8 @@ Models hold data and its choices only. Rules about which combinations are valid 
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.db import models
 
 from exhume.core.choices import Sex
@@ -49,29 +51,35 @@ class Grave(models.Model):
     """A grave as marked on site: usually a wooden cross bearing only a number."""
 
     site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="graves")
-    marker_label = models.CharField(max_length=50, help_text="as written on the cross")
+    grave_number = models.CharField(max_length=50, help_text="as written on the cross")
     kind = models.CharField(max_length=16, choices=GraveKind.choices, default=GraveKind.INDIVIDUAL)
     latitude = models.FloatField(null=True, blank=True)
     longitude = models.FloatField(null=True, blank=True)
-    marker_inscription = models.CharField(max_length=300, blank=True)
+    inscription = models.CharField(max_length=300, blank=True)
     notes = models.TextField(blank=True)
     version = models.PositiveIntegerField(default=1)
+
+    #: names under which the audit log committed renamed fields (audit.events.logged_names)
+    logged_as: ClassVar[dict[str, str]] = {
+        "grave_number": "marker_label",
+        "inscription": "marker_inscription",
+    }
 
     class Meta:
         ordering = ["site", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["site", "marker_label"], name="unique_grave_marker")
+            models.UniqueConstraint(fields=["site", "grave_number"], name="unique_grave_number")
         ]
 
     def __str__(self) -> str:
-        return f"{self.site.slug} grave {self.marker_label}"
+        return f"{self.site.slug} grave {self.grave_number}"
 
 
 class BurialJournalEntry(models.Model):
-    """One line of the burial journal kept by the funeral home: marker number and name."""
+    """One line of the burial journal kept by the funeral home: grave number and name."""
 
     site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="journal_entries")
-    marker_number = models.CharField(max_length=50)
+    grave_number = models.CharField(max_length=50)
     name_as_written = models.CharField(max_length=300, help_text="exactly as written (Cyrillic)")
     burial_date = models.DateField(null=True, blank=True)
     page = models.PositiveIntegerField(null=True, blank=True)
@@ -82,17 +90,20 @@ class BurialJournalEntry(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="journal_entries",
-        help_text="the grave bearing this marker, when one was found",
+        help_text="the grave bearing this number, when one was found",
     )
     notes = models.TextField(blank=True)
     version = models.PositiveIntegerField(default=1)
+
+    #: names under which the audit log committed renamed fields (audit.events.logged_names)
+    logged_as: ClassVar[dict[str, str]] = {"grave_number": "marker_number"}
 
     class Meta:
         ordering = ["site", "page", "line", "id"]
         verbose_name_plural = "burial journal entries"
 
     def __str__(self) -> str:
-        return f"journal p.{self.page} l.{self.line}: marker {self.marker_number}"
+        return f"journal p.{self.page} l.{self.line}: grave {self.grave_number}"
 
 
 class RemainsKind(models.TextChoices):
@@ -150,7 +161,7 @@ class Remains(models.Model):
     )
     exhumed_on = models.DateField()
     kind = models.CharField(max_length=16, choices=RemainsKind.choices, default=RemainsKind.BODY)
-    part_of = models.ForeignKey(
+    body = models.ForeignKey(
         "self",
         null=True,
         blank=True,
@@ -177,6 +188,9 @@ class Remains(models.Model):
     distinguishing_marks = models.TextField(blank=True)
     notes = models.TextField(blank=True)
     version = models.PositiveIntegerField(default=1)
+
+    #: names under which the audit log committed renamed fields (audit.events.logged_names)
+    logged_as: ClassVar[dict[str, str]] = {"body_id": "part_of_id"}
 
     class Meta:
         ordering = ["site", "exhumed_on", "id"]

@@ -27,7 +27,7 @@ def get_site(slug: str) -> Site:
 def get_remains(pk: int) -> Remains:
     """The remains record with this id (its site, grave and body loaded), or a NotFoundError."""
     try:
-        return Remains.objects.select_related("site", "grave", "part_of").get(pk=pk)
+        return Remains.objects.select_related("site", "grave", "body").get(pk=pk)
     except Remains.DoesNotExist:
         raise NotFoundError(f"no remains record with id {pk}", field="remains") from None
 
@@ -65,7 +65,7 @@ def remains_category(remains: Remains) -> dict[str, Any]:
     """The counting category of one remains record (see exhume.counting)."""
     return category(
         kind=remains.kind,
-        tied_to_person=remains.part_of_id is not None,
+        tied_to_person=remains.body_id is not None,
         status=remains.status,
         age_class=remains.age_class,
         sex=remains.sex,
@@ -79,7 +79,7 @@ def categories(site: Site, *, as_of: dt.date | None = None) -> Iterator[dict[str
     """Counting categories of every remains record of the site (optionally up to a date)."""
     qs = Remains.objects.filter(site=site).only(
         "kind",
-        "part_of_id",
+        "body_id",
         "status",
         "age_class",
         "sex",

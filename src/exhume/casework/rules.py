@@ -79,28 +79,28 @@ def check_cause(cause_of_death: str, violent_death: str) -> None:
 
 
 def check_body_part(
-    *, kind: str, part_of_kind: str | None, part_of_site: int | None, site: int, is_self: bool
+    *, kind: str, body_kind: str | None, body_site: int | None, site: int, is_self: bool
 ) -> None:
     """A body part is never a person of its own; it may be tied to one complete body."""
-    if part_of_kind is None:
+    if body_kind is None:
         return
     if kind == "body":
         raise InvalidInputError(
             "a complete body is a person of its own and cannot be part of another record; "
             "record it as a body part to tie it to a body",
-            field="part_of",
+            field="body",
         )
     if is_self:
-        raise InvalidInputError("a body part cannot be part of itself", field="part_of")
-    if part_of_kind != "body":
+        raise InvalidInputError("a body part cannot be part of itself", field="body")
+    if body_kind != "body":
         raise InvalidInputError(
             "a body part can only be tied to a complete body, not to another body part: tie "
             "both parts to the body they belong to",
-            field="part_of",
+            field="body",
         )
-    if part_of_site != site:
+    if body_site != site:
         raise InvalidInputError(
-            "a body part can only be tied to a body exhumed at the same site", field="part_of"
+            "a body part can only be tied to a body exhumed at the same site", field="body"
         )
 
 
@@ -114,12 +114,12 @@ def check_person_fields_on_part(*, kind: str, status: str, age_class: str) -> No
     if status != "undetermined":
         raise InvalidInputError(
             f"a body part cannot be counted as a person on its own, so it cannot have status "
-            f"'{status}': tie it to a body (part_of) and set the status there",
+            f"'{status}': tie it to its body (field body) and set the status there",
             field="status",
         )
     if age_class == "child":
         raise InvalidInputError(
             "a body part cannot be counted as a person on its own, so it cannot be counted as a "
-            "child: tie it to a body (part_of) and set the age class there",
+            "child: tie it to its body (field body) and set the age class there",
             field="age_class",
         )

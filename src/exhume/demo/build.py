@@ -54,7 +54,7 @@ def build_demo(seed: int = 2022, *, progress: Progress | None = None) -> DemoRep
         graves: dict[tuple[str, str], Grave] = {}
         for i, g in enumerate(plan.graves):
             grave = actions.do_record_grave(actor, **{**g, "site": sites[g["site"]]})
-            graves[(g["site"], g["marker_label"])] = grave
+            graves[(g["site"], g["grave_number"])] = grave
             tick("graves", i + 1, len(plan.graves))
         for i, j in enumerate(plan.journal):
             actions.do_record_journal_entry(actor, **{**j, "site": sites[j["site"]]})
@@ -63,8 +63,8 @@ def build_demo(seed: int = 2022, *, progress: Progress | None = None) -> DemoRep
         for i, r in enumerate(plan.remains):
             fields: dict[str, Any] = {**r, "site": sites[r["site"]]}
             fields["grave"] = graves[(r["site"], r["grave"])]
-            if "part_of" in r:
-                fields["part_of"] = by_case[r["part_of"]]
+            if "body" in r:
+                fields["body"] = by_case[r["body"]]
             by_case[r["case_number"]] = actions.do_record_remains(actor, **fields)
             tick("remains", i + 1, len(plan.remains))
         for i, m in enumerate(plan.missing):

@@ -155,14 +155,14 @@ def _izium(rng: random.Random, plan: Plan) -> None:
     for n in range(1, NUMBERED_GRAVES + 1):
         row, col = divmod(n - 1, 30)
         plan.graves.append({
-            "site": "izium", "marker_label": str(n), "kind": "individual",
+            "site": "izium", "grave_number": str(n), "kind": "individual",
             "latitude": round(lat0 + row * 0.00006, 6), "longitude": round(lon0 + col * 0.00008, 6),
-            "marker_inscription": f"№ {n}" if rng.random() < 0.9 else f"{n}",
+            "inscription": f"№ {n}" if rng.random() < 0.9 else f"{n}",
         })  # fmt: skip
     plan.graves.append({
-        "site": "izium", "marker_label": "collective", "kind": "collective",
+        "site": "izium", "grave_number": "collective", "kind": "collective",
         "latitude": lat0 - 0.0004, "longitude": lon0 + 0.0012,
-        "marker_inscription": "ВСУ 17 тел", "notes": "Collective grave of 17 servicemen.",
+        "inscription": "ВСУ 17 тел", "notes": "Collective grave of 17 servicemen.",
     })  # fmt: skip
     people = _persons(rng)
     day_of = [d for d, k in EXHUMATION_DAYS.items() for _ in range(k)]
@@ -224,7 +224,7 @@ def _body_parts(rng: random.Random, plan: Plan, empties: list[int], case: int) -
         if k < 3:
             body = rng.choice(bodies)
             part.update(
-                grave=body["grave"], exhumed_on=body["exhumed_on"], part_of=body["case_number"]
+                grave=body["grave"], exhumed_on=body["exhumed_on"], body=body["case_number"]
             )
         else:
             part.update(grave=str(empties[k]), exhumed_on=dt.date(2022, 9, 22))
@@ -234,27 +234,27 @@ def _body_parts(rng: random.Random, plan: Plan, empties: list[int], case: int) -
 def _journal(
     rng: random.Random, plan: Plan, people: list[dict[str, Any]], graves_of: list[int]
 ) -> None:
-    """The funeral home's journal: number and name per marker, 92% coverage, with variants."""
+    """The funeral home's journal: number and name per grave, 92% coverage, with variants."""
     lines: list[dict[str, Any]] = []
     occupants: dict[int, list[dict[str, Any]]] = {}
     for person, grave in zip([p for p in people if not p["collective"]], graves_of, strict=True):
         occupants.setdefault(grave, []).append(person)
-    for marker in range(1, NUMBERED_GRAVES + 1):
+    for number in range(1, NUMBERED_GRAVES + 1):
         if rng.random() < 0.08:
             continue  # a page torn out, a line left blank
-        for person in occupants.get(marker, [{"sex": rng.choice(["female", "male"])}]):
+        for person in occupants.get(number, [{"sex": rng.choice(["female", "male"])}]):
             if person.get("age_class") == "child" or rng.random() < 0.05:
                 name = rng.choice(["невідомий", "невідома", "Н/В", "дитина, невідома"])
             else:
                 name = as_written(rng, *full_name(rng, person["sex"]))
-            burial = dt.date(2022, 3, 25) + dt.timedelta(days=int(marker / NUMBERED_GRAVES * 160))
+            burial = dt.date(2022, 3, 25) + dt.timedelta(days=int(number / NUMBERED_GRAVES * 160))
             lines.append(
-                {"marker_number": str(marker), "name_as_written": name, "burial_date": burial}
+                {"grave_number": str(number), "name_as_written": name, "burial_date": burial}
             )
-    for extra in range(1, 6):  # markers written in the journal whose graves were not found
+    for extra in range(1, 6):  # grave numbers written in the journal whose graves were not found
         lines.append(
             {
-                "marker_number": str(NUMBERED_GRAVES + extra),
+                "grave_number": str(NUMBERED_GRAVES + extra),
                 "name_as_written": as_written(rng, *full_name(rng, "male")),
                 "burial_date": dt.date(2022, 9, 8),
                 "notes": "grave not found",
@@ -289,7 +289,7 @@ def _small_site(rng: random.Random, plan: Plan, spec: dict[str, Any]) -> None:
         "description": SYNTHETIC, "is_synthetic": True,
     })  # fmt: skip
     for n in range(1, spec["persons"] + 1):
-        plan.graves.append({"site": slug, "marker_label": str(n), "kind": "individual"})
+        plan.graves.append({"site": slug, "grave_number": str(n), "kind": "individual"})
         group = rng.choices(list(BREAKDOWN), [0.45, 0.45, 0.03, 0.03, 0.04])[0]
         person = _person(rng, group)
         person.update(
