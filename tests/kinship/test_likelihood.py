@@ -13,16 +13,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from exhume.errors import InvalidInputError, KinshipError
-from exhume.kinship import _engine as engine
 from exhume.kinship._lumping import Lumped, lump, marker_table
 from exhume.kinship.dvijson import load_problem
-from exhume.kinship.likelihood import (
-    genotype_index,
-    genotype_posterior,
-    loglik,
-    loglik_marker,
-    n_genotypes,
-)
+from exhume.kinship.genotypes import genotype_index, n_genotypes
+from exhume.kinship.likelihood import genotype_posterior, loglik, loglik_marker
 from exhume.kinship.markers import Marker, make_marker
 from exhume.kinship.mutation import MutationModel, mutation_model
 from exhume.kinship.pedigree import Pedigree
@@ -368,7 +362,7 @@ FAST = settings(max_examples=80, deadline=None, suppress_health_check=[HealthChe
 def _engine_choice(alleles: bool) -> contextlib.AbstractContextManager[object]:
     """Force the allele-level engine (normally only for loops), or change nothing."""
     if alleles:
-        return mock.patch.object(engine, "looped", lambda ped, members: True)
+        return mock.patch.object(Pedigree, "has_loop_among", lambda self, members: True)
     return contextlib.nullcontext()
 
 
@@ -583,7 +577,7 @@ def test_allele_level_engine_agrees_with_genotype_level_engine(
         pairs = dict(zip([v.id for v in prob.victims], fam.missing, strict=False))
         cases.append((fam, _with_victims(prob, fam, pairs)))
     expected = [loglik(f.pedigree, prob.markers, g).per_marker for f, g in cases]
-    monkeypatch.setattr(engine, "looped", lambda ped, members: True)
+    monkeypatch.setattr(Pedigree, "has_loop_among", lambda self, members: True)
     for (fam, g), want in zip(cases, expected, strict=True):
         got = loglik(fam.pedigree, prob.markers, g).per_marker
         assert np.array_equal(np.isfinite(got), np.isfinite(want))

@@ -9,9 +9,10 @@ import numpy as np
 import pytest
 from numpy.typing import NDArray
 
-from exhume.kinship.familytables import family_posterior_batch, genotype_rows
+from exhume.kinship.familytables import family_posterior_batch
 from exhume.kinship.frequencies import synthetic_frequencies, with_mutation
-from exhume.kinship.likelihood import genotype_index, genotype_posterior, loglik
+from exhume.kinship.genotypes import genotype_index, genotype_rows
+from exhume.kinship.likelihood import genotype_posterior, loglik
 from exhume.kinship.markers import Marker
 from exhume.kinship.pedigree import Pedigree
 from exhume.kinship.screening import (

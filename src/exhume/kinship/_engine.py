@@ -29,17 +29,8 @@ import numpy as np
 from numpy.typing import NDArray
 
 from exhume.kinship._lumping import Lumped
-from exhume.kinship._plans import _LOCK as _LOCK
-from exhume.kinship._plans import _NOMINAL as _NOMINAL
-from exhume.kinship._plans import FULL as FULL
-from exhume.kinship._plans import PAIR as PAIR
-from exhume.kinship._plans import PARTIAL as PARTIAL
-from exhume.kinship._plans import Link as Link
-from exhume.kinship._plans import Plan as Plan
-from exhume.kinship._plans import Step as Step
-from exhume.kinship._plans import looped as looped
-from exhume.kinship._plans import plan_for as plan_for
-from exhume.kinship._plans import prune as prune
+from exhume.kinship._plans import FULL, PAIR, PARTIAL, Layout, Link, Plan, Step
+from exhume.kinship.genotypes import hardy_weinberg, transmission, transmission_tensor
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.intp]
@@ -94,27 +85,22 @@ def domain(kind: int, geno: IntArray, n_alleles: IntArray, width: int) -> Domain
     return Domain(kind, pat, mat, (ok & ev).astype(np.float64))
 
 
-def kind_of(geno: IntArray) -> int:
-    """Representation needed for genotypes (K, 2): pair, partial or full."""
-    missing = geno < 0
-    if missing.all(axis=1).any():
-        return FULL
-    if missing.any():
-        return PARTIAL
-    return PAIR
+def broadcast_product(acc: FloatArray, operands: list[FloatArray], lay: Layout) -> FloatArray:
+    """``acc`` times every operand, each put onto ``acc``'s axes as ``lay`` says."""
+    for arr, (perm, new) in zip(operands, lay, strict=True):
+        acc = acc * np.expand_dims(arr.transpose(perm), new)
+    return acc
 
 
 def _general(step: Step, u: FloatArray, operands: list[FloatArray], width: int) -> FloatArray:
     """Multiply the factors of ``step.var`` broadcast on (K, *out, var); sum ``var`` out.
 
-    Compact links (see :func:`_compact`) give an allele axis, expanded to the child's N^2
-    ordered genotypes at the end (state ``s`` has paternal allele ``s // N``, maternal
-    ``s % N``).
+    Compact links (see :func:`~exhume.kinship._plans.plan_for`) give an allele axis, expanded
+    to the child's N^2 ordered genotypes at the end (state ``s`` has paternal allele
+    ``s // N``, maternal ``s % N``).
     """
     acc = u.reshape((u.shape[0],) + (1,) * len(step.out) + (u.shape[1],))
-    for arr, (perm, new) in zip(operands, step.layout, strict=True):
-        acc = acc * np.expand_dims(arr.transpose(perm), new)
-    res: FloatArray = acc.sum(axis=-1)
+    res: FloatArray = broadcast_product(acc, operands, step.layout).sum(axis=-1)
     if step.compact and any(step.compact):
         states = np.arange(width * width)
         for flag, (_perm, new) in zip(step.compact, step.layout, strict=True):
@@ -170,6 +156,7 @@ def network(
     unary: list[FloatArray] = []
     shared: dict[str, object] = {}
     rows = np.arange(k)[:, None]
+    grid = hardy_weinberg(freq, ordered=True)
     pair_pat = geno
     pair_mat = geno[:, :, ::-1]
     pair_w = np.ones((n, k, 2))
@@ -186,9 +173,9 @@ def network(
         if not founders[i]:
             unary.append(d.weight)
         elif d.kind == FULL and missing[i].all():
-            unary.append(_hardy_weinberg(shared, d, freq))
+            unary.append(_untyped_founder(shared, d, grid))
         else:
-            unary.append(d.weight * freq[rows, d.pat] * freq[rows, d.mat])
+            unary.append(d.weight * grid[rows, d.pat, d.mat])
     net = Network(doms, unary, lumped.male, lumped.female, width, n > _RESCALE_ABOVE, freq)
     return kinds, net
 
@@ -202,14 +189,23 @@ def _untyped_domain(shared: dict[str, object], lumped: Lumped) -> Domain:
     return d
 
 
-def _hardy_weinberg(shared: dict[str, object], d: Domain, freq: FloatArray) -> FloatArray:
+def _untyped_founder(shared: dict[str, object], d: Domain, grid: FloatArray) -> FloatArray:
     hw = shared.get("hw")
     if not isinstance(hw, np.ndarray):
-        k, n = freq.shape
-        hw = (freq[:, :, None] * freq[:, None, :]).reshape(k, n * n) * d.weight
+        hw = grid.reshape(grid.shape[0], -1) * d.weight
         shared["hw"] = hw
     out: FloatArray = hw
     return out
+
+
+def transmission_grid(net: Network, paternal: bool) -> FloatArray:
+    """``t[k, u, v, a]`` for every ordered parental genotype ``(u, v)`` (cached on ``net``)."""
+    key = (-2, paternal or net.male is net.female)
+    t = net.tcache.get(key)
+    if t is None:
+        mats = net.male if paternal else net.female
+        t = net.tcache[key] = transmission_tensor(mats)
+    return t
 
 
 def transmit(net: Network, parent: int, paternal: bool) -> FloatArray:
@@ -219,11 +215,10 @@ def transmit(net: Network, parent: int, paternal: bool) -> FloatArray:
     k = mats.shape[0]
     if d.kind == FULL:
         n = net.width
-        half = 0.5 * (mats[:, :, None, :] + mats[:, None, :, :])
-        out: FloatArray = half.reshape(k, n * n, n)
+        out: FloatArray = transmission_grid(net, paternal).reshape(k, n * n, n)
         return out
     rows = np.arange(k)[:, None]
-    out = 0.5 * (mats[rows, d.pat] + mats[rows, d.mat])
+    out = transmission(mats[rows, d.pat], mats[rows, d.mat])
     return out
 
 
@@ -249,14 +244,14 @@ def marginal(net: Network, child: int, paternal: bool, u: FloatArray) -> FloatAr
 
 def link_matrix(net: Network, link: Link) -> FloatArray:
     """Dense factor ``T[k, s_parent, s_child]`` of a link."""
-    t = _transmit_cached(net, link.parent, link.paternal, net.tcache)
+    t = transmit_cached(net, link.parent, link.paternal)
     which = allele_of(net, link.child, link.paternal)
     k, d = t.shape[0], t.shape[1]
     out: FloatArray = t[np.arange(k)[:, None, None], np.arange(d)[None, :, None], which[:, None, :]]
     return out
 
 
-def _rescale(arr: FloatArray, logscale: FloatArray, on: bool = True) -> FloatArray:
+def rescale(arr: FloatArray, logscale: FloatArray, on: bool = True) -> FloatArray:
     if not on:
         return arr
     axes = tuple(range(1, arr.ndim))
@@ -278,7 +273,6 @@ def run(plan: Plan, net: Network) -> tuple[FloatArray, FloatArray]:
     logscale = np.zeros(k)
     unary = list(net.unary)
     factors: dict[int, FloatArray] = {}
-    tcache = net.tcache
     n_links = len(plan.links)
 
     def factor(fid: int) -> FloatArray:
@@ -298,17 +292,17 @@ def run(plan: Plan, net: Network) -> tuple[FloatArray, FloatArray]:
                 fid = step.factors[0]
                 (w,) = step.out
                 if fid < n_links and fid not in factors:
-                    msg = _leaf_message(net, plan.links[fid], v, u, tcache)
+                    msg = _leaf_message(net, plan.links[fid], v, u)
                 else:
                     spec = "kvw,kv->kw" if step.var_first else "kwv,kv->kw"
                     msg = np.einsum(spec, factors.pop(fid), u)
-                unary[w] = _rescale(unary[w] * msg, logscale, net.rescale)
+                unary[w] = rescale(unary[w] * msg, logscale, net.rescale)
                 continue
             if step.op == "trio":
-                res = _trio(net, plan, step, u, tcache)
+                res = _trio(net, plan, step, u)
             else:
                 ops = [
-                    _transmit_cached(net, v, flag == 1, tcache) if flag else factor(fid)
+                    transmit_cached(net, v, flag == 1) if flag else factor(fid)
                     for fid, flag in zip(step.factors, step.compact, strict=True)
                 ]
                 res = _general(step, u, ops, net.width)
@@ -316,27 +310,26 @@ def run(plan: Plan, net: Network) -> tuple[FloatArray, FloatArray]:
                 factors.pop(fid, None)
             if len(step.out) == 1:
                 w = step.out[0]
-                unary[w] = _rescale(unary[w] * res, logscale, net.rescale)
+                unary[w] = rescale(unary[w] * res, logscale, net.rescale)
             elif step.merge_into >= 0:
-                factors[step.merge_into] = _rescale(
+                factors[step.merge_into] = rescale(
                     factors[step.merge_into] * res, logscale, net.rescale
                 )
             else:
-                factors[step.new_id] = _rescale(res, logscale, net.rescale)
+                factors[step.new_id] = rescale(res, logscale, net.rescale)
         if plan.keep >= 0:
             return logscale, unary[plan.keep]
     return logscale, np.empty((k, 0))
 
 
-def _transmit_cached(
-    net: Network, parent: int, paternal: bool, tcache: dict[tuple[int, bool], FloatArray]
-) -> FloatArray:
-    # Both sexes share one table when the matrices are the same array.
+def transmit_cached(net: Network, parent: int, paternal: bool) -> FloatArray:
+    """:func:`transmit`, kept on ``net`` (both sexes share one table when the matrices are
+    the same array; every untyped parent shares one)."""
     sex = paternal or net.male is net.female
     key = (-1 if net.doms[parent].kind == FULL else parent, sex)
-    t = tcache.get(key)
+    t = net.tcache.get(key)
     if t is None:
-        t = tcache[key] = transmit(net, parent, paternal)
+        t = net.tcache[key] = transmit(net, parent, paternal)
     return t
 
 
@@ -353,26 +346,18 @@ def joint_marginal(net: Network, child: int, u: FloatArray) -> FloatArray:
     return res
 
 
-def _trio(
-    net: Network,
-    plan: Plan,
-    step: Step,
-    u: FloatArray,
-    tcache: dict[tuple[int, bool], FloatArray],
-) -> FloatArray:
+def _trio(net: Network, plan: Plan, step: Step, u: FloatArray) -> FloatArray:
     """Sum a child out of its two parent links: ``t_father @ U @ t_mother^T``."""
     pat, mat = (plan.links[f] for f in step.factors)
-    tf = _transmit_cached(net, pat.parent, True, tcache)
-    tm = _transmit_cached(net, mat.parent, False, tcache)
+    tf = transmit_cached(net, pat.parent, True)
+    tm = transmit_cached(net, mat.parent, False)
     joint = joint_marginal(net, step.var, u)
     res: FloatArray = np.matmul(np.matmul(tf, joint), tm.transpose(0, 2, 1))
     return res if step.var_first else res.transpose(0, 2, 1)
 
 
-def _leaf_message(
-    net: Network, link: Link, v: int, u: FloatArray, tcache: dict[tuple[int, bool], FloatArray]
-) -> FloatArray:
-    t = _transmit_cached(net, link.parent, link.paternal, tcache)
+def _leaf_message(net: Network, link: Link, v: int, u: FloatArray) -> FloatArray:
+    t = transmit_cached(net, link.parent, link.paternal)
     if v == link.child:  # child eliminated: message to the parent
         ua = marginal(net, link.child, link.paternal, u)
         out: FloatArray = np.matmul(t, ua[:, :, None])[:, :, 0]

@@ -1,10 +1,16 @@
-"""Elimination plans for the genotype-level engine, and pedigree structure helpers.
+"""Elimination plans: the one greedy planner, the plan cache, and genotype-level plans.
 
-A plan is computed once per pedigree object, kept members and domain kinds (cached), and
-replayed for every call: which individual to eliminate next (greedy: smallest product of the
-domain sizes it touches), and how (``leaf``: one pairwise link, a message; ``trio``: a child
-whose only factors are its two parent links, summed through its alleles; ``general``: a
-broadcast product of all its factors; ``sum``: an isolated individual).
+:class:`GreedyElimination` is the bookkeeping shared by both engines: factors with variable
+scopes, a cost per variable, and the greedy choice of the cheapest variable to eliminate next
+(its factors are multiplied and it is summed out, leaving a factor over its neighbours). Plans
+are computed once per pedigree object and key (:class:`PlanCache`, least recently used) and
+replayed for every call.
+
+Genotype-level plans (:func:`plan_for`) make one variable per individual and say how to
+eliminate it (``leaf``: one pairwise link, a message; ``trio``: a child whose only factors are
+its two parent links, summed through its alleles; ``general``: a broadcast product of all its
+factors; ``sum``: an isolated individual). The allele-level plans of
+:mod:`exhume.kinship._alleles` use the same planner over smaller variables.
 """
 
 from __future__ import annotations
@@ -12,23 +18,127 @@ from __future__ import annotations
 import threading
 import weakref
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import Generic, TypeVar
 
 import numpy as np
 from numpy.typing import NDArray
 
 from exhume.kinship.pedigree import Pedigree
 
+#: Domain kinds of an individual's genotype variable (see :mod:`exhume.kinship._engine`).
 PAIR, PARTIAL, FULL = 0, 1, 2
-_NOMINAL_ALLELES = 8
-_NOMINAL = {
-    PAIR: 2,
-    PARTIAL: 16,
-    FULL: _NOMINAL_ALLELES**2,
-}  # domain sizes used to choose the order
+#: Allele count assumed when choosing an elimination order.
+NOMINAL_ALLELES = 8
+#: Domain sizes assumed when choosing an elimination order.
+NOMINAL_SIZE = {PAIR: 2, PARTIAL: 16, FULL: NOMINAL_ALLELES**2}
 
-# -- elimination plans ----------------------------------------------------------------------
+Layout = tuple[tuple[tuple[int, ...], tuple[int, ...]], ...]
+Cost = tuple[int, int]
+
+# -- the greedy planner -----------------------------------------------------------------------
+
+
+class GreedyElimination:
+    """Greedy variable elimination over factor scopes.
+
+    ``scopes`` are the variables of the initial factors; ``keep`` variables are never
+    eliminated; ``cost(self, v)`` prices eliminating ``v`` now (ties broken by the second
+    item). :meth:`steps` yields ``(var, factors, out)``: the cheapest variable, the live
+    factors it touches (now consumed) and the variables of their product once ``var`` is
+    summed out. The caller may record that product with :meth:`add_factor` before asking for
+    the next step; the costs of ``out`` are then refreshed.
+    """
+
+    def __init__(
+        self,
+        scopes: Sequence[tuple[int, ...]],
+        n_vars: int,
+        keep: set[int],
+        cost: Callable[[GreedyElimination, int], Cost],
+    ) -> None:
+        self.scope: list[tuple[int, ...]] = list(scopes)
+        self.of_var: list[set[int]] = [set() for _ in range(n_vars)]  # live factors per var
+        for f, sc in enumerate(self.scope):
+            for u in sc:
+                self.of_var[u].add(f)
+        self.remaining = {v for v in range(n_vars) if v not in keep}
+        self._cost = cost
+        self._costs = {v: cost(self, v) for v in self.remaining}
+
+    def neighbours(self, v: int) -> set[int]:
+        """Variables sharing a live factor with ``v`` (``v`` excluded)."""
+        return {u for f in self.of_var[v] for u in self.scope[f]} - {v}
+
+    def add_factor(self, scope: tuple[int, ...]) -> int:
+        """Record a new live factor over ``scope``; returns its id."""
+        fid = len(self.scope)
+        self.scope.append(scope)
+        for u in scope:
+            self.of_var[u].add(fid)
+        return fid
+
+    def steps(self) -> Iterator[tuple[int, tuple[int, ...], tuple[int, ...]]]:
+        """Eliminate every variable but the kept ones, cheapest first."""
+        while self.remaining:
+            best = min(self.remaining, key=self._costs.__getitem__)
+            self.remaining.discard(best)
+            mine = tuple(sorted(self.of_var[best]))
+            out = tuple(sorted(self.neighbours(best)))
+            for f in mine:
+                for u in self.scope[f]:
+                    self.of_var[u].discard(f)
+            yield best, mine, out
+            for u in out:
+                if u in self.remaining:
+                    self._costs[u] = self._cost(self, u)
+
+
+def layout(axes: tuple[int, ...], scopes: Sequence[tuple[int, ...]]) -> Layout:
+    """How to broadcast each factor onto the axes ``(K, *axes)``: (transpose, new axes)."""
+    rank = len(axes) + 1
+    lay = []
+    for sc in scopes:
+        pos = [axes.index(u) + 1 for u in sc]
+        order = sorted(range(len(pos)), key=lambda i: pos[i])
+        perm = (0, *(1 + i for i in order))
+        have = {pos[i] for i in order}
+        lay.append((perm, tuple(a for a in range(1, rank) if a not in have)))
+    return tuple(lay)
+
+
+_P = TypeVar("_P")
+
+
+class PlanCache(Generic[_P]):
+    """Plans per pedigree object (weakly held) and key, the least recently used dropped first
+    beyond ``per_pedigree``; shared by threads."""
+
+    def __init__(self, per_pedigree: int = 512) -> None:
+        self._plans: weakref.WeakKeyDictionary[Pedigree, OrderedDict[object, _P]] = (
+            weakref.WeakKeyDictionary()
+        )
+        self._per_pedigree = per_pedigree
+        self._lock = threading.Lock()
+
+    def get(self, ped: Pedigree, key: object, make: Callable[[], _P]) -> _P:
+        """The cached plan of ``(ped, key)``, made by ``make()`` on a miss."""
+        with self._lock:
+            cache = self._plans.setdefault(ped, OrderedDict())
+            plan = cache.get(key)
+            if plan is not None:
+                cache.move_to_end(key)
+                return plan
+        plan = make()
+        with self._lock:
+            cache[key] = plan
+            if len(cache) > self._per_pedigree:
+                cache.popitem(last=False)
+        return plan
+
+
+# -- genotype-level plans ---------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -65,29 +175,13 @@ class Plan:
     keep: int  # variable left uneliminated (-1 for none)
 
 
-_PLANS: weakref.WeakKeyDictionary[Pedigree, OrderedDict[tuple[object, ...], Plan]] = (
-    weakref.WeakKeyDictionary()
-)
-_PLANS_PER_PED = 512
-_LOCK = threading.RLock()  # plan caches are shared by threads
+_PLANS: PlanCache[Plan] = PlanCache()
 
 
 def plan_for(ped: Pedigree, members: tuple[int, ...], kinds: tuple[int, ...], keep: int) -> Plan:
     """Elimination plan for ``members`` (pedigree indices) with the given domain kinds, cached
     per pedigree object. ``keep`` is a position in ``members`` left uneliminated, or -1."""
-    key = (members, kinds, keep)
-    with _LOCK:
-        cache = _PLANS.setdefault(ped, OrderedDict())
-        plan = cache.get(key)
-        if plan is not None:
-            cache.move_to_end(key)
-            return plan
-    plan = _make_plan(ped, members, kinds, keep)
-    with _LOCK:
-        cache[key] = plan
-        if len(cache) > _PLANS_PER_PED:
-            cache.popitem(last=False)
-    return plan
+    return _PLANS.get(ped, (members, kinds, keep), lambda: _make_plan(ped, members, kinds, keep))
 
 
 def _make_plan(ped: Pedigree, members: tuple[int, ...], kinds: tuple[int, ...], keep: int) -> Plan:
@@ -98,65 +192,36 @@ def _make_plan(ped: Pedigree, members: tuple[int, ...], kinds: tuple[int, ...], 
             if parent and (parent - 1) in pos:
                 links.append(Link(pos[int(parent) - 1], i, paternal))
     n_links = len(links)
-    size = [_NOMINAL[k] for k in kinds]
-    scope: list[tuple[int, ...]] = [(lk.parent, lk.child) for lk in links]
-    of_var: list[set[int]] = [set() for _ in members]  # live factors touching each variable
-    for f, sc in enumerate(scope):
-        for u in sc:
-            of_var[u].add(f)
-    remaining = {v for v in range(len(members)) if v != keep}
-    costs = {v: _cost(v, scope, of_var, size, links, kinds) for v in remaining}
+    size = [NOMINAL_SIZE[k] for k in kinds]
+
+    def cost(elim: GreedyElimination, v: int) -> Cost:
+        return _cost(v, elim, size, links, kinds)
+
+    scopes = [(lk.parent, lk.child) for lk in links]
+    elim = GreedyElimination(scopes, len(members), {keep}, cost)
+    scope = elim.scope
     steps: list[Step] = []
-    while remaining:
-        best = min(remaining, key=costs.__getitem__)
-        remaining.discard(best)
-        mine = tuple(sorted(of_var[best]))
-        out = tuple(sorted({u for f in mine for u in scope[f]} - {best}))
-        for f in mine:
-            for u in scope[f]:
-                of_var[u].discard(f)
+    for best, mine, out in elim.steps():
         if not mine:
             steps.append(Step("sum", best))
             continue
         if len(mine) == 1 and len(scope[mine[0]]) == 2:
             steps.append(Step("leaf", best, mine, out, var_first=scope[mine[0]][0] == best))
-            _update(costs, out, remaining, scope, of_var, size, links, kinds)
             continue
         merge = -1
         if len(out) > 1:
-            same = (f for f in sorted(of_var[out[0]]) if f >= n_links and scope[f] == out)
+            same = (f for f in sorted(elim.of_var[out[0]]) if f >= n_links and scope[f] == out)
             merge = next(same, -1)
-        new_id = len(scope) if len(out) > 1 and merge < 0 else -1
-        if new_id >= 0:
-            scope.append(out)
-            for u in out:
-                of_var[u].add(new_id)
+        new_id = elim.add_factor(out) if len(out) > 1 and merge < 0 else -1
         trio = _trio_links(best, mine, links)
         if trio is not None:
             first = links[trio[0]].parent == out[0]
             steps.append(Step("trio", best, trio, out, (), first, merge, new_id))
         else:
-            lay = _layout(best, mine, out, scope)
+            lay = layout((*out, best), [scope[f] for f in mine])
             compact = _compact(best, mine, scope, links, kinds)
             steps.append(Step("general", best, mine, out, lay, False, merge, new_id, compact))
-        _update(costs, out, remaining, scope, of_var, size, links, kinds)
     return Plan(tuple(links), tuple(steps), keep)
-
-
-def _update(
-    costs: dict[int, tuple[int, int]],
-    touched: tuple[int, ...],
-    remaining: set[int],
-    scope: list[tuple[int, ...]],
-    of_var: list[set[int]],
-    size: list[int],
-    links: list[Link],
-    kinds: tuple[int, ...],
-) -> None:
-    """Refresh the costs of the variables whose factors just changed."""
-    for u in touched:
-        if u in remaining:
-            costs[u] = _cost(u, scope, of_var, size, links, kinds)
 
 
 def _trio_links(v: int, mine: tuple[int, ...], links: list[Link]) -> tuple[int, int] | None:
@@ -170,13 +235,8 @@ def _trio_links(v: int, mine: tuple[int, ...], links: list[Link]) -> tuple[int, 
 
 
 def _cost(
-    v: int,
-    scope: list[tuple[int, ...]],
-    of_var: list[set[int]],
-    size: list[int],
-    links: list[Link],
-    kinds: tuple[int, ...],
-) -> tuple[int, int]:
+    v: int, elim: GreedyElimination, size: list[int], links: list[Link], kinds: tuple[int, ...]
+) -> Cost:
     """Nominal work plus output size of eliminating ``v`` (then ``v``, to break ties).
 
     A trio is two matrix products (``D_f N N + D_f N D_m``). A general step is one broadcast
@@ -184,41 +244,22 @@ def _cost(
     its link from ``v`` counts N (its transmitted allele), plus one pass over the output per
     such child when its axis is expanded back to N^2 genotypes.
     """
-    mine = tuple(sorted(of_var[v]))
-    nbrs = {u for f in mine for u in scope[f]} - {v}
+    mine = tuple(sorted(elim.of_var[v]))
+    nbrs = elim.neighbours(v)
     out = 1
     for u in nbrs:
         out *= size[u]
-    n = _NOMINAL_ALLELES
+    n = NOMINAL_ALLELES
     if _trio_links(v, mine, links) is not None:
         a, b = (size[u] for u in sorted(nbrs))
         return (a * n * n + a * n * b + out, v)
-    compact = _compact(v, mine, scope, links, kinds)
+    compact = _compact(v, mine, elim.scope, links, kinds)
     n_compact = sum(1 for flag in compact if flag)
     work = size[v] * n**n_compact
-    dense = {u for f, flag in zip(mine, compact, strict=True) if not flag for u in scope[f]}
+    dense = {u for f, flag in zip(mine, compact, strict=True) if not flag for u in elim.scope[f]}
     for u in dense - {v}:
         work *= size[u]
     return (work * (len(mine) + 1) + out * (1 + n_compact), v)
-
-
-def _layout(
-    var: int, factors: tuple[int, ...], out: tuple[int, ...], scope: list[tuple[int, ...]]
-) -> tuple[tuple[tuple[int, ...], tuple[int, ...]], ...]:
-    """How to broadcast each factor onto axes (K, *out, var): (transpose, new axes).
-
-    The summed variable goes last so that the broadcast products run over long inner loops.
-    """
-    full = (*out, var)
-    rank = len(full) + 1
-    lay = []
-    for f in factors:
-        pos = [full.index(u) + 1 for u in scope[f]]
-        order = sorted(range(len(pos)), key=lambda i: pos[i])
-        perm = (0, *(1 + i for i in order))
-        have = {pos[i] for i in order}
-        lay.append((perm, tuple(a for a in range(1, rank) if a not in have)))
-    return tuple(lay)
 
 
 def _compact(
@@ -239,53 +280,6 @@ def _compact(
                 flag = 1 if links[f].paternal else 2
         flags.append(flag)
     return tuple(flags)
-
-
-_LOOPED: weakref.WeakKeyDictionary[Pedigree, dict[tuple[int, ...], bool]] = (
-    weakref.WeakKeyDictionary()
-)
-
-
-def looped(ped: Pedigree, members: tuple[int, ...]) -> bool:
-    """Whether the sub-pedigree of ``members`` (parents of members included) has a loop:
-    its graph of individuals and matings has more edges than a forest would (cached)."""
-    with _LOCK:
-        cache = _LOOPED.setdefault(ped, {})
-    hit = cache.get(members)
-    if hit is not None:
-        return hit
-    keep = set(members)
-    matings: dict[tuple[int, int], int] = {}
-    edges: set[tuple[int, int]] = set()
-    root = {m: m for m in members}
-
-    def find(a: int) -> int:
-        while root[a] != a:
-            a = root[a]
-        return a
-
-    n_nodes = len(members)
-    cyclic = False
-    for c in members:
-        f, m = int(ped.fidx[c]) - 1, int(ped.midx[c]) - 1
-        if f < 0 or f not in keep:
-            continue
-        if (f, m) not in matings:
-            matings[(f, m)] = -1 - len(matings)
-            root[matings[(f, m)]] = matings[(f, m)]
-            n_nodes += 1
-        node = matings[(f, m)]
-        for a in (f, m, c):
-            if (a, node) in edges:
-                continue
-            edges.add((a, node))
-            ra, rb = find(a), find(node)
-            if ra == rb:
-                cyclic = True
-            else:
-                root[ra] = rb
-    cache[members] = cyclic
-    return cyclic
 
 
 def prune(ped: Pedigree, members: Sequence[int], untyped: NDArray[np.bool_]) -> tuple[int, ...]:

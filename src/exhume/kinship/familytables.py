@@ -2,14 +2,11 @@
 
 For every family that shares a pedigree shape and a typed pattern at a marker,
 :func:`family_posterior_batch` gives ``P(G_target = g | typed relatives)`` over unordered
-genotypes (``np.triu_indices`` order) in one NumPy pass. Closed-form kernels cover the target
-alone, the target with founder parents and full siblings (or with untyped parents whose founder
-parents and siblings are typed: grandparents, uncles), and a founder target with a spouse and
-their children; they enumerate the phases of the typed children and sum an untyped founder's
-alleles through subset products, so each family costs O(2^k n^2). Any other pedigree goes
-through a general variable elimination over allele variables with ``einsum``. Both are checked
-against :func:`exhume.kinship.likelihood.genotype_posterior`; screening
-(:mod:`exhume.kinship.screening`) turns these distributions into log LR tables.
+genotypes (``np.triu_indices`` order) in one NumPy pass. Nuclear families go through
+the closed-form kernels of :mod:`exhume.kinship.familykernels` (O(2^k n^2) per family); any
+other pedigree through a general variable elimination over allele variables with
+``einsum``. Both are checked against :func:`exhume.kinship.likelihood.genotype_posterior`;
+screening (:mod:`exhume.kinship.screening`) turns these distributions into log LR tables.
 """
 
 from __future__ import annotations
@@ -22,6 +19,18 @@ import numpy as np
 from numpy.typing import NDArray
 
 from exhume.errors import KinshipError
+from exhume.kinship.familykernels import Transmissions, mendelian, nuclear_joint
+from exhume.kinship.genotypes import (
+    ONE_ALLELE,
+    TWO_ALLELES,
+    allele_incidence,
+    genotype_rows,
+    n_genotypes,
+    transmission,
+    transmission_tensor,
+    triu,
+    typed_pattern,
+)
 from exhume.kinship.likelihood import genotype_posterior
 from exhume.kinship.markers import Marker
 from exhume.kinship.pedigree import FEMALE, MALE, Pedigree
@@ -35,79 +44,14 @@ _PATH_F = 256  # batch size assumed when choosing a contraction order
 #: Largest pedigree (after pruning) that the batched path handles (two letters per person).
 MAX_BATCHED_INDIVIDUALS = len(_VARS) // 2
 
-# Typed pattern codes of one individual at one marker.
-UNTYPED, FULL, PARTIAL = 0, 1, 2
-
-
-# -- genotype bookkeeping ---------------------------------------------------------------------
-
-
-def n_genotypes(n_alleles: int) -> int:
-    """Number of unordered genotypes, ``n (n + 1) / 2``."""
-    return n_alleles * (n_alleles + 1) // 2
-
-
-@lru_cache(maxsize=256)
-def _triu(n: int) -> tuple[IntArray, IntArray]:
-    a, b = np.triu_indices(n)
-    return a.astype(np.int64), b.astype(np.int64)
-
-
-def genotype_rows(n_alleles: int, genotypes: NDArray[np.integer]) -> IntArray:
-    """Table row of each observation ``(..., 2)``: unordered genotype index for ``a/b``,
-    ``n(n+1)/2 + a`` for a one-allele observation, ``n(n+1)/2 + n`` when untyped.
-
-    The genotype index of ``a <= b`` is its position in ``np.triu_indices(n)`` order,
-    ``a n - a (a - 1) / 2 + (b - a)``.
-    """
-    g = np.asarray(genotypes, dtype=np.int64)
-    x, y = g[..., 0], g[..., 1]
-    lo, hi = np.minimum(x, y), np.maximum(x, y)
-    full = lo * n_alleles - lo * (lo - 1) // 2 + (hi - lo)
-    ng = n_genotypes(n_alleles)
-    rows = np.where(lo >= 0, full, np.where(hi >= 0, ng + hi, ng + n_alleles))
-    return rows.astype(np.int64)
-
-
-def typed_pattern(genotypes: NDArray[np.integer]) -> NDArray[np.int8]:
-    """:data:`UNTYPED`, :data:`FULL` or :data:`PARTIAL` for each observation ``(..., 2)``."""
-    g = np.asarray(genotypes)
-    n_known = (g >= 0).sum(axis=-1)
-    return np.where(n_known == 2, FULL, np.where(n_known == 1, PARTIAL, UNTYPED)).astype(np.int8)
-
-
-def hardy_weinberg(afreq: FloatArray) -> FloatArray:
-    """Population genotype probabilities in triu order: ``p_a^2`` or ``2 p_a p_b``."""
-    a, b = _triu(afreq.shape[0])
-    return np.where(a == b, 1.0, 2.0) * afreq[a] * afreq[b]
-
-
-def allele_incidence(n_alleles: int) -> FloatArray:
-    """``C[g, a] = 1`` when unordered genotype ``g`` contains allele ``a``."""
-    a, b = _triu(n_alleles)
-    inc = np.zeros((a.shape[0], n_alleles))
-    rows = np.arange(a.shape[0])
-    inc[rows, a] = 1.0
-    inc[rows, b] = 1.0
-    return inc
-
-
 # -- batched conditional genotype distribution ---------------------------------------------
 
 
-def transmission_tensor(mat: FloatArray) -> FloatArray:
-    """``K[u, v, x] = (M[u, x] + M[v, x]) / 2``: a parent with alleles ``u, v`` passes ``x``."""
-    return 0.5 * (mat[:, None, :] + mat[None, :, :])
-
-
-_Transmission = tuple[FloatArray, FloatArray]  # (M, K) of one parent sex
-
-
 @lru_cache(maxsize=512)
-def _parent_matrices(marker: Marker, mutation: bool) -> dict[int, _Transmission]:
+def _parent_matrices(marker: Marker, mutation: bool) -> Transmissions:
     n = marker.n_alleles
     if not mutation or marker.mutation is None:
-        eye = _identity(n)
+        eye = mendelian(n)
         return {MALE: (eye, transmission_tensor(eye)), FEMALE: (eye, transmission_tensor(eye))}
     male, female = marker.mutation.male, marker.mutation.female
     return {
@@ -163,7 +107,7 @@ def _branches(kind: int, geno: NDArray[np.int64], founder: bool) -> list[_Branch
     a, b = geno[:, 0], geno[:, 1]
     one = np.ones(a.shape[0])
     het = (a != b).astype(np.float64)
-    if kind == FULL:
+    if kind == TWO_ALLELES:
         if founder:
             return [(a, b, one + het)]
         return [(a, b, one), (b, a, het)]
@@ -192,7 +136,7 @@ def _transmission(mat: FloatArray, fu: _Fixed, fv: _Fixed, fx: _Fixed, n_fam: in
         shape += [n] if fc is None else []
         return part.reshape(shape)
 
-    out: FloatArray = 0.5 * (half(fu, fx, fv is None, True) + half(fv, fx, fu is None, False))
+    out: FloatArray = transmission(half(fu, fx, fv is None, True), half(fv, fx, fu is None, False))
     if out.shape[0] != n_fam:
         out = np.broadcast_to(out, (n_fam, *out.shape[1:]))
     return out
@@ -224,8 +168,9 @@ def family_posterior_batch(
     impossible gets likelihood 0 and zero rows.
 
     Founder alleles are independent with the population frequencies; a child's paternal
-    allele is ``x`` with probability ``K[u, v, x]`` (:func:`transmission_tensor`) given the
-    father's alleles ``u, v`` (male mutation matrix), the maternal one likewise.
+    allele is ``x`` with probability ``K[u, v, x]`` (see
+    :func:`~exhume.kinship.genotypes.transmission`) given the father's alleles ``u, v`` (male
+    mutation matrix), the maternal one likewise.
     """
     geno = _normalised(genotypes)
     n_fam, n = geno.shape[0], marker.n_alleles
@@ -234,7 +179,7 @@ def family_posterior_batch(
     typed[target] = False
     keep = _relevant_cached(ped, target, tuple(typed.tolist()))
     tensors = _parent_matrices(marker, mutation)
-    fast = _fast_joint(ped, target, keep, kinds, geno, marker, tensors)
+    fast = nuclear_joint(ped, target, keep, kinds, geno, marker, tensors)
     if fast is not None:
         return _fold(fast, geno[:, target], n)
     if len(keep) > MAX_BATCHED_INDIVIDUALS:
@@ -259,7 +204,7 @@ def _combo_joint(
     ped: Pedigree,
     target: int,
     marker: Marker,
-    tensors: dict[int, _Transmission],
+    tensors: Transmissions,
     keep: list[int],
     letter: dict[tuple[int, int], str],
     fixed: dict[tuple[int, int], NDArray[np.int64]],
@@ -308,248 +253,6 @@ def _combo_joint(
     return out
 
 
-# -- fast kernels for nuclear families -------------------------------------------------------
-
-
-def _fast_joint(
-    ped: Pedigree,
-    target: int,
-    keep: list[int],
-    kinds: NDArray[np.int8],
-    geno: NDArray[np.int64],
-    marker: Marker,
-    tensors: dict[int, _Transmission],
-) -> FloatArray | None:
-    """The ordered joint ``(F, n, n)`` by a closed-form kernel when the relevant pedigree is
-    the target alone, the target with its two founder parents and full siblings, or the
-    target (a founder) with one founder spouse and their children, every typed member fully
-    typed; ``None`` otherwise (the general path is used)."""
-    others = [i for i in keep if i != target]
-    if any(kinds[i] == PARTIAL for i in others):
-        return None
-    p = marker.afreq
-    n_fam = geno.shape[0]
-    if not others:
-        return np.broadcast_to(np.outer(p, p), (n_fam, p.shape[0], p.shape[0])).copy()
-    fa, mo = ped.father(target), ped.mother(target)
-    if fa is not None and mo is not None:
-        return _child_kernel(ped, target, others, kinds, geno, p, tensors, fa, mo)
-    if fa is None:
-        return _founder_kernel(ped, target, others, kinds, geno, p, tensors)
-    return None
-
-
-def _phase_combos(
-    child_geno: NDArray[np.int64],
-) -> tuple[NDArray[np.int64], NDArray[np.int64], FloatArray]:
-    """All phase assignments of ``k`` fully typed children ``(F, k, 2)``: alleles from the
-    father and from the mother ``(F, C, k)`` with ``C = 2^k``, and weights ``(F, C)`` (0 for
-    the duplicate phase of a homozygote)."""
-    k = child_geno.shape[1]
-    bits = (np.arange(2**k)[:, None] >> np.arange(k)[None, :]) & 1  # (C, k)
-    a, b = child_geno[:, None, :, 0], child_geno[:, None, :, 1]
-    from_father = np.where(bits[None] == 0, a, b)
-    from_mother = np.where(bits[None] == 0, b, a)
-    dup = (bits[None] == 1) & (a == b)
-    weight = np.where(dup.any(axis=2), 0.0, 1.0)
-    return from_father, from_mother, weight
-
-
-def _subset_products(cols: FloatArray) -> FloatArray:
-    """``P_S(u) = prod_{c in S} cols[..., c, u]`` for every subset ``S`` of the ``k`` columns
-    (axis -2), bit ``c`` of the subset index selecting column ``c``: ``(..., 2^k, n)``."""
-    k = cols.shape[-2]
-    out = np.empty((*cols.shape[:-2], 2**k, cols.shape[-1]))
-    out[..., 0, :] = 1.0
-    for c in range(k):
-        np.multiply(
-            out[..., : 2**c, :], cols[..., c : c + 1, :], out=out[..., 2**c : 2 ** (c + 1), :]
-        )
-    return out
-
-
-def _untyped_parent(p: FloatArray, mat: FloatArray, alleles: NDArray[np.int64]) -> FloatArray:
-    """Message to the target's allele from an untyped founder parent whose other children
-    received ``alleles`` ``(F, C, k)``:
-
-        A(x) = sum_{u,v} p_u p_v prod_c (M[u,a_c] + M[v,a_c])/2 (M[u,x] + M[v,x])/2
-             = 2^-k (sum_S s_{S^c} q_S) M,   q_S = p * prod_{c in S} M[:, a_c],  s = sum q.
-    """
-    k = alleles.shape[-1]
-    q = p * _subset_products(mat.T[alleles])  # (F, C, 2^k, n)
-    s = q.sum(axis=-1)
-    comp = s[..., ::-1]  # complement subset: index 2^k - 1 - S
-    weighted: FloatArray = np.einsum("fcs,fcsn->fcn", comp, q) * 0.5**k
-    if _is_identity(mat):
-        return weighted
-    out: FloatArray = weighted @ mat
-    return out
-
-
-def _is_identity(mat: FloatArray) -> bool:
-    """True for the Mendelian (no mutation) matrix, whose products can be skipped."""
-    return bool(mat.flags.writeable is False and mat.shape[0] > 0 and mat[0, 0] == 1.0) and bool(
-        np.array_equal(mat, _identity(mat.shape[0]))
-    )
-
-
-@lru_cache(maxsize=256)
-def _identity(n: int) -> FloatArray:
-    eye = np.eye(n)
-    eye.setflags(write=False)
-    return eye
-
-
-def _typed_parent(
-    p: FloatArray, mat: FloatArray, parent: NDArray[np.int64], alleles: NDArray[np.int64]
-) -> FloatArray:
-    """Message from a fully typed founder parent ``(u, v)`` ``(F, 2)``: its genotype
-    probability times ``prod_c (M[u,a_c] + M[v,a_c])/2`` times ``(M[u,x] + M[v,x])/2``."""
-    u, v = parent[:, 0], parent[:, 1]
-    own = 0.5 * (mat[u] + mat[v])  # (F, n)
-    out: FloatArray = _typed_spouse(p, mat, parent, alleles)[..., None] * own[:, None, :]
-    return out
-
-
-def _typed_spouse(
-    p: FloatArray, mat: FloatArray, parent: NDArray[np.int64], alleles: NDArray[np.int64]
-) -> FloatArray:
-    """``P(u/v) prod_c (M[u,a_c] + M[v,a_c])/2`` for a typed founder parent, ``(F, C)``."""
-    u, v = parent[:, 0], parent[:, 1]
-    prior = p[u] * p[v] * np.where(u == v, 1.0, 2.0)
-    kids = 0.5 * (mat[u[:, None, None], alleles] + mat[v[:, None, None], alleles])
-    out: FloatArray = prior[:, None] * kids.prod(axis=-1)
-    return out
-
-
-def _child_kernel(
-    ped: Pedigree,
-    target: int,
-    others: list[int],
-    kinds: NDArray[np.int8],
-    geno: NDArray[np.int64],
-    p: FloatArray,
-    tensors: dict[int, _Transmission],
-    fa: int,
-    mo: int,
-) -> FloatArray | None:
-    """Target with two parents: ``J(x, y) = sum_C w_C A_C(x) B_C(y)`` over the phases ``C``
-    of the full siblings. Each parent is a typed founder, an untyped founder, or an untyped
-    non-founder with founder parents (the grandparents, with their other children) when the
-    target has no siblings."""
-    sibs = [i for i in others if ped.father(i) == fa and ped.mother(i) == mo]
-    if any(kinds[i] != FULL or ped.children_of(i).size for i in sibs):
-        return None
-    from_f, from_m, weight = _phase_combos(geno[:, sibs])
-    used = {fa, mo, *sibs}
-    sides = []
-    for parent, alleles, sex in ((fa, from_f, MALE), (mo, from_m, FEMALE)):
-        mat = tensors[sex][0]
-        if ped.father(parent) is None:
-            if kinds[parent] == FULL and parent in others:
-                sides.append(_typed_parent(p, mat, geno[:, parent], alleles))
-            else:
-                sides.append(_untyped_parent(p, mat, alleles))
-            continue
-        if sibs or parent not in others or kinds[parent] != UNTYPED:
-            return None
-        side = _grand_message(ped, parent, others, kinds, geno, p, tensors, mat, used)
-        if side is None:
-            return None
-        sides.append(side[:, None, :])
-    if used != set(others):
-        return None
-    left = sides[0] * weight[..., None]
-    joint: FloatArray = np.matmul(left.transpose(0, 2, 1), sides[1])
-    return joint
-
-
-def _grand_message(
-    ped: Pedigree,
-    parent: int,
-    others: list[int],
-    kinds: NDArray[np.int8],
-    geno: NDArray[np.int64],
-    p: FloatArray,
-    tensors: dict[int, _Transmission],
-    mat: FloatArray,
-    used: set[int],
-) -> FloatArray | None:
-    """Message ``(F, n)`` to the target's allele from an untyped parent ``P`` whose parents
-    are founders (typed or not) with other fully typed children (the target's uncles/aunts):
-    ``A(x) = sum_C w_C [(alpha_C M)(x) sum(beta_C) + sum(alpha_C) (beta_C M)(x)] / 2`` where
-    ``alpha_C(u)``, ``beta_C(v)`` are the messages to ``P``'s paternal and maternal alleles."""
-    gf, gm = ped.father(parent), ped.mother(parent)
-    if gf is None or gm is None:
-        return None
-    if ped.father(gf) is not None or ped.father(gm) is not None:
-        return None
-    uncles = [i for i in others if i != parent and ped.father(i) == gf and ped.mother(i) == gm]
-    if any(kinds[i] != FULL or ped.children_of(i).size for i in uncles):
-        return None
-    from_f, from_m, weight = _phase_combos(geno[:, uncles])
-    msgs = []
-    for grand, alleles, sex in ((gf, from_f, MALE), (gm, from_m, FEMALE)):
-        gmat = tensors[sex][0]
-        if kinds[grand] == FULL:
-            msgs.append(_typed_parent(p, gmat, geno[:, grand], alleles))
-        else:
-            msgs.append(_untyped_parent(p, gmat, alleles))
-    alpha, beta = msgs
-    a_sum, b_sum = alpha.sum(axis=-1, keepdims=True), beta.sum(axis=-1, keepdims=True)
-    per_combo = 0.5 * ((alpha @ mat) * b_sum + a_sum * (beta @ mat))
-    used.update({parent, gf, gm, *uncles})
-    out: FloatArray = (per_combo * weight[..., None]).sum(axis=1)
-    return out
-
-
-def _founder_kernel(
-    ped: Pedigree,
-    target: int,
-    others: list[int],
-    kinds: NDArray[np.int8],
-    geno: NDArray[np.int64],
-    p: FloatArray,
-    tensors: dict[int, _Transmission],
-) -> FloatArray | None:
-    """Founder target, one founder spouse and their fully typed children:
-    ``J(x, y) = p_x p_y sum_C w_C spouse_C 2^-k sum_S P_S(x) P_{S^c}(y)`` with
-    ``P_S(x) = prod_{c in S} M_T[x, t_c]`` over the alleles ``t_c`` the children got from the
-    target."""
-    spouses = [i for i in others if ped.father(i) is None]
-    kids = [i for i in others if ped.father(i) is not None]
-    if len(spouses) != 1 or not kids:
-        return None
-    sp = spouses[0]
-    male = ped.father(kids[0]) == target
-    parents = (target, sp) if male else (sp, target)
-    if any((ped.father(c), ped.mother(c)) != parents or kinds[c] != FULL for c in kids):
-        return None
-    from_f, from_m, weight = _phase_combos(geno[:, kids])
-    t_alleles, s_alleles = (from_f, from_m) if male else (from_m, from_f)
-    t_mat = tensors[MALE if male else FEMALE][0]
-    s_mat = tensors[FEMALE if male else MALE][0]
-    if kinds[sp] == FULL:
-        spouse = _typed_spouse(p, s_mat, geno[:, sp], s_alleles)
-    else:
-        spouse = _untyped_spouse(p, s_mat, s_alleles)
-    k = len(kids)
-    prods = _subset_products(t_mat.T[t_alleles])  # (F, C, 2^k, n)
-    scale = (weight * spouse * 0.5**k)[..., None, None]
-    left = (prods * scale * p).reshape(geno.shape[0], -1, p.shape[0])
-    right = (prods[:, :, ::-1] * p).reshape(geno.shape[0], -1, p.shape[0])
-    joint: FloatArray = np.matmul(left.transpose(0, 2, 1), right)
-    return joint
-
-
-def _untyped_spouse(p: FloatArray, mat: FloatArray, alleles: NDArray[np.int64]) -> FloatArray:
-    """``sum_{w,z} p_w p_z prod_c (M[w,o_c] + M[z,o_c])/2 = 2^-k sum_S s_S s_{S^c}``."""
-    k = alleles.shape[-1]
-    s = (p * _subset_products(mat.T[alleles])).sum(axis=-1)
-    out: FloatArray = (s * s[..., ::-1]).sum(axis=-1) * 0.5**k
-    return out
-
-
 def _engine_posteriors(
     ped: Pedigree, target: int, marker: Marker, geno: NDArray[np.int64], mutation: bool
 ) -> tuple[FloatArray, FloatArray, FloatArray]:
@@ -586,7 +289,7 @@ def _normalised(genotypes: NDArray[np.integer]) -> NDArray[np.int64]:
 
 @lru_cache(maxsize=256)
 def _fold_index(n: int) -> tuple[IntArray, IntArray, IntArray, FloatArray]:
-    a, b = _triu(n)
+    a, b = triu(n)
     return a * n + b, b * n + a, np.flatnonzero(a == b), allele_incidence(n)
 
 
@@ -604,15 +307,15 @@ def _fold(
     unordered[:, diag] *= 0.5
     one = joint.sum(axis=2) + joint.sum(axis=1) - np.diagonal(joint, axis1=1, axis2=2)
     kind = typed_pattern(target_geno) if (target_geno >= 0).any() else np.zeros(0, np.int8)
-    full = np.flatnonzero(kind == FULL)
+    full = np.flatnonzero(kind == TWO_ALLELES)
     if full.size:
         rows = genotype_rows(n, target_geno[full])
         keep = unordered[full, rows]
         unordered[full] = 0.0
         unordered[full, rows] = keep
-    part = np.flatnonzero(kind == PARTIAL)
+    part = np.flatnonzero(kind == ONE_ALLELE)
     if part.size:
-        a, b = _triu(n)
+        a, b = triu(n)
         allele = target_geno[part, 0][:, None]
         unordered[part] *= (a[None, :] == allele) | (b[None, :] == allele)
     typed = np.concatenate([full, part])

@@ -30,16 +30,16 @@ from exhume.errors import InvalidInputError, KinshipError
 from exhume.kinship import _alleles as alleles
 from exhume.kinship import _engine as eng
 from exhume.kinship._lumping import Lumped, MarkerTable, lump, marker_table
+from exhume.kinship._plans import plan_for, prune
+from exhume.kinship.genotypes import triu
 from exhume.kinship.markers import Marker
 from exhume.kinship.pedigree import Pedigree
 
 __all__ = [
     "LogLik",
-    "genotype_index",
     "genotype_posterior",
     "loglik",
     "loglik_marker",
-    "n_genotypes",
 ]
 
 FloatArray = NDArray[np.float64]
@@ -97,19 +97,6 @@ def loglik_marker(
     return loglik(ped, (marker,), g[:, None, :], mutation=mutation).total
 
 
-def n_genotypes(n_alleles: int) -> int:
-    """Number of unordered genotypes over ``n_alleles`` alleles: n (n + 1) / 2."""
-    return n_alleles * (n_alleles + 1) // 2
-
-
-def genotype_index(n_alleles: int, a: int, b: int) -> int:
-    """Index of the unordered genotype ``a/b`` in ``np.triu_indices(n_alleles)`` order."""
-    i, j = (a, b) if a <= b else (b, a)
-    if i < 0 or j >= n_alleles:
-        raise InvalidInputError(f"genotype ({a}, {b}) is out of range for {n_alleles} alleles")
-    return i * n_alleles - i * (i - 1) // 2 + (j - i)
-
-
 def genotype_posterior(
     ped: Pedigree,
     marker: Marker,
@@ -139,7 +126,7 @@ def genotype_posterior(
     untyped = np.zeros(ped.n, dtype=bool)
     untyped[comp] = (lumped.genotypes < 0).all(axis=(1, 2))
     untyped[target] = False
-    members = eng.prune(ped, comp.tolist(), untyped)
+    members = prune(ped, comp.tolist(), untyped)
     local = {m: i for i, m in enumerate(comp.tolist())}
     logs, pot = _eliminate(ped, members, lumped, local, keep=target)
     n = marker.n_alleles
@@ -150,7 +137,7 @@ def genotype_posterior(
             f"the data at marker '{marker.name}' are impossible in the family of "
             f"'{ped.ids[target]}' (likelihood 0), so its genotype distribution is undefined"
         )
-    rows, cols = np.triu_indices(n)
+    rows, cols = triu(n)
     post = np.where(rows == cols, grid[rows, cols], grid[rows, cols] + grid[cols, rows])
     out: FloatArray = post / total
     return out
@@ -195,7 +182,7 @@ def _component(
         part = _slice(lumped, group)
         untyped = np.zeros(ped.n, dtype=bool)
         untyped[comp] = (part.genotypes < 0).all(axis=(1, 2))
-        members = eng.prune(ped, comp.tolist(), untyped)
+        members = prune(ped, comp.tolist(), untyped)
         logs, _ = _eliminate(ped, members, part, local, keep=-1)
         per[active[group]] = logs
     return per
@@ -213,11 +200,11 @@ def _eliminate(
     keep_pos = members.index(keep) if keep >= 0 else -1
     geno = part.genotypes[rows]
     kinds, net = eng.network(geno, founders, keep_pos, part)
-    if eng.looped(ped, members):
+    if ped.has_loop_among(members):
         untyped = tuple(np.all(geno < 0, axis=(1, 2)).tolist())
         aplan = alleles.plan_for(ped, members, kinds, untyped, keep_pos)
         return alleles.run(aplan, net)
-    plan = eng.plan_for(ped, members, kinds, keep_pos)
+    plan = plan_for(ped, members, kinds, keep_pos)
     return eng.run(plan, net)
 
 

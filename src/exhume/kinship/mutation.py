@@ -9,7 +9,7 @@ dvi-json files to the last bit where the arithmetic is the same.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -327,19 +327,3 @@ def is_stationary(mat: NDArray[np.float64], afreq: ArrayLike) -> bool:
     """pedmut's ``isStationary``: ``afreq @ mat == afreq`` in R's ``all.equal`` sense."""
     p = np.asarray(afreq, dtype=np.float64)
     return _all_equal(p, p @ mat)
-
-
-def model_from_mapping(
-    female: NDArray[np.float64],
-    male: NDArray[np.float64],
-    meta: Mapping[str, Any],
-) -> MutationModel:
-    """A :class:`MutationModel` from given matrices and pedmut metadata (numbers kept)."""
-    params = {
-        k: float(v)
-        for k, v in meta.items()
-        if k in ("rate", "rate2", "range") and isinstance(v, int | float)
-    }
-    return MutationModel(
-        female=female, male=male, model=str(meta.get("model", "custom")), params=params
-    )

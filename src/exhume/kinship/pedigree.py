@@ -38,6 +38,7 @@ class Pedigree:
     midx: NDArray[np.intp]
     sex: NDArray[np.int8]
     _pos: dict[str, int] = field(init=False, repr=False)
+    _loops: dict[tuple[int, ...], bool] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         for name, dtype in (("fidx", np.intp), ("midx", np.intp), ("sex", np.int8)):
@@ -54,6 +55,7 @@ class Pedigree:
                 raise InvalidInputError(f"individual '{ident}' appears twice in the pedigree")
             pos[ident] = i
         object.__setattr__(self, "_pos", pos)
+        object.__setattr__(self, "_loops", {})
         self._validate_links()
 
     def _validate_links(self) -> None:
@@ -223,22 +225,49 @@ class Pedigree:
 
     @cached_property
     def has_loops(self) -> bool:
-        """True when the pedigree has a loop (inbreeding or marriage loop).
+        """True when the pedigree has a loop (inbreeding or marriage loop)."""
+        return self.has_loop_among(tuple(range(len(self.ids))))
+
+    def has_loop_among(self, members: tuple[int, ...]) -> bool:
+        """Whether the sub-pedigree of ``members`` has a loop (cached per ``members``).
 
         Builds the graph with one node per individual and one per mating (father, mother);
         each individual links to the mating it was born of and the matings it takes part in.
-        The pedigree has a loop exactly when this graph has a cycle (edges > nodes - parts).
+        The pedigree has a loop exactly when this graph has a cycle. A member whose father is
+        not among ``members`` counts as a founder; the parents of a member whose father is
+        must be members too (as after pruning barren individuals).
         """
-        n = len(self.ids)
+        hit = self._loops.get(members)
+        if hit is None:
+            hit = self._loops[members] = self._find_loop(members)
+        return hit
+
+    def _find_loop(self, members: tuple[int, ...]) -> bool:
+        keep = set(members)
+        root = {m: m for m in members}
+
+        def find(a: int) -> int:
+            while root[a] != a:
+                a = root[a]
+            return a
+
         matings: dict[tuple[int, int], int] = {}
         edges: set[tuple[int, int]] = set()
-        for c in range(n):
-            f, m = int(self.fidx[c]), int(self.midx[c])
-            if not f:
+        for c in members:
+            f, m = int(self.fidx[c]) - 1, int(self.midx[c]) - 1
+            if f < 0 or f not in keep:
                 continue
-            node = matings.setdefault((f - 1, m - 1), n + len(matings))
-            edges.update({(f - 1, node), (m - 1, node), (c, node)})
-        return len(edges) > n + len(matings) - len(self.components)
+            node = matings.setdefault((f, m), -1 - len(matings))
+            root.setdefault(node, node)
+            for a in (f, m, c):
+                if (a, node) in edges:
+                    continue
+                edges.add((a, node))
+                ra, rb = find(a), find(node)
+                if ra == rb:
+                    return True
+                root[ra] = rb
+        return False
 
     def __repr__(self) -> str:
         return f"Pedigree({len(self.ids)} individuals: {', '.join(self.ids[:6])}...)"

@@ -41,13 +41,8 @@ from typing import Any, Protocol
 import numpy as np
 from numpy.typing import NDArray
 
-from exhume.kinship.familytables import (
-    family_posterior_batch,
-    genotype_rows,
-    hardy_weinberg,
-    n_genotypes,
-    typed_pattern,
-)
+from exhume.kinship.familytables import family_posterior_batch
+from exhume.kinship.genotypes import genotype_rows, hardy_weinberg, n_genotypes, typed_pattern
 from exhume.kinship.markers import Marker
 from exhume.kinship.pedigree import Pedigree
 from exhume.kinship.simulate import Scenario
@@ -177,12 +172,6 @@ def marker_posteriors(
                 )
                 post[sel[part]], one[sel[part]], lik[sel[part]] = p, o, lk
     return post, one, lik
-
-
-def _safe_log(x: FloatArray) -> FloatArray:
-    with np.errstate(divide="ignore"):
-        out: FloatArray = np.log(x)
-    return out
 
 
 def marker_table(
