@@ -1,6 +1,7 @@
 # exhume: two commands do all set-up on a fresh machine.
 #   make demo   build the synthetic Izium demo on SQLite and serve it on http://127.0.0.1:$(PORT)
 #   make test   run the whole test suite (SQLite, or PostgreSQL when EXHUME_TEST_DATABASE_URL is set)
+#   make bench  run the speed benchmarks in benchmarks/ (medians with same-run baselines)
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -32,7 +33,9 @@ typecheck: $(STAMP)
 check: lint typecheck test
 
 bench: $(STAMP)
-	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/kinship_examples.py --runs 3
+	$(BIN)/python benchmarks/screening.py
+	$(BIN)/python benchmarks/ledger_bench.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info src/*.egg-info .pytest_cache .mypy_cache .ruff_cache

@@ -25,8 +25,8 @@ import json
 import pstats
 import time
 
-from exhume.cli.screening import benchmark
 from exhume.kinship.screening import ScreeningParams
+from exhume.kinship.screeningbench import benchmark
 
 
 def main() -> None:

@@ -157,3 +157,19 @@ def test_pages_and_api_never_query_another_apps_models() -> None:
         if path.exists()
     }
     assert {k: v for k, v in offenders.items() if v} == {}
+
+
+@pytest.mark.parametrize("library", ("kinship", "ledger"))
+def test_the_engine_and_the_ledger_import_nothing_of_exhume_but_its_errors(library: str) -> None:
+    own = f"exhume.{library}"
+    offenders = {
+        str(path.relative_to(PACKAGE)): sorted(
+            name
+            for name in imports_of(path)
+            if name.split(".")[0] == "exhume"
+            and name != "exhume.errors"
+            and not (name == own or name.startswith(own + "."))
+        )
+        for path in modules_under(library)
+    }
+    assert {k: v for k, v in offenders.items() if v} == {}

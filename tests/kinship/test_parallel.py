@@ -5,13 +5,13 @@ from __future__ import annotations
 import numpy as np
 
 from exhume.kinship.parallel import DaskExecutor, dask_client
-from exhume.kinship.screening import FamilyData, ScreeningParams, screen
+from exhume.kinship.screening import ScreeningParams, screen
 from exhume.kinship.simulate import simulate_scenario
 
 
 def test_screening_on_a_dask_cluster_equals_serial_screening() -> None:
     scenario, _ = simulate_scenario(200, 20, 0.5, seed=5, n_markers=5)
-    fam = FamilyData.from_scenario(scenario)
+    fam = scenario.family_data()
     params = ScreeningParams(top=3, threshold=100.0, min_blocks=2)
     serial = screen(fam, scenario.remains_genotypes, scenario.remains_sex, params)
     seen: list[int] = []

@@ -4,6 +4,7 @@ checked against the likelihood engine (genotype_posterior and loglik)."""
 from __future__ import annotations
 
 import itertools
+import math
 
 import numpy as np
 import pytest
@@ -15,13 +16,8 @@ from exhume.kinship.genotypes import genotype_index, genotype_rows
 from exhume.kinship.likelihood import genotype_posterior, loglik
 from exhume.kinship.markers import Marker
 from exhume.kinship.pedigree import Pedigree
-from exhume.kinship.screening import (
-    FamilyData,
-    ScreeningParams,
-    body_rows,
-    build_tables,
-    screen,
-)
+from exhume.kinship.screening import ScreeningParams, screen
+from exhume.kinship.screeningtables import FamilyData, build_tables
 from exhume.kinship.simulate import Scenario, family_shapes, simulate_scenario
 
 MARKERS = with_mutation(synthetic_frequencies(), "proportional", rate=0.05)
@@ -104,7 +100,7 @@ def test_genotype_rows_index_full_one_allele_and_untyped_observations() -> None:
 @pytest.fixture(scope="module")
 def small() -> tuple[Scenario, FamilyData]:
     scenario, _ = simulate_scenario(60, 25, 0.6, seed=11, n_markers=6)
-    return scenario, FamilyData.from_scenario(scenario)
+    return scenario, scenario.family_data()
 
 
 def _engine_log_lr(scenario: Scenario, family: int, body: int) -> float:
@@ -262,14 +258,19 @@ def test_results_do_not_depend_on_threads_or_block_size(
 def test_a_direct_reference_gives_one_over_the_genotype_frequency() -> None:
     marker = MARKERS[1]
     ped = Pedigree.singleton("MP", 1)
-    g = np.array([[[3, 5]]], dtype=np.int64)
-    post, _, _ = family_posterior_batch(ped, 0, marker, g)
-    rows = body_rows([marker], np.array([[[5, 3]]]), np.array([0]))
-    assert rows[0, 0] == genotype_rows(marker.n_alleles, np.array([3, 5]))
-    assert post[0, rows[0, 0]] == 1.0
+    fam = FamilyData(
+        markers=(marker,),
+        pedigrees=(ped,),
+        targets=(0,),
+        family_shape=np.array([0]),
+        family_offset=np.array([0, 1]),
+        genotypes=np.array([[[3, 5]]]),  # the missing person's own profile
+    )
+    body = np.array([[[5, 3]]])
+    result = screen(fam, body, np.array([0]), ScreeningParams(top=1, threshold=1.0))
     p = marker.afreq
-    lr = post[0, rows[0, 0]] / (2 * p[3] * p[5])
-    assert lr == pytest.approx(1 / (2 * p[3] * p[5]), rel=1e-15)
+    assert result.top_family[0, 0] == 0
+    assert result.top_log_lr[0, 0] == pytest.approx(-math.log(2 * p[3] * p[5]), rel=1e-12)
 
 
 def test_exact_ties_go_to_the_lowest_families_whatever_the_block_split(

@@ -8,18 +8,9 @@ import numpy as np
 import pytest
 
 from exhume.errors import InvalidInputError
-from exhume.kinship.simulate import (
-    Scenario,
-    Truth,
-    family_shapes,
-    gene_drop,
-    load_scenario,
-    load_truth,
-    save_scenario,
-    save_truth,
-    simulate_scenario,
-    typed_reference_counts,
-)
+from exhume.kinship.scenariofile import load_scenario, load_truth, save_scenario, save_truth
+from exhume.kinship.screeningreport import typed_reference_counts
+from exhume.kinship.simulate import Scenario, Truth, family_shapes, gene_drop, simulate_scenario
 
 
 @pytest.fixture(scope="module")

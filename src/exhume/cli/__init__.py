@@ -1,61 +1,25 @@
 """The ``exhume`` command line: a thin skin over the library.
 
 Each command parses its options, calls one library function or action, and prints. Errors from
-:mod:`exhume.errors` become a one-line message on stderr and the error's exit code.
-Command groups live in sibling modules and are registered at the bottom of this file.
+:mod:`exhume.errors` become a one-line message on stderr and the error's exit code. The groups
+live in :mod:`exhume.cli.base`; each command module attaches its commands to them when
+imported, and this package imports every command module, so ``exhume.cli.main`` is the whole
+command line.
 """
 
 from __future__ import annotations
 
-import sys
-from typing import Any
+from exhume.cli import familias, kinship, kinship_lr, ledger, records, screening
+from exhume.cli.base import bench, main, setup_django
 
-import click
-
-from exhume import __version__
-from exhume.errors import ExhumeError
-
-
-class ExhumeGroup(click.Group):
-    """A click group that turns :class:`ExhumeError` into a clean message and exit code."""
-
-    def invoke(self, ctx: click.Context) -> Any:
-        try:
-            return super().invoke(ctx)
-        except ExhumeError as exc:
-            click.echo(f"error: {exc.located()}", err=True)
-            sys.exit(exc.exit_code)
-
-
-def setup_django(*, migrate: bool = False) -> None:
-    """Configure Django for a command that reads or writes records (and migrate if asked)."""
-    import os
-
-    import django
-
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "exhume.project.settings")
-    django.setup()
-    if migrate:
-        from django.core.management import call_command
-
-        call_command("migrate", interactive=False, verbosity=0)
-
-
-@click.group(cls=ExhumeGroup)
-@click.version_option(__version__, prog_name="exhume")
-def main() -> None:
-    """exhume: case records, DNA identification and verifiable counts for mass graves."""
-
-
-@main.group(cls=ExhumeGroup)
-def bench() -> None:
-    """Reproducible speed and memory measurements, each with a same-run baseline."""
-
-
-# Command modules register themselves on ``main`` (or ``bench``) when imported.
-from exhume.cli import familias as _familias  # noqa: E402,F401
-from exhume.cli import kinship as _kinship  # noqa: E402,F401
-from exhume.cli import kinship_lr as _kinship_lr  # noqa: E402,F401
-from exhume.cli import ledger as _ledger  # noqa: E402,F401
-from exhume.cli import records as _records  # noqa: E402,F401
-from exhume.cli import screening as _screening  # noqa: E402,F401
+__all__ = [
+    "bench",
+    "familias",
+    "kinship",
+    "kinship_lr",
+    "ledger",
+    "main",
+    "records",
+    "screening",
+    "setup_django",
+]

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import click
 
-from exhume.cli import ExhumeGroup, main
+from exhume.cli.base import ExhumeGroup, main
 from exhume.kinship.dvi import DEFAULT_MAX_ASSIGNMENTS
 from exhume.kinship.dvijson import load_problem
 from exhume.kinship.report import (

@@ -15,7 +15,7 @@ from typing import Any
 
 import click
 
-from exhume.cli import ExhumeGroup, main, setup_django
+from exhume.cli.base import ExhumeGroup, main, setup_django
 from exhume.counting import count_rule
 from exhume.errors import ExhumeError, InvalidInputError, VerificationError
 

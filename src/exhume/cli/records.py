@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
-from exhume.cli import main, setup_django
+from exhume.cli.base import main, setup_django
 
 DEMO_USER, DEMO_PASSWORD = "demo", "demo-exhume"
 

@@ -2,30 +2,14 @@
 
 National-scale kinship screening (every body against every missing person, see
 :mod:`exhume.kinship.screening`) on scenario files written by ``exhume kinship simulate``
-(format in :mod:`exhume.kinship.simulate`).
-
-``screen`` writes one JSON document::
-
-    {"format": "exhume-screening-result", "version": 1,
-     "provenance": {exhume_version, created, parameters, frequency_source {name, sha256,
-                    population}, mutation, scenario {file, sha256, seed}},
-     "remains": [{"body", "index", "top": [{"family", "family_index", "missing_person",
-                                            "log10_lr", "exclusions"}, ...]}, ...],
-     "pairs": {"body": [...], "family": [...], "log10_lr": [...], "exclusions": [...]},
-     "skipped": [{"family", "family_index", "reason"}, ...],
-     "full_matrix": null | "FILE.full.npy"}
-
-``pairs`` (every pair with LR >= threshold, by body then decreasing LR) is stored column-wise
-to stay compact at national scale; ``--full-matrix`` also writes the ``(bodies x families)``
-float32 log10 LR matrix as ``.npy`` beside the JSON (``-inf``: excluded by sex, or skipped).
+(format in :mod:`exhume.kinship.scenariofile`). ``screen`` writes the JSON document of
+:mod:`exhume.kinship.screeningreport`; ``--full-matrix`` also writes the ``(bodies x families)``
+float32 log10 LR matrix as ``.npy`` beside it.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import json
-import resource
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -35,39 +19,30 @@ import click
 import numpy as np
 from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
-from exhume import __version__
-from exhume.cli import bench
+from exhume.cli.base import bench
 from exhume.cli.kinship import kinship
-from exhume.kinship.familytables import n_genotypes
 from exhume.kinship.frequencies import (
     DEFAULT_MUTATION_KIND,
     read_frequency_table,
     synthetic_frequency_table,
 )
-from exhume.kinship.screening import (
-    BlockExecutor,
-    FamilyData,
-    ProgressFn,
-    ScreeningParams,
-    ScreeningResult,
-    body_rows,
-    gather_sum_baseline,
-    screen,
-)
-from exhume.kinship.simulate import (
-    Scenario,
-    evaluate_screening,
+from exhume.kinship.scenariofile import (
     file_sha256,
     load_scenario,
     load_truth,
     save_scenario,
     save_truth,
-    simulate_scenario,
 )
-
-RESULT_FORMAT = "exhume-screening-result"
-_LOG10 = 1.0 / np.log(10.0)
-
+from exhume.kinship.screening import (
+    BlockExecutor,
+    ProgressFn,
+    ScreeningParams,
+    ScreeningResult,
+    screen,
+)
+from exhume.kinship.screeningbench import benchmark
+from exhume.kinship.screeningreport import LOG10, evaluate_document, result_document
+from exhume.kinship.simulate import Scenario, simulate_scenario
 
 # -- simulate ---------------------------------------------------------------------------------
 
@@ -177,7 +152,7 @@ def run_screening(
     show_progress: bool = False,
 ) -> ScreeningResult:
     """Screen a scenario serially or on a Dask cluster, with an optional progress bar."""
-    fam = FamilyData.from_scenario(scenario)
+    fam = scenario.family_data()
     executor, ctx = _executor(dask, workers)
     n_blocks_hint = max(1, params.min_blocks)
     try:
@@ -187,73 +162,6 @@ def run_screening(
     finally:
         if ctx is not None:
             ctx.__exit__(None, None, None)
-
-
-def _log10(x: float) -> float | None:
-    return None if not np.isfinite(x) else round(float(x) * _LOG10, 6)
-
-
-def result_document(
-    result: ScreeningResult,
-    scenario: Scenario,
-    *,
-    scenario_file: Path,
-    scenario_sha256: str,
-    full_matrix: str | None,
-) -> dict[str, Any]:
-    """The JSON document written by ``exhume kinship screen`` (see the module docstring)."""
-    params = result.params
-    remains = []
-    for b in range(result.top_family.shape[0]):
-        top = [
-            {
-                "family": f"F{f:06d}",
-                "family_index": int(f),
-                "missing_person": f"MP{f:06d}",
-                "log10_lr": _log10(result.top_log_lr[b, k]),
-                "exclusions": int(result.top_exclusions[b, k]),
-            }
-            for k, f in enumerate(result.top_family[b].tolist())
-            if f >= 0
-        ]
-        remains.append({"body": f"B{b:06d}", "index": b, "top": top})
-    return {
-        "format": RESULT_FORMAT,
-        "version": 1,
-        "provenance": {
-            "exhume_version": __version__,
-            "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-            "parameters": {
-                "top": params.top,
-                "threshold": params.threshold,
-                "full_matrix": params.full_matrix,
-                "memory_mb": params.memory_mb,
-            },
-            "frequency_source": {
-                "name": scenario.source.name,
-                "sha256": scenario.source.sha256,
-                "population": scenario.source.population,
-            },
-            "mutation": scenario.mutation,
-            "scenario": {
-                "file": scenario_file.name,
-                "sha256": scenario_sha256,
-                "seed": scenario.seed,
-            },
-        },
-        "remains": remains,
-        "pairs": {
-            "body": result.pair_body.tolist(),
-            "family": result.pair_family.tolist(),
-            "log10_lr": [_log10(x) for x in result.pair_log_lr.tolist()],
-            "exclusions": result.pair_exclusions.tolist(),
-        },
-        "skipped": [
-            {"family": f"F{f:06d}", "family_index": f, "reason": why}
-            for f, why in result.skipped.items()
-        ],
-        "full_matrix": full_matrix,
-    }
 
 
 @kinship.command("screen")
@@ -311,11 +219,11 @@ def screen_command(
     matrix_name = None
     if result.full is not None:
         matrix_path = out.with_suffix(".full.npy")
-        np.save(matrix_path, result.full * np.float32(_LOG10))
+        np.save(matrix_path, result.full * np.float32(LOG10))
         matrix_name = matrix_path.name
     sha = file_sha256(scenario)
     doc = result_document(
-        result, data, scenario_file=scenario, scenario_sha256=sha, full_matrix=matrix_name
+        result, data, scenario_file=scenario.name, scenario_sha256=sha, full_matrix=matrix_name
     )
     out.write_text(json.dumps(doc, allow_nan=False))
     click.echo(json.dumps({"out": str(out), "remains": data.n_remains,
@@ -326,27 +234,6 @@ def screen_command(
 # -- evaluate ---------------------------------------------------------------------------------
 
 
-def _evaluate(scenario: Scenario, doc: dict[str, Any], truth_path: Path) -> dict[str, Any]:
-    truth = load_truth(truth_path)
-    top = max((len(r["top"]) for r in doc["remains"]), default=1)
-    top_family = np.full((scenario.n_remains, max(1, top)), -1, dtype=np.int64)
-    for r in doc["remains"]:
-        for k, c in enumerate(r["top"]):
-            top_family[r["index"], k] = c["family_index"]
-    pairs = doc["pairs"]
-    log10 = np.array([-np.inf if x is None else x for x in pairs["log10_lr"]], dtype=float)
-    return evaluate_screening(
-        scenario,
-        truth,
-        top_family,
-        np.array(pairs["body"], dtype=np.int64),
-        np.array(pairs["family"], dtype=np.int64),
-        log10,
-        {int(s["family_index"]) for s in doc["skipped"]},
-        float(doc["provenance"]["parameters"]["threshold"]),
-    )
-
-
 @kinship.command("evaluate")
 @click.argument("scenario", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.argument("result", type=click.Path(exists=True, dir_okay=False, path_type=Path))
@@ -355,57 +242,11 @@ def _evaluate(scenario: Scenario, doc: dict[str, Any], truth_path: Path) -> dict
 def evaluate_command(scenario: Path, result: Path, truth: Path) -> None:
     """Accuracy of a screening RESULT against the simulation's truth (JSON)."""
     doc = json.loads(result.read_text())
-    click.echo(json.dumps(_evaluate(load_scenario(scenario), doc, truth), indent=2))
+    report = evaluate_document(load_scenario(scenario), doc, load_truth(truth))
+    click.echo(json.dumps(report, indent=2))
 
 
 # -- bench ------------------------------------------------------------------------------------
-
-
-def benchmark(
-    remains: int, missing: int, markers: int, *, seed: int, params: ScreeningParams
-) -> dict[str, Any]:
-    """Simulate, time the screening alone (tables included) and, in the same run, the bare
-    gather-and-sum baseline over the same look-ups (float32 tables of the same shapes, filled
-    with random numbers: a gather does not care about values); add accuracy against the truth.
-    ``peak_rss_bytes`` is the process peak read right after the screening; ``cpu_seconds`` the
-    CPU time of all the process's threads during the screening (wall time depends on the load
-    that other processes put on the machine)."""
-    scenario, truth = simulate_scenario(missing, remains, 0.5, seed=seed, n_markers=markers)
-    fam = FamilyData.from_scenario(scenario)
-    t0, c0 = time.perf_counter(), time.process_time()
-    result = screen(fam, scenario.remains_genotypes, scenario.remains_sex, params)
-    seconds, cpu = time.perf_counter() - t0, time.process_time() - c0
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
-    n_cols = scenario.n_families - len(result.skipped)
-    rng = np.random.default_rng(seed)
-    tables32 = [
-        rng.random((n_genotypes(m.n_alleles) + m.n_alleles + 1, n_cols), dtype=np.float32)
-        for m in scenario.markers
-    ]
-    rows = body_rows(scenario.markers, scenario.remains_genotypes, scenario.remains_sex)
-    t0 = time.perf_counter()
-    gather_sum_baseline(tables32, rows)
-    baseline = time.perf_counter() - t0
-    del tables32
-    accuracy = evaluate_screening(
-        scenario, truth, result.top_family, result.pair_body, result.pair_family,
-        result.pair_log_lr * _LOG10, set(result.skipped), params.threshold,
-    )  # fmt: skip
-    pairs = remains * missing
-    return {
-        "remains": remains,
-        "missing": missing,
-        "markers": markers,
-        "seconds": round(seconds, 3),
-        "cpu_seconds": round(cpu, 3),
-        "baseline_seconds": round(baseline, 3),
-        "ratio": round(seconds / baseline, 2) if baseline > 0 else None,
-        "peak_rss_bytes": peak,
-        "pairs_per_second": round(pairs / seconds),
-        "threads": params.threads,
-        "memory_mb": params.memory_mb,
-        "accuracy": accuracy,
-    }
 
 
 @bench.command("screening")

@@ -20,12 +20,12 @@ from dask.distributed import Client, LocalCluster, as_completed
 from exhume.errors import ConfigurationError
 from exhume.kinship.screening import (
     BlockResult,
-    FamilyData,
     IntArray,
     ProgressFn,
     ScreeningParams,
     screen_family_block,
 )
+from exhume.kinship.screeningtables import FamilyData
 
 __all__ = ["DaskExecutor", "dask_client"]
 

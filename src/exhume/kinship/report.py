@@ -37,13 +37,9 @@ Mutation models are kept as given unless ``disable_mutations`` says otherwise ("
 from __future__ import annotations
 
 import math
-import platform
 from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
-
-from exhume import __version__
 from exhume.errors import KinshipError
 from exhume.kinship.dvi import (
     DEFAULT_MAX_ASSIGNMENTS,
@@ -63,6 +59,7 @@ from exhume.kinship.dvi import (
     posterior_pairing,
 )
 from exhume.kinship.problem import DviProblem
+from exhume.kinship.provenance import exhume_version, software
 from exhume.kinship.solve import DEFAULT_MAX_INCOMP, DEFAULT_THRESHOLD, solve, stepwise_joint
 
 #: Rows of the joint table written by default.
@@ -213,7 +210,7 @@ def check_h0(ctx: DviContext) -> None:
 def provenance(problem: DviProblem, options: SolveOptions) -> dict[str, Any]:
     """Software versions, input hash and parameters of a result."""
     return {
-        "exhume": __version__,
+        "exhume": exhume_version(),
         "input_sha256": problem.source_sha256,
         "dataset": problem.dataset,
         "parameters": {
@@ -226,6 +223,5 @@ def provenance(problem: DviProblem, options: SolveOptions) -> dict[str, Any]:
             "disable_mutations": options.disable_mutations,
             "reference": "dvir 3.4 (pairwiseLR, findExclusions, dviJoint, Bmarginal, dviSolve)",
         },
-        "python": platform.python_version(),
-        "numpy": np.__version__,
+        **software(),
     }

@@ -1,0 +1,283 @@
+"""Screening tables: per missing person and marker, the log LR of every body observation.
+
+For a missing person ``M`` with typed relatives ``R`` and a body observation ``g`` at a marker,
+the table holds ``T_M[g] = log P(G_M = g | R) - log P_pop(g)``: rows for the ``n(n+1)/2``
+genotypes (``np.triu_indices`` order), ``n`` one-allele observations ``(a, -1)`` (``log
+sum_{g ∋ a} P(g | R) - log(p_a^2 + 2 p_a (1 - p_a))``) and one zero row for an untyped marker;
+float64 and float32 copies, and an exclusion table (probability 0 without mutation, or at
+all). A sex row gives ``-inf`` to sex-incompatible pairs. The conditional distributions are
+batched over the families that share a pedigree shape and a typed pattern at a marker
+(:mod:`exhume.kinship.familytables`). :class:`FamilyData` is what screening needs of the
+families, whatever their source (a simulation, records).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from exhume.kinship.familytables import family_posterior_batch
+from exhume.kinship.genotypes import genotype_rows, hardy_weinberg, n_genotypes, typed_pattern
+from exhume.kinship.markers import Marker
+from exhume.kinship.pedigree import Pedigree
+
+FloatArray = NDArray[np.float64]
+IntArray = NDArray[np.int64]
+
+
+@dataclass(frozen=True)
+class ScreeningTables:
+    """Per-marker look-up tables for a block of missing persons (one column each).
+
+    ``log32[m]`` and ``log64[m]`` have shape ``(n(n+1)/2 + n + 1, n_columns)`` (rows as in
+    :func:`genotype_rows`); ``excluded[m]`` marks observations impossible without mutation
+    (or impossible at all); ``sex`` is ``(3, n_columns)``: 0 or ``-inf`` for a body of
+    unknown, male or female sex. ``families`` are the global family indices of the columns.
+    """
+
+    families: IntArray
+    log32: tuple[NDArray[np.float32], ...]
+    log64: tuple[FloatArray, ...]
+    excluded: tuple[NDArray[np.bool_], ...]
+    sex: NDArray[np.float32]
+
+    @property
+    def n_columns(self) -> int:
+        """Number of missing persons in the block."""
+        return int(self.families.shape[0])
+
+
+@dataclass(frozen=True)
+class FamilyData:
+    """What screening needs of the families: shapes and typed members' genotypes."""
+
+    markers: tuple[Marker, ...]
+    pedigrees: tuple[Pedigree, ...]
+    targets: tuple[int, ...]
+    family_shape: NDArray[np.integer]
+    family_offset: IntArray
+    genotypes: NDArray[np.integer]
+
+    def missing_sex(self) -> NDArray[np.int8]:
+        """Sex of each family's missing person."""
+        sexes = [int(p.sex[t]) for p, t in zip(self.pedigrees, self.targets, strict=True)]
+        out: NDArray[np.int8] = np.array(sexes, dtype=np.int8)[self.family_shape]
+        return out
+
+
+def families_without_references(fam: FamilyData) -> IntArray:
+    """Families in which nobody (not even a direct reference) is typed at any marker."""
+    typed_rows = (np.asarray(fam.genotypes) >= 0).any(axis=(1, 2)).astype(np.int64)
+    counts = np.add.reduceat(typed_rows, fam.family_offset[:-1]) if typed_rows.size else None
+    if counts is None:
+        return np.arange(fam.family_shape.shape[0], dtype=np.int64)
+    empty = fam.family_offset[1:] == fam.family_offset[:-1]
+    return np.flatnonzero((counts == 0) | empty).astype(np.int64)
+
+
+@dataclass(frozen=True)
+class _ShapeGroup:
+    """The families of one shape in a block: positions, genotypes ``(F, n_ind, markers, 2)``
+    and, per marker, a code of the typed pattern of everyone but the missing person."""
+
+    shape: int
+    positions: IntArray
+    genotypes: NDArray[np.int64]
+    codes: IntArray
+
+
+def _shape_groups(fam: FamilyData, families: IntArray) -> list[_ShapeGroup]:
+    shape_of = np.asarray(fam.family_shape)[families]
+    groups = []
+    for k in np.unique(shape_of):
+        ped, target = fam.pedigrees[k], fam.targets[k]
+        pos = np.flatnonzero(shape_of == k)
+        rows = fam.family_offset[families[pos]][:, None] + np.arange(ped.n)
+        geno = np.asarray(fam.genotypes[rows], dtype=np.int64)
+        pattern = typed_pattern(geno).astype(np.int64)  # (F, n_ind, markers)
+        pattern[:, target] = 0
+        codes = np.einsum("fim,i->fm", pattern, 3 ** np.arange(ped.n, dtype=np.int64))
+        groups.append(_ShapeGroup(int(k), pos, geno, codes))
+    return groups
+
+
+def marker_posteriors(
+    fam: FamilyData,
+    groups: list[_ShapeGroup],
+    n_columns: int,
+    m: int,
+    *,
+    mutation: bool,
+    memory_bytes: int = 256 << 20,
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """Conditional genotype distributions ``(n_columns, n(n+1)/2)`` of the missing persons at
+    marker ``m``, one-allele probabilities ``(n_columns, n)`` and the likelihood of each
+    family's data, batched over families of the same shape and typed pattern."""
+    marker = fam.markers[m]
+    n = marker.n_alleles
+    post = np.empty((n_columns, n_genotypes(n)))
+    one = np.empty((n_columns, n))
+    lik = np.empty(n_columns)
+    chunk = max(1, memory_bytes // (8 * 32 * n * n))  # kernels keep ~32 n^2 floats a family
+    for grp in groups:
+        ped, target = fam.pedigrees[grp.shape], fam.targets[grp.shape]
+        code = grp.codes[:, m]
+        order = np.argsort(code, kind="stable")
+        bounds = np.flatnonzero(np.diff(code[order])) + 1
+        for idx in np.split(order, bounds):
+            sel = grp.positions[idx]
+            gsel = grp.genotypes[idx, :, m]
+            for lo in range(0, sel.shape[0], chunk):
+                part = slice(lo, lo + chunk)
+                p, o, lk = family_posterior_batch(
+                    ped, target, marker, gsel[part], mutation=mutation
+                )
+                post[sel[part]], one[sel[part]], lik[sel[part]] = p, o, lk
+    return post, one, lik
+
+
+def marker_table(
+    marker: Marker,
+    post: FloatArray,
+    one: FloatArray,
+    post_mendel: FloatArray | None = None,
+    one_mendel: FloatArray | None = None,
+) -> tuple[FloatArray, NDArray[np.bool_] | None]:
+    """Log LR table ``(rows, F)`` and exclusion table of one marker from the conditional
+    distributions with and without mutation (``(F, n(n+1)/2)`` and ``(F, n)`` each).
+
+    Genotype rows: ``log P(g | R) - log P_pop(g)``; one-allele rows ``a``:
+    ``log sum_{g ∋ a} P(g | R) - log(p_a^2 + 2 p_a (1 - p_a))``; the last (untyped) row is 0.
+    A cell is excluded when its probability is 0 with or without mutation (no exclusion
+    table without the mutation-free distributions).
+    """
+    p = marker.afreq
+    n_col, ng, n = post.shape[0], post.shape[1], p.shape[0]
+    log = np.zeros((ng + n + 1, n_col))
+    log[:ng] = post.T
+    log[ng : ng + n] = one.T
+    with np.errstate(divide="ignore"):
+        np.log(log[: ng + n], out=log[: ng + n])
+    log[:ng] -= np.log(hardy_weinberg(p))[:, None]
+    log[ng : ng + n] -= np.log(p**2 + 2 * p * (1 - p))[:, None]
+    if post_mendel is None or one_mendel is None:
+        return log, None
+    excl = np.zeros((ng + n + 1, n_col), dtype=bool)
+    excl[:ng] = (post_mendel.T <= 0) | (post.T <= 0)
+    excl[ng : ng + n] = (one_mendel.T <= 0) | (one.T <= 0)
+    return log, excl
+
+
+def sex_table(missing_sex: NDArray[np.int8]) -> NDArray[np.float32]:
+    """Row ``s`` (body sex 0, 1, 2): 0 where compatible with the missing person, else
+    ``-inf``. Unknown sex on either side is compatible with everything."""
+    body = np.arange(3)[:, None]
+    ok = (body == 0) | (missing_sex[None, :] == 0) | (body == missing_sex[None, :])
+    return np.where(ok, 0.0, -np.inf).astype(np.float32)
+
+
+def build_tables(
+    fam: FamilyData,
+    families: IntArray,
+    *,
+    threads: int = 1,
+    memory_bytes: int = 256 << 20,
+    exclusions: bool = True,
+) -> tuple[ScreeningTables, dict[int, str]]:
+    """Tables for ``families`` (markers spread over ``threads``) and the families among them
+    that cannot be screened, with the reason (data impossible even with mutation). Without
+    ``exclusions`` the mutation-free pass is skipped and ``excluded`` is empty (see
+    :func:`count_exclusions`)."""
+    groups = _shape_groups(fam, families)
+    n_col = families.shape[0]
+
+    def one_marker(m: int) -> tuple[FloatArray, NDArray[np.bool_] | None, FloatArray]:
+        kw = {"memory_bytes": memory_bytes // max(1, threads)}
+        post, one, lik = marker_posteriors(fam, groups, n_col, m, mutation=True, **kw)
+        if not exclusions:
+            return (*marker_table(fam.markers[m], post, one), lik)
+        mpost, mone, _ = marker_posteriors(fam, groups, n_col, m, mutation=False, **kw)
+        table, ex = marker_table(fam.markers[m], post, one, mpost, mone)
+        return table, ex, lik
+
+    marker_ids = range(len(fam.markers))
+    if threads > 1:
+        with ThreadPoolExecutor(threads) as pool:
+            parts = list(pool.map(one_marker, marker_ids))
+    else:
+        parts = [one_marker(m) for m in marker_ids]
+    impossible = np.zeros(n_col, dtype=bool)
+    reasons: dict[int, str] = {}
+    for marker, (_, _, lik) in zip(fam.markers, parts, strict=True):
+        for j in np.flatnonzero((lik <= 0) & ~impossible):
+            reasons[int(families[j])] = (
+                f"the references are inconsistent with the pedigree at marker {marker.name} "
+                "even allowing for mutation"
+            )
+        impossible |= lik <= 0
+    sex = sex_table(fam.missing_sex()[families])
+    sex[:, impossible] = -np.inf
+    log64 = tuple(p[0] for p in parts)
+    log32 = tuple(t.astype(np.float32) for t in log64)
+    excl = tuple(p[1] for p in parts if p[1] is not None)
+    return ScreeningTables(families, log32, log64, excl, sex), reasons
+
+
+def count_exclusions(
+    fam: FamilyData,
+    tables: ScreeningTables,
+    rows: IntArray,
+    bodies: IntArray,
+    columns: IntArray,
+    *,
+    threads: int = 1,
+    memory_bytes: int = 256 << 20,
+) -> IntArray:
+    """Exclusion counts of the pairs ``(bodies[i], columns[i])``: typed markers where the
+    body's observation has probability 0 without mutation (or at all). The mutation-free
+    distributions are computed only for the families among ``columns``."""
+    needed = np.unique(columns)
+    pos = np.searchsorted(needed, columns)
+    groups = _shape_groups(fam, tables.families[needed])
+
+    def one_marker(m: int) -> NDArray[np.bool_]:
+        marker = fam.markers[m]
+        ng, n = n_genotypes(marker.n_alleles), marker.n_alleles
+        post, one, _ = marker_posteriors(fam, groups, needed.shape[0], m, mutation=False,
+                                         memory_bytes=memory_bytes // max(1, threads))  # fmt: skip
+        r = rows[bodies, m]
+        out: NDArray[np.bool_] = np.isneginf(tables.log64[m][r, columns])
+        full, part = r < ng, (r >= ng) & (r < ng + n)
+        out[full] |= post[pos[full], r[full]] <= 0
+        out[part] |= one[pos[part], r[part] - ng] <= 0
+        return out
+
+    marker_ids = range(len(fam.markers))
+    if threads > 1:
+        with ThreadPoolExecutor(threads) as pool:
+            flags = list(pool.map(one_marker, marker_ids))
+    else:
+        flags = [one_marker(m) for m in marker_ids]
+    counts: IntArray = np.sum(flags, axis=0, dtype=np.int64) if flags else np.zeros(0, np.int64)
+    return counts
+
+
+def body_rows(
+    markers: Sequence[Marker], genotypes: NDArray[np.integer], sex: NDArray[np.integer]
+) -> IntArray:
+    """``(bodies, markers + 1)`` table rows of each body's observations; the last column is
+    the sex row (0 unknown, 1 male, 2 female)."""
+    g = np.asarray(genotypes, dtype=np.int64)
+    cols = [genotype_rows(m.n_alleles, g[:, k]) for k, m in enumerate(markers)]
+    cols.append(np.asarray(sex, dtype=np.int64))
+    return np.stack(cols, axis=1)
+
+
+def bytes_per_family(markers: Sequence[Marker]) -> int:
+    """Table memory of one missing person: float32 + float64 + bool per row, plus sex."""
+    rows = sum(n_genotypes(m.n_alleles) + m.n_alleles + 1 for m in markers)
+    return rows * (4 + 8 + 1) + 3 * 4
