@@ -20,20 +20,17 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-import platform
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
-from exhume import __version__
 from exhume.errors import InvalidInputError, ProblemFormatError
 from exhume.kinship.dvijson import _genotype_row, _marker, _sex
 from exhume.kinship.lr import IntArray, KinshipLR, kinship_lr
 from exhume.kinship.markers import Marker
 from exhume.kinship.pedigree import Pedigree
+from exhume.kinship.provenance import exhume_version, software
 
 __all__ = ["KinshipCase", "load_case", "parse_case", "result_json", "solve_case"]
 
@@ -119,7 +116,7 @@ def result_json(case: KinshipCase, result: KinshipLR) -> dict[str, Any]:
         },
         "loglik": {h: _finite(v) for h, v in result.total_loglik().items()},
         "provenance": {
-            "exhume": __version__,
+            "exhume": exhume_version(),
             "case": case.name,
             "input_sha256": case.source_sha256,
             "reference_hypothesis": case.reference,
@@ -127,8 +124,7 @@ def result_json(case: KinshipCase, result: KinshipLR) -> dict[str, Any]:
                 m.name: None if m.mutation is None else m.mutation.model for m in case.markers
             },
             "reference": "forrel 1.9 kinshipLR (pedprobr likelihood)",
-            "python": platform.python_version(),
-            "numpy": np.__version__,
+            **software(),
         },
     }
 
