@@ -17,7 +17,6 @@ from collections.abc import Iterable, Iterator
 import numpy as np
 from numpy.typing import NDArray
 
-from exhume import __version__
 from exhume.errors import InvalidInputError
 from exhume.kinship.familias import FamiliasCase, FamiliasPerson
 from exhume.kinship.familias_dvi import MISSING_PREFIX, REFERENCE_PEDIGREE
@@ -25,6 +24,7 @@ from exhume.kinship.markers import Marker
 from exhume.kinship.mutation import equal, proportional, stepwise
 from exhume.kinship.pedigree import FEMALE, MALE, Pedigree
 from exhume.kinship.problem import DviProblem, Family
+from exhume.kinship.provenance import exhume_version
 
 __all__ = ["familias_model", "write_case", "write_dvi"]
 
@@ -43,8 +43,9 @@ def _num(x: float) -> str:
 
 def _header(*, dvi: bool, n_persons: int) -> list[str]:
     version = FAMILIAS_VERSION + (" (DVI)" if dvi else "")
+    written = _q(f"(Written by exhume {exhume_version()})")
     return [_q(f"Output from Familias, version {FAMILIAS_VERSION}"),
-            _q(f"(Written by exhume {__version__})"), version, _q(""), str(n_persons)]  # fmt: skip
+            written, version, _q(""), str(n_persons)]  # fmt: skip
 
 
 def familias_model(marker: Marker, sex: str) -> Params:
