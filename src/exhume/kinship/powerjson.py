@@ -14,14 +14,13 @@ are the Monte Carlo standard error and the spread over simulations.
 from __future__ import annotations
 
 import math
-import platform
 from typing import Any
 
 import numpy as np
 
-from exhume import __version__
 from exhume.kinship.power import DEFAULT_THRESHOLD, family_power
 from exhume.kinship.problem import DviProblem
+from exhume.kinship.provenance import exhume_version, software
 
 __all__ = ["power_json"]
 
@@ -59,13 +58,12 @@ def power_json(
         "threshold": threshold,
         "candidates": rows,
         "provenance": {
-            "exhume": __version__,
+            "exhume": exhume_version(),
             "input_sha256": problem.source_sha256,
             "dataset": problem.dataset,
             "method": "sequential conditional gene dropping from exact genotype posteriors",
             "reference": "forrel MPPsims / missingPersonEP / missingPersonIP (quantities)",
-            "python": platform.python_version(),
-            "numpy": np.__version__,
+            **software(),
         },
     }
 
