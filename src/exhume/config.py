@@ -5,14 +5,18 @@
 | ``EXHUME_DATA_DIR`` | folder for the SQLite database, keys and release bundles | ``./data`` |
 | ``EXHUME_DATABASE_URL`` | ``sqlite:///PATH`` or ``postgresql://USER@HOST:PORT/DB`` | SQLite |
 | ``EXHUME_TEST_DATABASE_URL`` | database the test suite runs on | SQLite in memory |
-| ``EXHUME_SECRET_KEY`` | Django secret key | a fixed development key (with ``EXHUME_DEBUG``) |
-| ``EXHUME_DEBUG`` | ``1``/``0`` | ``1`` |
+| ``EXHUME_SECRET_KEY`` | Django secret key | generated once into ``EXHUME_DATA_DIR/secret_key`` |
+| ``EXHUME_DEBUG`` | ``1``/``0``: Django's debug pages (never in production) | ``0`` |
 | ``EXHUME_ALLOWED_HOSTS`` | comma-separated host names | ``127.0.0.1,localhost`` |
+| ``EXHUME_BEHIND_TLS`` | ``1`` behind a TLS proxy setting ``X-Forwarded-Proto``: HSTS | ``0`` |
+| ``EXHUME_WORKERS`` | server worker processes | one per core (at least 2) |
+| ``EXHUME_THREADS`` | threads per worker process | ``8`` |
 """
 
 from __future__ import annotations
 
 import os
+import secrets
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlparse
@@ -34,6 +38,90 @@ def env_bool(name: str, default: bool) -> bool:
     if value in _FALSE:
         return False
     raise ConfigurationError(f"{name}={raw!r} is not a boolean: use 1 or 0")
+
+
+def env_int(name: str, default: int, *, minimum: int = 1) -> int:
+    """Read a whole number of at least ``minimum``; anything else is an error naming ``name``."""
+    raw = os.environ.get(name)
+    if raw is None or not raw.strip():
+        return default
+    try:
+        value = int(raw.strip())
+    except ValueError:
+        raise ConfigurationError(f"{name}={raw!r} is not a whole number") from None
+    if value < minimum:
+        raise ConfigurationError(f"{name}={raw!r} must be at least {minimum}")
+    return value
+
+
+def debug() -> bool:
+    """``EXHUME_DEBUG``: Django's debug pages, off unless asked for."""
+    return env_bool("EXHUME_DEBUG", False)
+
+
+def behind_tls() -> bool:
+    """``EXHUME_BEHIND_TLS``: a TLS-terminating proxy sets ``X-Forwarded-Proto`` (HSTS on)."""
+    return env_bool("EXHUME_BEHIND_TLS", False)
+
+
+def allowed_hosts() -> list[str]:
+    """``EXHUME_ALLOWED_HOSTS``: the host names this server answers for."""
+    raw = os.environ.get("EXHUME_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
+    hosts = [host.strip() for host in raw.split(",") if host.strip()]
+    if not hosts:
+        raise ConfigurationError(f"EXHUME_ALLOWED_HOSTS={raw!r} names no host")
+    return hosts
+
+
+def workers() -> int:
+    """``EXHUME_WORKERS``: server processes, by default one per core and at least two."""
+    return env_int("EXHUME_WORKERS", max(2, os.cpu_count() or 1))
+
+
+def threads() -> int:
+    """``EXHUME_THREADS``: threads per server process (they wait on the database, not the CPU)."""
+    return env_int("EXHUME_THREADS", 8)
+
+
+SECRET_KEY_FILE = "secret_key"
+
+
+def secret_key() -> str:
+    """``EXHUME_SECRET_KEY``, else the key in ``EXHUME_DATA_DIR/secret_key``.
+
+    The file is generated once (50 random URL-safe characters, mode 0600, created exclusively so
+    that two processes starting together agree on one key) and read on every later start.
+    """
+    given = os.environ.get("EXHUME_SECRET_KEY")
+    if given is not None:
+        if len(given.strip()) < 32:
+            raise ConfigurationError("EXHUME_SECRET_KEY is shorter than 32 characters")
+        return given
+    path = data_dir() / SECRET_KEY_FILE
+    if not path.exists():
+        _write_new_secret_key(path)
+    key = path.read_text(encoding="ascii").strip()
+    if len(key) < 32:
+        raise ConfigurationError(
+            f"{path} (the generated EXHUME_SECRET_KEY) is too short; "
+            "delete it to generate a new one (logged-in users will have to log in again)"
+        )
+    return key
+
+
+def _write_new_secret_key(path: Path) -> None:
+    """Write a fresh key to a private temporary file and link it into place; when another
+    process got there first, its key wins and ours is dropped."""
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(fd, "w", encoding="ascii") as handle:
+            handle.write(secrets.token_urlsafe(38) + "\n")
+        os.link(temporary, path)
+    except FileExistsError:
+        pass
+    finally:
+        temporary.unlink()
 
 
 def data_dir() -> Path:

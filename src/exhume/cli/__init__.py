@@ -9,7 +9,7 @@ command line.
 
 from __future__ import annotations
 
-from exhume.cli import familias, kinship, kinship_lr, ledger, records, screening
+from exhume.cli import familias, kinship, kinship_lr, ledger, operations, records, screening
 from exhume.cli.base import bench, main, setup_django
 
 __all__ = [
@@ -19,6 +19,7 @@ __all__ = [
     "kinship_lr",
     "ledger",
     "main",
+    "operations",
     "records",
     "screening",
     "setup_django",

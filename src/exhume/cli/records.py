@@ -62,10 +62,12 @@ def demo(seed: int, serve: bool, host: str, port: int) -> None:
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=lambda: int(os.environ.get("PORT", "8000")), type=int,
               show_default="$PORT or 8000")  # fmt: skip
-def serve(host: str, port: int) -> None:
-    """Serve the web app on the default database until stopped (Ctrl-C)."""
+@click.option("--workers", type=click.IntRange(min=1), default=None,
+              help="Server processes [default: $EXHUME_WORKERS or one per core]")  # fmt: skip
+def serve(host: str, port: int, workers: int | None) -> None:
+    """Serve the web app with gunicorn on the configured database until stopped (Ctrl-C)."""
     setup_django(migrate=True)
-    _serve(host, port)
+    _serve(host, port, workers)
 
 
 @main.command()
@@ -133,7 +135,7 @@ def _ensure_demo_user() -> None:
         user_model.objects.create_superuser(DEMO_USER, "", DEMO_PASSWORD)
 
 
-def _serve(host: str, port: int) -> None:
-    from django.core.management import call_command
+def _serve(host: str, port: int, workers: int | None = None) -> None:
+    from exhume.project.server import serve_forever
 
-    call_command("runserver", f"{host}:{port}", use_reloader=False, use_threading=True)
+    serve_forever(host, port, workers=workers)

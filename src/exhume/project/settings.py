@@ -2,27 +2,32 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from exhume import config
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
-DEBUG = config.env_bool("EXHUME_DEBUG", True)
-SECRET_KEY = os.environ.get("EXHUME_SECRET_KEY") or (
-    "exhume-development-key-not-for-production" if DEBUG else ""
-)
-if not SECRET_KEY:
-    from exhume.errors import ConfigurationError
+DEBUG = config.debug()
+SECRET_KEY = config.secret_key()
+ALLOWED_HOSTS = config.allowed_hosts()
 
-    raise ConfigurationError("EXHUME_SECRET_KEY must be set when EXHUME_DEBUG=0")
-
-ALLOWED_HOSTS = [
-    h.strip()
-    for h in os.environ.get("EXHUME_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
-    if h.strip()
-]
+# Security headers (exhume.project.middleware adds the Content-Security-Policy).
+X_FRAME_OPTIONS = "DENY"
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+SESSION_COOKIE_HTTPONLY = True
+# Joining the browsers' HSTS preload list is the operator's decision, not a default.
+SILENCED_SYSTEM_CHECKS = ["security.W021"]
+if config.behind_tls():
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = True
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # local monitors ask over plain HTTP
+    SECURE_HSTS_SECONDS = 365 * 24 * 3600
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -33,6 +38,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "ninja",  # serves the API docs viewer's files locally (no CDN)
+    "exhume.project",  # deployment checks
     "exhume.audit",
     "exhume.casework",
     "exhume.families",
@@ -40,7 +46,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "exhume.project.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "exhume.project.middleware.ContentSecurityPolicyMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -85,6 +94,35 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = config.data_dir() / "static"
+# WhiteNoise serves the collected files (``exhume serve`` collects them) compressed, with
+# content-hashed names cached for a year.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+
+# Each server process keeps the public pages it rendered, keyed by the audit log's head
+# (exhume.publication.cache), so a write anywhere makes every cached page stale at once.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "exhume",
+        "OPTIONS": {"MAX_ENTRIES": 2000},
+    }
+}
+
+# One JSON line per request on stderr: method, route, status, milliseconds; no address, no
+# user, no query string (exhume.project.middleware.RequestLogMiddleware).
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"json": {"()": "exhume.project.middleware.JsonLineFormatter"}},
+    "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "json"}},
+    "loggers": {
+        "exhume.requests": {"handlers": ["stderr"], "level": "INFO", "propagate": False},
+        "django.request": {"handlers": ["stderr"], "level": "ERROR", "propagate": False},
+    },
+}
 
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/staff/"

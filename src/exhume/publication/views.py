@@ -17,6 +17,7 @@ from exhume.core.dates import parse_date
 from exhume.core.http import not_found_as_404
 from exhume.errors import InvalidInputError
 from exhume.publication import charts, queries, releases
+from exhume.publication.cache import cached, cached_page
 
 DATE_KEYS = ("discovered_on", "exhumation_started_on", "exhumation_ended_on")
 GROUP_LABELS = {
@@ -29,14 +30,26 @@ GROUP_LABELS = {
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "publication/home.html", {"sites": queries.site_cards()})
+    def page() -> HttpResponse:
+        sites = cached(queries.site_cards, "site_cards")
+        return render(request, "publication/home.html", {"sites": sites})
+
+    return cached_page(request, page, "home")
 
 
 @not_found_as_404
 def site_page(request: HttpRequest, slug: str) -> HttpResponse:
-    site = casework.get_site(slug)
     as_of = _parse_date(request.GET.get("as_of"), "as_of")
-    page = queries.public_site(site, as_of=as_of)
+    return cached_page(request, lambda: _site_page(request, slug, as_of), "site", slug, as_of)
+
+
+def _site_page(request: HttpRequest, slug: str, as_of: dt.date | None) -> HttpResponse:
+    page = cached(
+        lambda: queries.public_site(casework.get_site(slug), as_of=as_of),
+        "public_site",
+        slug,
+        as_of,
+    )
     context = {
         "page": page,
         "as_of": as_of,
