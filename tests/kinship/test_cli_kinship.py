@@ -14,7 +14,7 @@ from exhume.cli.kinship import kinship
 from tests.kinship.test_dvi import marker, problem_dict
 
 KEYS = ["loglik0", "pairwise_lr", "exclusions", "joint", "posterior_pairing", "conclusions",
-        "provenance"]  # fmt: skip
+        "pedigree_check", "provenance"]  # fmt: skip
 
 
 def run(*args: str) -> Any:

@@ -10,6 +10,7 @@ Shape (rows and columns in the order of the input file)::
                          "lr": float | null}]},
      "posterior_pairing": {"rows": [...], "cols": [missing..., "*"], "matrix": [[float]]},
      "conclusions": [{"family", "missing", "sample", "lr", "glr", "conclusion"}],
+     "pedigree_check": {"flagged_references": [...], "corrections": [...]},
      "provenance": {...}}
 
 Writing rules, so that the JSON is always finite: ``null`` marks a value that is undefined
@@ -30,6 +31,9 @@ identifications. ``--top`` limits the rows written, never ``n_assignments``.
 
 Conclusions are :func:`exhume.kinship.solve.solve`'s (dvir's ``dviSolve``, AM side): one per
 missing person, ``sample`` is a victim id, ``"V2/V3"`` for a symmetric match, or null.
+``pedigree_check`` is :func:`exhume.kinship.pedigree_check.check_json`: references that do not
+fit their stated relationships, and bodies named only under a corrected pedigree (a distinct
+conclusion with ``"review": "required"``; the solver's conclusions are never changed).
 Mutation models are kept as given unless ``disable_mutations`` says otherwise ("yes": strip;
 "auto": dvir's ``NA`` rule); exclusion counts always ignore them.
 """
@@ -58,6 +62,7 @@ from exhume.kinship.dvi import (
     pairwise_lr,
     posterior_pairing,
 )
+from exhume.kinship.pedigree_check import check_json
 from exhume.kinship.problem import DviProblem
 from exhume.kinship.provenance import exhume_version, software
 from exhume.kinship.solve import DEFAULT_MAX_INCOMP, DEFAULT_THRESHOLD, solve, stepwise_joint
@@ -188,6 +193,7 @@ def solve_problem(problem: DviProblem, options: SolveOptions | None = None) -> d
             }
             for c in result.conclusions
         ],
+        "pedigree_check": check_json(ctx, result.conclusions, opts.threshold),
         "provenance": provenance(problem, opts),
     }
 
