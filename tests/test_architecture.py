@@ -18,7 +18,7 @@ SKINS = ("exhume.cli",)
 #: The Django apps (and ``core``, what they share), lowest layer first: each may import only
 #: those before it. A new app must be placed here, which is the decision docs/architecture.md
 #: asks for.
-APP_LAYERS = ("audit", "core", "casework", "families", "publication", "project")
+APP_LAYERS = ("audit", "core", "casework", "families", "identification", "publication", "project")
 #: Modules that serve pages or JSON: they read through their own app's queries, never another
 #: app's models.
 SKIN_MODULES = ("views.py", "api.py")

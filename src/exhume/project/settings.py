@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "exhume.casework",
     "exhume.families",
     "exhume.publication",
+    "exhume.identification",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,1 @@
+"""Identification board: runs over a site, proposals with their evidence, two-person sign-off."""

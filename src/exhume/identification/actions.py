@@ -1,0 +1,408 @@
+"""Every change of state on the identification board. Each top-level ``do_*`` validates, writes
+in one durable transaction and appends its log entries (one per record written).
+
+Safety rules enforced here, each tested: a pair of incompatible sex cannot be proposed; only a
+DNA analyst reviews and only a board member who is not the reviewer confirms; a proposal that
+does not meet the policy in force cannot be confirmed; no two bodies are ever signed for one
+person, nor two persons for one body (also a database constraint); a signed identification
+whose support drops goes back to review, with a flag, never silently.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from exhume.audit.events import Actor, append_event, latest_entry
+from exhume.audit.models import Role
+from exhume.audit.writes import create, full_clean
+from exhume.casework.models import Remains, Site
+from exhume.errors import AccessDeniedError, InvalidInputError
+from exhume.evidence.assess import Assessment, reassess
+from exhume.evidence.policy import Policy, policy_from_data
+from exhume.families.models import MissingPerson
+from exhume.identification.models import (
+    OPEN,
+    SIGNED,
+    Decision,
+    Flag,
+    FlagKind,
+    IdentificationRun,
+    PolicyRecord,
+    Proposal,
+    Recognition,
+    State,
+    Step,
+)
+
+REVIEW_ROLES = frozenset({Role.LAB})
+CONFIRM_ROLES = frozenset({Role.BOARD})
+
+
+def sex_incompatible(remains: Remains, person: MissingPerson) -> bool:
+    """Both sexes determined and different."""
+    known = {"male", "female"}
+    return remains.sex in known and person.sex in known and remains.sex != person.sex
+
+
+# --- policies -------------------------------------------------------------------------------
+
+
+def do_adopt_policy(actor: Actor, *, policy: Policy, reason: str) -> PolicyRecord:
+    """Put ``policy`` in force (recording it if new) and re-evaluate every signed
+    identification against it: one that no longer meets it goes back to review, flagged."""
+    if not reason.strip():
+        raise InvalidInputError("adopting a policy needs a reason", field="reason")
+    with transaction.atomic(durable=True):
+        return _adopt(actor, policy, reason)
+
+
+def _adopt(actor: Actor, policy: Policy, reason: str) -> PolicyRecord:
+    for old in PolicyRecord.objects.select_for_update().filter(in_force=True):
+        old.in_force = False
+        _update(old, actor, reason=f"replaced by {policy.label}")
+    record = PolicyRecord.objects.filter(name=policy.name, policy_version=policy.version).first()
+    if record is not None and record.sha256 != policy.sha256:
+        raise InvalidInputError(
+            f"{policy.label} was adopted before with other content; give it a new version",
+            field="version",
+        )
+    if record is None:
+        record = create(
+            PolicyRecord,
+            actor,
+            {"name": policy.name, "policy_version": policy.version, "data": policy.data,
+             "sha256": policy.sha256, "in_force": True, "adopted_at": timezone.now(),
+             "adopted_by": actor.username, "reason": reason},
+        )  # fmt: skip
+    else:
+        record.in_force = True
+        _update(record, actor, reason=reason)
+    for proposal in Proposal.objects.select_for_update().filter(state__in=SIGNED):
+        result = reassess(proposal.evidence, policy)
+        if not result.met:
+            _reopen(
+                proposal, actor, record,
+                f"policy {policy.label} in force: " + "; ".join(result.unmet),
+            )  # fmt: skip
+    return record
+
+
+def policy_of(record: PolicyRecord) -> Policy:
+    return policy_from_data(record.data)
+
+
+# --- runs and proposals ---------------------------------------------------------------------
+
+
+@dataclass
+class PairEvidence:
+    """One candidate pair as a run found it: the assessment and any flags on it."""
+
+    remains: Remains
+    missing_person: MissingPerson
+    assessment: Assessment
+    flags: list[str] = field(default_factory=list)
+
+
+@dataclass
+class FlagSpec:
+    kind: str
+    detail: str
+    remains: Remains | None = None
+    missing_person: MissingPerson | None = None
+
+
+def do_record_run(
+    actor: Actor,
+    *,
+    site: Site,
+    policy: PolicyRecord,
+    parameters: dict[str, Any],
+    engine_version: str,
+    inputs_sha256: str,
+    pairs: list[PairEvidence],
+    flags: list[FlagSpec],
+    summary: dict[str, Any],
+) -> IdentificationRun:
+    """Record a run and its outcome: new or updated proposals, flags, and signed
+    identifications on the site that the run no longer supports sent back to review."""
+    with transaction.atomic(durable=True):
+        run = create(
+            IdentificationRun,
+            actor,
+            {"site": site, "started_at": timezone.now(), "run_by": actor.username,
+             "policy": policy, "parameters": parameters, "engine_version": engine_version,
+             "inputs_sha256": inputs_sha256, "summary": summary},
+        )  # fmt: skip
+        supported: set[int] = set()
+        for pair in pairs:
+            proposal = _propose(run, actor, pair)
+            if proposal is not None and pair.assessment.result.met:
+                supported.add(proposal.pk)
+        stale = (
+            Proposal.objects.select_for_update()
+            .filter(remains__site=site, state__in=SIGNED)
+            .exclude(pk__in=supported)
+        )
+        for proposal in stale:
+            _reopen(proposal, actor, policy, f"run {run.pk} no longer supports it under "
+                    f"{policy}: references or profiles changed")  # fmt: skip
+        for spec in flags:
+            _flag(actor, site, spec, run=run)
+    return run
+
+
+def _propose(run: IdentificationRun, actor: Actor, pair: PairEvidence) -> Proposal | None:
+    """Create the pair's proposal, or refresh an open one with this run's numbers."""
+    if sex_incompatible(pair.remains, pair.missing_person):
+        return None
+    numbers = _numbers(pair.assessment)
+    existing = (
+        Proposal.objects.select_for_update()
+        .filter(remains=pair.remains, missing_person=pair.missing_person, state__in=OPEN)
+        .first()
+    )
+    if existing is None:
+        check_proposable(pair.remains, pair.missing_person)
+        proposal = create(
+            Proposal,
+            actor,
+            {"run": run, "remains": pair.remains, "missing_person": pair.missing_person,
+             "policy": run.policy, "flags": pair.flags, **numbers},
+        )  # fmt: skip
+        _decide(proposal, actor, Step.PROPOSE, "")
+        return proposal
+    if existing.state in (State.REVIEWED, *SIGNED) and not pair.assessment.result.met:
+        _reopen(existing, actor, run.policy, "; ".join(pair.assessment.result.unmet))
+        existing.refresh_from_db()
+    for name, value in {"run": run, "policy": run.policy, "flags": pair.flags, **numbers}.items():
+        setattr(existing, name, value)
+    _update(existing, actor, reason=f"numbers of run {run.pk}")
+    return existing
+
+
+def check_proposable(remains: Remains, person: MissingPerson) -> None:
+    """Refuse a pair of incompatible sex (correct or re-examine the record first)."""
+    if sex_incompatible(remains, person):
+        raise InvalidInputError(
+            f"remains {remains.case_number} are {remains.sex} and the missing person was "
+            f"reported {person.sex}: a pair of incompatible sex cannot be proposed; correct or "
+            "re-examine the record first",
+            field="sex",
+        )
+
+
+def _numbers(assessment: Assessment) -> dict[str, Any]:
+    snap = assessment.snapshot()
+    return {
+        "dna_log10_lr": snap["dna_log10_lr"] if snap["dna_log10_lr"] is not None else 0.0,
+        "log10_odds": snap["log10_odds"],
+        "posterior": snap["posterior"],
+        "conclusion": snap["conclusion"],
+        "policy_met": snap["policy_met"],
+        "unmet": snap["unmet"],
+        "evidence": snap,
+    }
+
+
+# --- sign-off -------------------------------------------------------------------------------
+
+
+def do_review(actor: Actor, proposal: Proposal, *, reason: str = "") -> Proposal:
+    """A DNA analyst has checked the profiles, the pedigree and the numbers."""
+    if actor.role not in REVIEW_ROLES:
+        raise AccessDeniedError("only a DNA analyst (role 'lab') reviews a proposal")
+    with transaction.atomic(durable=True):
+        locked = _locked(proposal, State.PROPOSED, "reviewed")
+        locked.state, locked.reviewed_by, locked.needs_review = (
+            State.REVIEWED,
+            actor.username,
+            False,
+        )
+        _update(locked, actor, reason=reason or "reviewed")
+        _decide(locked, actor, Step.REVIEW, reason)
+    return locked
+
+
+def do_confirm(actor: Actor, proposal: Proposal, *, reason: str = "") -> Proposal:
+    """A board member who did not review it confirms; the policy in force must be met and
+    neither the person nor the body may already be signed to another."""
+    if actor.role not in CONFIRM_ROLES:
+        raise AccessDeniedError("only a board member (role 'board') confirms an identification")
+    with transaction.atomic(durable=True):
+        locked = _locked(proposal, State.REVIEWED, "confirmed")
+        if locked.reviewed_by == actor.username:
+            raise AccessDeniedError(
+                f"{actor.username} reviewed this proposal and cannot also confirm it: two "
+                "different people must sign"
+            )
+        in_force = PolicyRecord.objects.get(in_force=True)
+        result = reassess(locked.evidence, policy_of(in_force))
+        if not result.met:
+            raise InvalidInputError(
+                f"does not meet {in_force}: " + "; ".join(result.unmet), field="policy"
+            )
+        _refuse_conflict(locked)
+        locked.state, locked.confirmed_by, locked.policy = State.CONFIRMED, actor.username, in_force
+        _update(locked, actor, reason=reason or "confirmed")
+        _decide(locked, actor, Step.CONFIRM, reason)
+    return locked
+
+
+def _refuse_conflict(proposal: Proposal) -> None:
+    signed = Proposal.objects.filter(state__in=SIGNED).exclude(pk=proposal.pk)
+    other = signed.filter(missing_person=proposal.missing_person).first()
+    if other is not None:
+        raise InvalidInputError(
+            f"conflict: this missing person is already identified as remains "
+            f"{other.remains.case_number}; two bodies can never be the same person",
+            field="missing_person",
+        )
+    other = signed.filter(remains=proposal.remains).first()
+    if other is not None:
+        raise InvalidInputError(
+            f"conflict: remains {proposal.remains.case_number} are already identified "
+            f"(proposal {other.pk})",
+            field="remains",
+        )
+
+
+def do_identify(actor: Actor, proposal: Proposal, *, reason: str = "") -> Proposal:
+    """The board records the confirmed identification as final (the report is issued)."""
+    if actor.role not in CONFIRM_ROLES:
+        raise AccessDeniedError("only a board member (role 'board') records an identification")
+    with transaction.atomic(durable=True):
+        locked = _locked(proposal, State.CONFIRMED, "identified")
+        locked.state = State.IDENTIFIED
+        _update(locked, actor, reason=reason or "identified")
+        _decide(locked, actor, Step.IDENTIFY, reason)
+    return locked
+
+
+def do_exclude(actor: Actor, proposal: Proposal, *, reason: str) -> Proposal:
+    """Exclude a candidate pair (not signed), with the reason."""
+    if actor.role not in REVIEW_ROLES | CONFIRM_ROLES:
+        raise AccessDeniedError("only a DNA analyst or a board member excludes a candidate")
+    if not reason.strip():
+        raise InvalidInputError("an exclusion needs a reason", field="reason")
+    with transaction.atomic(durable=True):
+        locked = _locked(proposal, (State.PROPOSED, State.REVIEWED), "excluded")
+        locked.state, locked.reason = State.EXCLUDED, reason
+        _update(locked, actor, reason=reason)
+        _decide(locked, actor, Step.EXCLUDE, reason)
+    return locked
+
+
+def do_withdraw(actor: Actor, proposal: Proposal, *, reason: str, authority: str) -> Proposal:
+    """Withdraw a proposal, signed or not, by a correction with its reason and authority."""
+    if not reason.strip() or not authority.strip():
+        raise InvalidInputError("a withdrawal needs a reason and an authority", field="reason")
+    with transaction.atomic(durable=True):
+        locked = _locked(proposal, OPEN, "withdrawn")
+        locked.state, locked.reason = State.WITHDRAWN, reason
+        _update(locked, actor, reason=reason, authority=authority)
+        _decide(locked, actor, Step.WITHDRAW, f"{reason} (authority: {authority})")
+    return locked
+
+
+def do_reopen(actor: Actor, proposal: Proposal, *, reason: str) -> Proposal:
+    """Send a signed or reviewed proposal back to review, flagged, with the reason."""
+    if not reason.strip():
+        raise InvalidInputError("sending back to review needs a reason", field="reason")
+    with transaction.atomic(durable=True):
+        locked = _locked(proposal, (State.REVIEWED, *SIGNED), "sent back to review")
+        return _reopen(locked, actor, locked.policy, reason)
+
+
+def _reopen(proposal: Proposal, actor: Actor, policy: PolicyRecord, reason: str) -> Proposal:
+    was = proposal.state
+    proposal.state, proposal.needs_review, proposal.reason = State.PROPOSED, True, reason
+    proposal.reviewed_by, proposal.confirmed_by = "", ""
+    _update(proposal, actor, reason=f"back to review from {was}: {reason}")
+    _decide(proposal, actor, Step.REOPEN, reason, policy=policy)
+    _flag(
+        actor,
+        proposal.remains.site,
+        FlagSpec(FlagKind.NEEDS_REVIEW, f"proposal {proposal.pk} ({was}) back to review: {reason}",
+                 proposal.remains, proposal.missing_person),
+        proposal=proposal,
+    )  # fmt: skip
+    return proposal
+
+
+# --- family liaison -------------------------------------------------------------------------
+
+
+def do_record_recognition(
+    actor: Actor, *, remains: Remains, missing_person: MissingPerson, **fields: Any
+) -> Recognition:
+    """Record an item shown to a family (item, strength class, shown_on) by family liaison."""
+    if actor.role not in {Role.LIAISON, Role.SYSTEM}:
+        raise AccessDeniedError("only family liaison records what a family recognised")
+    with transaction.atomic(durable=True):
+        return create(
+            Recognition,
+            actor,
+            {"remains": remains, "missing_person": missing_person, "shown_by": actor.username,
+             **fields},
+        )  # fmt: skip
+
+
+# --- helpers --------------------------------------------------------------------------------
+
+
+def _locked(proposal: Proposal, allowed: Any, to: str) -> Proposal:
+    locked = Proposal.objects.select_for_update().get(pk=proposal.pk)
+    states = (allowed,) if isinstance(allowed, str) else tuple(allowed)
+    if locked.state not in states:
+        raise InvalidInputError(
+            f"proposal {locked.pk} is {locked.state}; only a proposal that is "
+            f"{' or '.join(str(s) for s in states)} can be {to}",
+            field="state",
+        )
+    return locked
+
+
+def _update(instance: Any, actor: Actor, *, reason: str, authority: str = "") -> Any:
+    """Save a changed record as a new version whose log entry supersedes the previous one."""
+    instance.version += 1
+    full_clean(instance)
+    instance.save()
+    action = "correct" if authority else "update"
+    append_event(instance, action=action, actor=actor, version=instance.version,
+                 supersedes=latest_entry(instance), reason=reason, authority=authority)  # fmt: skip
+    return instance
+
+
+def _decide(
+    proposal: Proposal, actor: Actor, step: str, reason: str, policy: PolicyRecord | None = None
+) -> Decision:
+    return create(
+        Decision,
+        actor,
+        {"proposal": proposal, "step": step, "actor": actor.username,
+         "actor_role": str(actor.role), "time": timezone.now(), "reason": reason,
+         "policy": policy or proposal.policy,
+         "evidence": {"state": proposal.state, **proposal.evidence}},
+    )  # fmt: skip
+
+
+def _flag(
+    actor: Actor,
+    site: Site,
+    spec: FlagSpec,
+    *,
+    run: IdentificationRun | None = None,
+    proposal: Proposal | None = None,
+) -> Flag:
+    return create(
+        Flag,
+        actor,
+        {"site": site, "run": run, "kind": spec.kind, "detail": spec.detail,
+         "remains": spec.remains, "missing_person": spec.missing_person, "proposal": proposal,
+         "raised_at": timezone.now()},
+    )  # fmt: skip

@@ -1,0 +1,214 @@
+"""Identification runs, proposals, the decisions signed on them, policies and flags.
+
+A proposal moves through :class:`State`: proposed → reviewed (a DNA analyst) → confirmed (a
+board member who is not the reviewer) → identified; or excluded; or withdrawn by a correction.
+A signed proposal whose support drops goes back to ``proposed`` with ``needs_review`` set. The
+database itself refuses two confirmed or identified proposals for one person or one body.
+Every write goes through :mod:`exhume.identification.actions`.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+
+from exhume.casework.models import Remains, Site
+from exhume.families.models import MissingPerson
+
+
+class PolicyRecord(models.Model):
+    """A threshold policy as adopted (its JSON as in ``exhume/evidence/policies``)."""
+
+    name = models.CharField(max_length=100)
+    policy_version = models.PositiveIntegerField()
+    data = models.JSONField()
+    sha256 = models.CharField(max_length=64)
+    in_force = models.BooleanField(default=False)
+    adopted_at = models.DateTimeField()
+    adopted_by = models.CharField(max_length=150)
+    reason = models.TextField()
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["-adopted_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["name", "policy_version"], name="unique_policy"),
+            models.UniqueConstraint(
+                fields=["in_force"], condition=Q(in_force=True), name="one_policy_in_force"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} v{self.policy_version}"
+
+
+class IdentificationRun(models.Model):
+    """One run of the engine over a site: parameters, engine version, input hash, who, when."""
+
+    site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="identification_runs")
+    started_at = models.DateTimeField()
+    run_by = models.CharField(max_length=150)
+    policy = models.ForeignKey(PolicyRecord, on_delete=models.PROTECT, related_name="runs")
+    parameters = models.JSONField(
+        help_text="frequency database (name, SHA-256), mutation models, thresholds, prior"
+    )
+    engine_version = models.CharField(max_length=50)
+    inputs_sha256 = models.CharField(max_length=64)
+    summary = models.JSONField(default=dict, blank=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"run {self.pk} on {self.site.slug}"
+
+
+class State(models.TextChoices):
+    PROPOSED = "proposed", "Proposed"
+    REVIEWED = "reviewed", "Reviewed by a DNA analyst"
+    CONFIRMED = "confirmed", "Confirmed by the board"
+    IDENTIFIED = "identified", "Identified"
+    EXCLUDED = "excluded", "Excluded"
+    WITHDRAWN = "withdrawn", "Withdrawn by a correction"
+
+
+#: States in which a proposal names the remains: at most one per body and one per person.
+SIGNED = (State.CONFIRMED, State.IDENTIFIED)
+#: States from which a proposal can still move.
+OPEN = (State.PROPOSED, State.REVIEWED, State.CONFIRMED, State.IDENTIFIED)
+
+
+class Proposal(models.Model):
+    """A candidate pair (remains, missing person) with its numbers as the last run found them."""
+
+    run = models.ForeignKey(IdentificationRun, on_delete=models.PROTECT, related_name="proposals")
+    remains = models.ForeignKey(Remains, on_delete=models.PROTECT, related_name="proposals")
+    missing_person = models.ForeignKey(
+        MissingPerson, on_delete=models.PROTECT, related_name="proposals"
+    )
+    state = models.CharField(max_length=16, choices=State.choices, default=State.PROPOSED)
+    needs_review = models.BooleanField(default=False)
+    dna_log10_lr = models.FloatField()
+    log10_odds = models.FloatField(help_text="log10 posterior odds: prior × DNA × every factor")
+    posterior = models.FloatField()
+    conclusion = models.CharField(max_length=100, help_text="the policy's verbal scale")
+    policy = models.ForeignKey(PolicyRecord, on_delete=models.PROTECT, related_name="proposals")
+    policy_met = models.BooleanField()
+    unmet = models.JSONField(default=list, blank=True)
+    evidence = models.JSONField(help_text="the factor table, references and per-marker LRs")
+    flags = models.JSONField(default=list, blank=True)
+    reviewed_by = models.CharField(max_length=150, blank=True)
+    confirmed_by = models.CharField(max_length=150, blank=True)
+    reason = models.TextField(blank=True, help_text="why it was excluded, withdrawn or reopened")
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["-log10_odds", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["missing_person"],
+                condition=Q(state__in=["confirmed", "identified"]),
+                name="one_body_per_identified_person",
+            ),
+            models.UniqueConstraint(
+                fields=["remains"],
+                condition=Q(state__in=["confirmed", "identified"]),
+                name="one_person_per_identified_body",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"proposal {self.pk}: {self.remains.case_number} ({self.state})"
+
+
+class Step(models.TextChoices):
+    PROPOSE = "propose", "Proposed"
+    REVIEW = "review", "Reviewed"
+    CONFIRM = "confirm", "Confirmed"
+    IDENTIFY = "identify", "Identified"
+    EXCLUDE = "exclude", "Excluded"
+    WITHDRAW = "withdraw", "Withdrawn"
+    REOPEN = "reopen", "Sent back to review"
+
+
+class Decision(models.Model):
+    """One step on a proposal: who, when, why, under which policy, and the numbers as they were."""
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.PROTECT, related_name="decisions")
+    step = models.CharField(max_length=16, choices=Step.choices)
+    actor = models.CharField(max_length=150)
+    actor_role = models.CharField(max_length=16)
+    time = models.DateTimeField()
+    reason = models.TextField(blank=True)
+    policy = models.ForeignKey(PolicyRecord, on_delete=models.PROTECT, related_name="decisions")
+    evidence = models.JSONField(help_text="snapshot of the proposal's numbers at this step")
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["time", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.step} by {self.actor}"
+
+
+class FlagKind(models.TextChoices):
+    REFERENCE_INCONSISTENT = "reference_inconsistent", "Reference inconsistent with its family"
+    BODY_TWO_FAMILIES = "body_two_families", "Body matching two families strongly"
+    FAMILY_TWO_BODIES = "family_two_bodies", "Family matching two bodies"
+    NEEDS_REVIEW = "needs_review", "Signed identification needs review"
+    JOURNAL_DISAGREES = "journal_disagrees", "Burial journal disagrees with the DNA"
+    DIRECT_MATCH = "direct_match", "Remains matching remains (same person)"
+    NO_REFERENCES = "no_references", "No typed references in scope"
+
+
+class Flag(models.Model):
+    """A data or pedigree problem put in front of the board, never a silent exclusion."""
+
+    site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="identification_flags")
+    run = models.ForeignKey(
+        IdentificationRun, null=True, blank=True, on_delete=models.PROTECT, related_name="flags"
+    )
+    kind = models.CharField(max_length=32, choices=FlagKind.choices)
+    detail = models.TextField()
+    remains = models.ForeignKey(
+        Remains, null=True, blank=True, on_delete=models.PROTECT, related_name="flags"
+    )
+    missing_person = models.ForeignKey(
+        MissingPerson, null=True, blank=True, on_delete=models.PROTECT, related_name="flags"
+    )
+    proposal = models.ForeignKey(
+        Proposal, null=True, blank=True, on_delete=models.PROTECT, related_name="raised_flags"
+    )
+    raised_at = models.DateTimeField()
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["-raised_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.detail[:40]}"
+
+
+class Recognition(models.Model):
+    """A mark, effect or photo shown to a family and what they said (family liaison)."""
+
+    remains = models.ForeignKey(Remains, on_delete=models.PROTECT, related_name="recognitions")
+    missing_person = models.ForeignKey(
+        MissingPerson, on_delete=models.PROTECT, related_name="recognitions"
+    )
+    item = models.CharField(max_length=300, help_text="what was shown (a tattoo, a ring, a photo)")
+    strength = models.CharField(
+        max_length=16,
+        choices=[(s, s.replace("_", " ")) for s in
+                 ("unique", "strong", "moderate", "weak", "not_recognised")],
+    )  # fmt: skip
+    shown_by = models.CharField(max_length=150)
+    shown_on = models.DateField()
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["shown_on", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.item} ({self.strength})"
