@@ -1,0 +1,150 @@
+"""An identification run over a site: the engine's search on the site's DNA, each candidate's
+non-DNA factors and posterior, checked against the policy in force, recorded as one run.
+
+The DNA comes in as the engine's own :class:`~exhume.kinship.problem.DviProblem` with two maps
+from its ids to records (victim id -> remains, missing id -> missing-person report); the DNA
+app's adapter builds them from the records. Nothing here computes a likelihood itself.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from exhume import __version__
+from exhume.audit.events import Actor
+from exhume.casework.models import Remains, Site
+from exhume.errors import InvalidInputError
+from exhume.evidence.assess import assess
+from exhume.evidence.policy import Reference
+from exhume.evidence.posterior import default_prior_odds
+from exhume.families.models import MissingPerson
+from exhume.identification.actions import (
+    FlagSpec,
+    PairEvidence,
+    do_adopt_policy,
+    do_record_run,
+    policy_of,
+)
+from exhume.identification.factors import pair_factors, scope_of
+from exhume.identification.models import FlagKind, IdentificationRun, PolicyRecord
+from exhume.identification.search import Candidate, SearchResult, search
+from exhume.kinship.problem import DviProblem
+from exhume.kinship.solve import DEFAULT_THRESHOLD
+
+NO_REFERENCES = "no typed references in scope: nothing can be proposed"
+
+
+@dataclass(frozen=True)
+class SiteDna:
+    """A site's DNA as the engine's problem, and which record each id stands for."""
+
+    problem: DviProblem
+    remains: dict[str, Remains]
+    missing: dict[str, MissingPerson]
+    parameters: dict[str, Any]  # frequency database (name, SHA-256), mutation models ...
+
+
+@dataclass(frozen=True)
+class Prior:
+    odds: float | None = None  # None: the default, 1 / missing persons in scope
+    reason: str = ""
+
+
+def policy_in_force(actor: Actor) -> PolicyRecord:
+    """The policy in force; the packaged default is adopted on first use."""
+    record = PolicyRecord.objects.filter(in_force=True).first()
+    if record is None:
+        from exhume.evidence.policy import load_policy
+
+        record = do_adopt_policy(actor, policy=load_policy(), reason="first run: the default")
+    return record
+
+
+def run_identification(
+    actor: Actor,
+    site: Site,
+    dna: SiteDna,
+    *,
+    prior: Prior | None = None,
+    threshold: float = DEFAULT_THRESHOLD,
+) -> IdentificationRun:
+    """Search, assess every candidate, record the run (see the module docstring)."""
+    started = time.perf_counter()
+    policy = policy_in_force(actor)
+    problem = dna.problem
+    persons = [dna.missing[m] for m in problem.missing]
+    odds, reason = _prior(prior or Prior(), len(persons))
+    has_references = any(f.references for f in problem.families)
+    result = search(problem, threshold=threshold) if has_references else SearchResult()
+    pairs = [_pair(dna, c, persons, site, policy, odds, reason) for c in result.candidates]
+    flags = [_flag(dna, f.kind, f.detail, f.victim, f.missing) for f in result.flags]
+    if not has_references:
+        flags.append(FlagSpec(FlagKind.NO_REFERENCES, NO_REFERENCES))
+    for pair in pairs:
+        if "journal_disagrees" in pair.flags:
+            flags.append(FlagSpec(
+                FlagKind.JOURNAL_DISAGREES,
+                f"the burial journal's name for remains {pair.remains.case_number} disagrees "
+                "with the DNA candidate",
+                pair.remains, pair.missing_person,
+            ))  # fmt: skip
+    summary = {
+        "bodies_typed": len(problem.victims),
+        "missing_with_references": sum(len(f.missing) for f in problem.families if f.references),
+        "candidates": len(pairs),
+        "message": "" if has_references else NO_REFERENCES,
+        "skipped_families": result.skipped_families,
+        "direct_matches": [list(m) for m in result.direct_matches],
+        "seconds": round(time.perf_counter() - started, 3),
+    }
+    parameters = {**dna.parameters, "threshold": threshold,
+                  "prior": {"odds": odds, "reason": reason}, "policy": str(policy)}  # fmt: skip
+    return do_record_run(
+        actor, site=site, policy=policy, parameters=parameters, engine_version=__version__,
+        inputs_sha256=problem.source_sha256, pairs=pairs, flags=flags, summary=summary,
+    )  # fmt: skip
+
+
+def _prior(prior: Prior, n_missing: int) -> tuple[float, str]:
+    if prior.odds is None:
+        n = max(n_missing, 1)
+        return default_prior_odds(n), f"default: 1 / {n} missing persons in scope"
+    if not prior.reason.strip():
+        raise InvalidInputError("a prior other than the default needs a reason", field="prior")
+    return prior.odds, prior.reason
+
+
+def _pair(
+    dna: SiteDna,
+    c: Candidate,
+    persons: list[MissingPerson],
+    site: Site,
+    policy: PolicyRecord,
+    odds: float,
+    reason: str,
+) -> PairEvidence:
+    remains, person = dna.remains[c.victim], dna.missing[c.missing]
+    references = [Reference(rel) for _, rel in c.references]
+    assessment = assess(
+        c.log10_lr, pair_factors(remains, person, scope_of(site, persons)),
+        prior_odds=odds, prior_reason=reason, references=references,
+        policy=policy_of(policy), per_marker=c.per_marker,
+    )  # fmt: skip
+    flags = [f"{c.exclusions} excluding marker(s)"] if c.exclusions else []
+    journal = next((f for f in assessment.posterior.factors if f.name == "journal"), None)
+    if journal is not None and journal.lr < 1:
+        flags.append("journal_disagrees")
+    return PairEvidence(remains, person, assessment, flags)
+
+
+def _flag(
+    dna: SiteDna, kind: str, detail: str, victim: str | None, missing: str | None
+) -> FlagSpec:
+    return FlagSpec(
+        kind,
+        detail,
+        dna.remains.get(victim) if victim else None,
+        dna.missing.get(missing) if missing else None,
+    )

@@ -1,0 +1,245 @@
+"""The DNA side of an identification run, on the engine's own types (no Django).
+
+From a :class:`~exhume.kinship.problem.DviProblem` (a site's records through the DNA app's
+adapter, or a dvi-json file) :func:`search` computes:
+
+* every body against every missing person (pairwise LR and exclusion count, the engine's
+  all-vs-all), then the stepwise joint solver where bodies compete for a family's missing
+  persons (dvir's ``dviSolve``); a pair is a *candidate* when the solver concludes it
+  (Undisputed, Match (GLR), Probable), with its LR and the per-marker log10 LRs;
+* remains against remains (direct matches: a body part and its body, duplicates);
+* flags, never silent exclusions: a family whose references contradict their stated
+  relationships (Mendelian inconsistencies), a body matching missing persons of two families
+  at or above the threshold, a missing person matching two bodies (Disputed, Symmetric match);
+* each candidate's references and their relationship to the missing person.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+
+from exhume.kinship.dvi import DviContext, exclusion_matrix, make_context, pairwise_lr
+from exhume.kinship.markers import MISSING
+from exhume.kinship.pedigree import Pedigree
+from exhume.kinship.problem import DviProblem
+from exhume.kinship.solve import DEFAULT_THRESHOLD, solve
+
+#: Solver conclusions that name a body for a missing person.
+PROPOSING = ("Undisputed", "Match (GLR)", "Probable")
+#: Solver conclusions that mean several bodies compete for one missing person.
+COMPETING = ("Disputed", "Symmetric match")
+#: Least log10 LR (random match) at which two remains are reported as the same person.
+DIRECT_MATCH_LOG10 = 4.0
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A pair the solver concluded, with its numbers and references."""
+
+    victim: str
+    missing: str
+    family: str
+    conclusion: str
+    log10_lr: float  # the solver's: conditional LR (Undisputed), GLR (Match (GLR)), or pairwise
+    pairwise_log10_lr: float
+    exclusions: int
+    per_marker: dict[str, float]
+    references: tuple[tuple[str, str], ...]  # (reference id, relationship to the missing)
+
+
+@dataclass(frozen=True)
+class SearchFlag:
+    kind: str
+    detail: str
+    victim: str | None = None
+    missing: str | None = None
+
+
+@dataclass
+class SearchResult:
+    candidates: list[Candidate] = field(default_factory=list)
+    flags: list[SearchFlag] = field(default_factory=list)
+    direct_matches: list[tuple[str, str, float]] = field(default_factory=list)
+    conclusions: list[dict[str, object]] = field(default_factory=list)
+    skipped_families: list[str] = field(default_factory=list)
+
+
+def relationship(ped: Pedigree, ref: int, missing: int) -> str:
+    """The reference's relationship to the missing person (0-based indices), in words."""
+    f, m = int(ped.fidx[missing]), int(ped.midx[missing])
+    if ref + 1 in (f, m):
+        return "father" if ref + 1 == f else "mother"
+    if missing + 1 in (int(ped.fidx[ref]), int(ped.midx[ref])):
+        return "child"
+    rf, rm = int(ped.fidx[ref]), int(ped.midx[ref])
+    if f and m and (rf, rm) == (f, m):
+        return "sibling"
+    if (f and rf == f) or (m and rm == m):
+        return "half_sibling"
+    return "other"
+
+
+def _log10(x: float) -> float:
+    return math.log10(x) if x > 0 else -math.inf
+
+
+def inconsistent_families(problem: DviProblem) -> list[tuple[int, int]]:
+    """(family index, markers) for families whose references are impossible as stated
+    without mutation (a mislabelled father, a swapped sample)."""
+    ctx = make_context(problem, disable_mutations=True)
+    out = []
+    for f, fam in enumerate(problem.families):
+        empty = (-1,) * len(fam.missing)  # STAR_CODE: nobody placed
+        bad = ctx.families.incompatible(f, empty)
+        if bad:
+            out.append((f, bad))
+    return out
+
+
+def without_families(problem: DviProblem, drop: set[str]) -> DviProblem:
+    """The problem less some families (their missing persons and pairings too)."""
+    families = tuple(f for f in problem.families if f.id not in drop)
+    missing = tuple(m for f in families for m in f.missing)
+    pairings = None
+    if problem.pairings is not None:
+        pairings = {v: tuple(m for m in ms if m in missing or m == "*")
+                    for v, ms in problem.pairings.items()}  # fmt: skip
+    refs = tuple(r for f in families for r in f.references)
+    return replace(problem, families=families, missing=missing, references=refs,
+                   pairings=pairings)  # fmt: skip
+
+
+def search(problem: DviProblem, *, threshold: float = DEFAULT_THRESHOLD) -> SearchResult:
+    """Screen, solve and compare as the module docstring says."""
+    result = SearchResult()
+    result.direct_matches = direct_matches(problem)
+    for a, b, log10 in result.direct_matches:
+        detail = f"{a} and {b}: same profile, random match LR 10^{log10:.1f}"
+        result.flags.append(SearchFlag("direct_match", detail, a))
+    impossible = _impossible_families(problem)
+    for f, bad in inconsistent_families(problem):
+        fam = problem.families[f]
+        result.flags.append(SearchFlag(
+            "reference_inconsistent",
+            f"family {fam.id}: the references are inconsistent with their stated relationships "
+            f"at {bad} marker(s) (a mislabelled relative or a swapped sample?)",
+            missing=fam.missing[0],
+        ))  # fmt: skip
+    if impossible:
+        result.skipped_families = sorted(impossible)
+        problem = without_families(problem, impossible)
+    if not problem.families or not problem.victims:
+        return result
+    ctx = make_context(problem)
+    lrs, excl = pairwise_lr(ctx), exclusion_matrix(ctx)
+    _competition_flags(problem, lrs, threshold, result)
+    solved = solve(ctx, threshold)
+    row = {v.id: i for i, v in enumerate(problem.victims)}
+    col = {m: j for j, m in enumerate(problem.missing)}
+    for c in solved.conclusions:
+        result.conclusions.append({"missing": c.missing, "sample": c.sample, "lr": c.lr,
+                                   "conclusion": c.conclusion})  # fmt: skip
+        if c.sample is None:
+            continue
+        if c.conclusion in COMPETING:
+            result.flags.append(SearchFlag("family_two_bodies", f"missing {c.missing}: "
+                                f"{c.conclusion} among {c.sample}", None, c.missing))  # fmt: skip
+            continue
+        if c.conclusion not in PROPOSING:
+            continue
+        i, j = row[c.sample], col[c.missing]
+        joint = c.conclusion == "Match (GLR)" and c.glr is not None
+        lr: float | None = c.glr if joint else c.lr
+        if lr is None:
+            lr = float(lrs[i, j])
+        result.candidates.append(Candidate(
+            victim=c.sample, missing=c.missing, family=c.family, conclusion=c.conclusion,
+            log10_lr=_log10(lr), pairwise_log10_lr=_log10(float(lrs[i, j])),
+            exclusions=int(excl[i, j]), per_marker=per_marker(ctx, i, j),
+            references=references_of(problem, c.missing),
+        ))  # fmt: skip
+    return result
+
+
+def _impossible_families(problem: DviProblem) -> set[str]:
+    """Families whose references are impossible even with their mutation models."""
+    ctx = make_context(problem)
+    return {fam.id for f, fam in enumerate(problem.families) if ctx.families.empty(f) == -math.inf}
+
+
+def _competition_flags(
+    problem: DviProblem, lrs: np.ndarray, threshold: float, result: SearchResult
+) -> None:
+    """A body at or above the threshold for missing persons of two families."""
+    fam_of = {m: f.id for f in problem.families for m in f.missing}
+    strong = np.nan_to_num(lrs, nan=0.0) >= threshold
+    for i, v in enumerate(problem.victims):
+        families = sorted({fam_of[problem.missing[j]] for j in np.flatnonzero(strong[i])})
+        if len(families) > 1:
+            detail = f"body {v.id} matches families {', '.join(families)} at LR >= {threshold:g}"
+            result.flags.append(SearchFlag("body_two_families", detail, v.id))
+
+
+def per_marker(ctx: DviContext, i: int, j: int) -> dict[str, float]:
+    """log10 LR of ``V_i = M_j`` at each marker (sums to the pairwise log10 LR)."""
+    problem = ctx.problem
+    m = problem.missing[j]
+    f = ctx.family_of[m]
+    sub = ctx.sub_assignment(f, {j: i})
+    flag = ctx.families.mutation_flags[f]
+    placed = ctx.families.per_marker(f, sub, flag)
+    empty = ctx.families.per_marker(f, ctx.sub_assignment(f, {}), flag)
+    victim = _victim_per_marker(problem, i)
+    values = (placed - empty - victim) / math.log(10)
+    return {mk.name: float(x) for mk, x in zip(problem.markers, values, strict=True)}
+
+
+def _victim_per_marker(problem: DviProblem, i: int) -> np.ndarray:
+    """log P(victim genotype) per marker under Hardy-Weinberg (0 where untyped)."""
+    out = np.zeros(len(problem.markers))
+    g = problem.victims[i].genotypes
+    for k, marker in enumerate(problem.markers):
+        a, b = int(g[k, 0]), int(g[k, 1])
+        if a == MISSING or b == MISSING:
+            continue
+        p = marker.afreq
+        out[k] = math.log(p[a] ** 2 if a == b else 2 * p[a] * p[b])
+    return out
+
+
+def references_of(problem: DviProblem, missing: str) -> tuple[tuple[str, str], ...]:
+    """The typed references of the missing person's family and how each is related."""
+    fam = problem.family_of(missing)
+    ped = fam.pedigree
+    mi = ped.ids.index(missing)
+    return tuple((r, relationship(ped, ped.ids.index(r), mi)) for r in fam.references)
+
+
+def direct_matches(problem: DviProblem) -> list[tuple[str, str, float]]:
+    """Pairs of remains with identical profiles at every marker typed in both (at least one),
+    and the log10 of one over the random match probability; at least :data:`DIRECT_MATCH_LOG10`."""
+    out = []
+    vics = problem.victims
+    for a in range(len(vics)):
+        for b in range(a + 1, len(vics)):
+            lr = _same_person_log10(problem, vics[a].genotypes, vics[b].genotypes)
+            if lr is not None and lr >= DIRECT_MATCH_LOG10:
+                out.append((vics[a].id, vics[b].id, lr))
+    return out
+
+
+def _same_person_log10(problem: DviProblem, ga: np.ndarray, gb: np.ndarray) -> float | None:
+    total, shared = 0.0, 0
+    for k, marker in enumerate(problem.markers):
+        if MISSING in (int(ga[k, 0]), int(ga[k, 1]), int(gb[k, 0]), int(gb[k, 1])):
+            continue
+        if sorted(map(int, ga[k])) != sorted(map(int, gb[k])):
+            return None
+        x, y = int(ga[k, 0]), int(ga[k, 1])
+        p = marker.afreq
+        total -= math.log10(p[x] ** 2 if x == y else 2 * p[x] * p[y])
+        shared += 1
+    return total if shared else None
