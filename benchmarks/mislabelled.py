@@ -33,7 +33,7 @@ from exhume.kinship.frequencies import (
     with_mutation,
 )
 from exhume.kinship.mislabel import BodyResult, evaluate, simulate_mislabelled
-from exhume.kinship.pedigree_check import SETTLED, find_corrections
+from exhume.kinship.pedigree_check import SETTLED, check_references, find_corrections
 from exhume.kinship.solve import solve
 
 
@@ -67,7 +67,8 @@ def main() -> None:
         start = time.process_time()
         named = {c.missing: c.sample for c in result.conclusions
                  if c.conclusion in SETTLED and c.sample}  # fmt: skip
-        fixes = find_corrections(case.problem, dvi.pairwise_lr(ctx), named)
+        suspects = {r.reference for r in check_references(case.problem) if r.flagged}
+        fixes = find_corrections(case.problem, dvi.pairwise_lr(ctx), named, 1e4, suspects)
         check_s.append(time.process_time() - start)
         out = evaluate(case, [(c.missing, c.sample, c.conclusion) for c in result.conclusions],
                        [(c.missing, c.sample) for c in fixes])  # fmt: skip

@@ -88,6 +88,14 @@ def test_alternatives_name_each_possible_correction() -> None:
     ]
 
 
+def test_swaps_are_proposed_only_for_pairs_with_a_suspect() -> None:
+    g = np.full((6, 1, 2), -1)
+    g[[0, 2, 5], 0] = (0, 1)
+    fam = problem_of(g, [make_marker("L1", 4, P)]).families[0]
+    texts = [a.correction for a in alternatives(fam, "M", {"C"}) if "swapped" in a.correction]
+    assert texts == ["the samples of FA and C are swapped", "the samples of S and C are swapped"]
+
+
 @FAST
 @given(cases(max_n=5, max_alleles=3, max_markers=2), st.booleans(), st.data())
 def test_body_lrs_match_naive_enumeration(

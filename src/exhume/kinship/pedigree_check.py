@@ -15,7 +15,8 @@ pedigree such a family's body is excluded or weak. This module
    (:func:`find_corrections`), one reference ``R`` at a time: ``R``'s sample does not fit (left
    out), ``R`` is not ``M``'s biological parent, ``R`` is ``M``'s half sibling instead of full
    sibling (either shared parent), ``R`` is not ``M``'s biological child, ``R``'s and another
-   reference's samples are swapped. Under each, the LR of every open body is
+   reference's samples are swapped (in :func:`check_json`, only pairs with a flagged
+   reference). Under each, the LR of every open body is
    ``prod_k P(G_M = g_k | references, alternative) / P_pop(g_k)`` (one-allele calls summed over
    the genotypes holding the allele, untyped markers 1).
 
@@ -128,8 +129,11 @@ def check_references(problem: DviProblem, threshold: float = 1e4) -> list[Refere
     return out
 
 
-def alternatives(family: Family, missing: str) -> Iterator[Alternative]:
-    """The pedigrees in which one reference of ``family`` is not what the family said."""
+def alternatives(
+    family: Family, missing: str, suspects: set[str] | None = None
+) -> Iterator[Alternative]:
+    """The pedigrees in which one reference of ``family`` is not what the family said; swaps
+    only of pairs with a reference in ``suspects`` when given (flagged references)."""
     ped, g = family.pedigree, family.genotypes
     m = ped.index(missing)
     refs = _typed(family)
@@ -156,6 +160,8 @@ def alternatives(family: Family, missing: str) -> Iterator[Alternative]:
                 yield _relinked(text, family, ref, father=father)
     for a, ref_a in enumerate(refs):
         for ref_b in refs[a + 1 :]:
+            if suspects is not None and not {ref_a, ref_b} & suspects:
+                continue
             swapped = g.copy()
             ia, ib = ped.index(ref_a), ped.index(ref_b)
             swapped[[ia, ib]] = g[[ib, ia]]
@@ -215,12 +221,14 @@ def find_corrections(
     stated_lr: FloatArray,
     named: dict[str, str],
     threshold: float = 1e4,
+    suspects: set[str] | None = None,
 ) -> list[Correction]:
     """Bodies named only under a corrected pedigree (rules in the module docstring).
 
     ``stated_lr`` is the pairwise LR matrix (victims x missing, NaN for non-candidates) under
     the stated pedigrees; ``named`` maps each missing person the solver settled to its body
-    (``"V2/V3"`` for a symmetric match).
+    (``"V2/V3"`` for a symmetric match); ``suspects`` (the flagged references, when given)
+    limits the swapped-sample alternatives to pairs with a suspect.
     """
     bodies = np.stack([v.genotypes for v in problem.victims])
     taken = {v for sample in named.values() for v in sample.split("/")}
@@ -230,7 +238,7 @@ def find_corrections(
     for j, missing in enumerate(problem.missing):
         if missing in named:
             continue
-        found = _best_alternative(problem, missing, bodies, open_rows, threshold)
+        found = _best_alternative(problem, missing, bodies, open_rows, threshold, suspects)
         if found is None:
             continue
         v, lr, text = found
@@ -249,13 +257,15 @@ def check_json(ctx: DviContext, conclusions: Sequence[Conclusion], threshold: fl
     identifications under corrected pedigrees (each ``"review": "required"``)."""
     problem = ctx.problem
     named = {c.missing: c.sample for c in conclusions if c.conclusion in SETTLED and c.sample}
-    corrections = find_corrections(problem, pairwise_lr(ctx), named, threshold)
+    flagged = [r for r in check_references(problem, threshold) if r.flagged]
+    suspects = {r.reference for r in flagged}
+    corrections = find_corrections(problem, pairwise_lr(ctx), named, threshold, suspects)
     return {
         "flagged_references": [
             {"family": r.family, "reference": r.reference,
              "inconsistent_markers": r.inconsistent_markers,
              "log10_lr": r.log10_lr if math.isfinite(r.log10_lr) else None}
-            for r in check_references(problem, threshold) if r.flagged
+            for r in flagged
         ],
         "corrections": [
             {"family": c.family, "missing": c.missing, "sample": c.sample,
@@ -276,12 +286,13 @@ def _best_alternative(
     bodies: IntArray,
     open_rows: NDArray[np.bool_],
     threshold: float,
+    suspects: set[str] | None,
 ) -> tuple[int, float, str] | None:
     """The body every passing alternative agrees on, its best LR and that alternative."""
     fam = problem.family_of(missing)
     best: tuple[int, float, str] | None = None
     log_t = math.log10(threshold)
-    for alt in alternatives(fam, missing):
+    for alt in alternatives(fam, missing, suspects):
         try:
             col = column_log10_lr(alt.pedigree, alt.genotypes, missing, problem.markers, bodies,
                                   open_rows & _sex_ok(problem, missing))  # fmt: skip
