@@ -45,13 +45,18 @@ def table(bodies: list[BodyResult], key: Callable[[BodyResult], str]) -> dict[st
     return {k: dict(sorted(v.items())) for k, v in sorted(out.items())}
 
 
+def _bucket(typed: int, total: int) -> str:
+    return "all" if typed == total else f"{(typed // 4) * 4}-{(typed // 4) * 4 + 3}"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--seeds", type=int, default=10)
     parser.add_argument("--families", type=int, default=50)
     parser.add_argument("--p-error", type=float, default=0.3)
+    parser.add_argument("--markers", type=int, default=23, help="use the first N markers")
     args = parser.parse_args()
-    markers = with_mutation(synthetic_frequencies(), DEFAULT_MUTATION_KIND,
+    markers = with_mutation(synthetic_frequencies()[: args.markers], DEFAULT_MUTATION_KIND,
                             **DEFAULT_MUTATION_PARAMS)  # fmt: skip
     bodies: list[BodyResult] = []
     wrong: list[str] = []
@@ -76,6 +81,7 @@ def main() -> None:
         wrong.extend(f"seed {seed}: {w}" for w in out.wrong)
     print(json.dumps({
         "seeds": args.seeds, "families_per_seed": args.families, "p_error": args.p_error,
+        "markers": args.markers,
         "planted_errors": planted, "bodies": len(bodies),
         "named_by_solver": sum(b.result == "named" for b in bodies),
         "named_by_correction": sum(b.result == "named by correction" for b in bodies),
@@ -83,7 +89,7 @@ def main() -> None:
                    for b in bodies if b.result == "missed"],
         "wrong_names": wrong,
         "by_references": table(bodies, lambda b: str(b.n_references)),
-        "by_typed_markers": table(bodies, lambda b: "23" if b.typed_markers == 23 else "<23"),
+        "by_typed_markers": table(bodies, lambda b: _bucket(b.typed_markers, args.markers)),
         "by_error": table(bodies, lambda b: b.error.split()[0]),
         "solver_cpu_seconds_median": statistics.median(solve_s),
         "check_cpu_seconds_median": statistics.median(check_s),
