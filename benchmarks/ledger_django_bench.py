@@ -199,8 +199,9 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
     from exhume.audit.events import Actor
     from exhume.audit.integrity import check_log_rows, check_releases, log_rows
     from exhume.audit.keys import current_key
-    from exhume.audit.models import LogEntry, Release
+    from exhume.audit.models import LogEntry
     from exhume.ledger import parse_vkey, verify_log
+    from exhume.publication.models import Release
     from exhume.publication.releases import check_live_database, do_publish_release
 
     sites, n, m = Sites(), args.append_n, args.verify_n

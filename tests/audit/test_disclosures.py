@@ -9,11 +9,11 @@ from typing import Any
 import pytest
 from django.db import connection
 
-from exhume.audit.disclosures import do_disclose, parse_record_ref
 from exhume.errors import InvalidInputError, VerificationError
 from exhume.ledger import Disclosure, read_release, verify_disclosure
 from exhume.ledger.checkpoint import parse_checkpoint_body
 from exhume.ledger.note import parse_note
+from exhume.publication.disclosures import do_disclose, parse_record_ref
 
 pytestmark = pytest.mark.django_db
 

@@ -11,10 +11,11 @@ from django.test import Client
 
 from exhume.audit.events import Actor
 from exhume.audit.keys import current_key, do_rotate_log_key
-from exhume.audit.models import LogEntry, Release
+from exhume.audit.models import LogEntry
 from exhume.counting import count_rule
 from exhume.errors import VerificationError
 from exhume.ledger import read_release, verify_release
+from exhume.publication.models import Release
 from exhume.publication.releases import export_release
 
 pytestmark = pytest.mark.django_db
@@ -83,6 +84,23 @@ def test_a_second_release_proves_consistency_with_the_first(
     assert report.problems == []
     assert read_release(second.path).summary["counts"]["total"] == 5
     assert (second.label, second.number) == ("lisova-2", 2)
+
+
+def test_a_site_whose_slug_is_corrected_keeps_its_releases(
+    small_site: Any, publish: Any, actor: Any, make_remains: Any
+) -> None:
+    from exhume.casework.actions import do_correct_site
+    from exhume.publication.releases import site_releases
+
+    first = publish(small_site)
+    site = do_correct_site(
+        actor, small_site, reason="official name", authority="oblast", slug="lis"
+    )
+    assert [r.label for r in site_releases(site)] == ["lisova-1"]
+    make_remains(site, sex="male")
+    second = publish(site)
+    assert (second.label, second.number) == ("lis-2", 2)
+    assert check(second.path, first.path).problems == []
 
 
 def test_a_correction_between_releases_verifies_with_its_reason(
@@ -195,7 +213,7 @@ def test_releases_and_keys_are_read_only_in_the_admin(
     small_site: Any, publish: Any, admin_client: Client
 ) -> None:
     release = publish(small_site)
-    assert "lisova-1" in admin_client.get("/admin/audit/release/").content.decode()
-    assert admin_client.get("/admin/audit/release/add/").status_code == 403
-    assert admin_client.post(f"/admin/audit/release/{release.pk}/delete/").status_code == 403
+    assert "lisova-1" in admin_client.get("/admin/publication/release/").content.decode()
+    assert admin_client.get("/admin/publication/release/add/").status_code == 403
+    assert admin_client.post(f"/admin/publication/release/{release.pk}/delete/").status_code == 403
     assert admin_client.get("/admin/audit/signingkey/add/").status_code == 403

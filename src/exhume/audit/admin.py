@@ -1,5 +1,5 @@
-"""The audit log, releases and log keys in the admin: read-only. Entries are appended by
-actions and never changed; releases and keys are made by `exhume release` / `exhume keys`.
+"""The audit log and the log keys in the admin: read-only. Entries are appended by actions and
+never changed; keys are made by `exhume keys` (releases: :mod:`exhume.publication.admin`).
 
 The private ``salt`` of each commitment is not shown: it leaves the database only in a
 deliberate disclosure.
@@ -12,7 +12,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from exhume.audit.models import LogEntry, Release, SigningKey
+from exhume.audit.models import LogEntry, SigningKey
 
 LOG_FIELDS = (
     "seq",
@@ -62,13 +62,6 @@ class ReadOnlyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
-
-
-@admin.register(Release)
-class ReleaseAdmin(ReadOnlyAdmin):
-    list_display = ("label", "site_slug", "number", "tree_size", "created_at")
-    list_filter = ("site_slug",)
-    ordering = ("-created_at",)
 
 
 @admin.register(SigningKey)

@@ -218,11 +218,6 @@ def entry_of_row(row: LogRow, supersedes_seq: int | None) -> dict[str, Any]:
     )
 
 
-def leaf_document(entry: LogEntry) -> dict[str, Any]:
-    """The public JSON document a log leaf commits to (no salt, no record content)."""
-    return entry_of_row(entry, entry.supersedes.seq if entry.supersedes else None)
-
-
 def latest_entry(instance: models.Model) -> LogEntry | None:
     """The newest log entry for this record, if any."""
     return (

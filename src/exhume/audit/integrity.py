@@ -7,7 +7,8 @@ the record (``<record type> <id>``) at fault. It checks:
    stored ``leaf`` equals ``entry_leaf`` of the entry its own fields describe; the leaves obey
    every format and history rule (:func:`exhume.ledger.audit_entries`); the log head's size
    equals the number of rows;
-2. **the log against every release**: each release's signed checkpoint verifies with a known
+2. **the log against every release** (passed in by the caller, :mod:`exhume.publication`, which
+   owns releases): each release's signed checkpoint verifies with a known
    log key, its tree size is at most the log's size and its root is the root of the first
    ``tree_size`` leaves, and its ``publish`` entry is the leaf at ``tree_size - 1``. So rows
    reordered, rewritten or deleted (truncation) before the latest release are detected even
@@ -27,13 +28,14 @@ import datetime as dt
 import json
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from pathlib import Path
+from typing import Any, NamedTuple, Protocol
 
 from django.apps import apps
 from django.db import models
 
 from exhume.audit.events import commitment, entry_of_row, logged_names, snapshot_values
-from exhume.audit.models import LogEntry, LogHead, Release, SigningKey
+from exhume.audit.models import LogEntry, LogHead, SigningKey
 from exhume.errors import ExhumeError, InvalidInputError
 from exhume.ledger import leaf_hash, verify_checkpoint
 from exhume.ledger.canonical import canonical_json_simple
@@ -95,21 +97,39 @@ class DatabaseReport:
         }
 
 
-def check_database(categorisers: Categorisers | None = None) -> DatabaseReport:
-    """Every difference between the live database and its log (see the module docstring)."""
+class SignedRelease(Protocol):
+    """What the checks read of a release (a ``publication.Release`` row)."""
+
+    @property
+    def label(self) -> str: ...
+    @property
+    def tree_size(self) -> int: ...
+    @property
+    def root(self) -> str: ...
+    @property
+    def checkpoint(self) -> str: ...
+    @property
+    def path(self) -> Path: ...
+
+
+def check_database(
+    releases: Iterable[SignedRelease], categorisers: Categorisers | None = None
+) -> DatabaseReport:
+    """Every difference between the live database and its log and ``releases`` (every release
+    ever published, oldest first), as the module docstring lists."""
     rows = log_rows()
     report = DatabaseReport(entries=len(rows))
     leaves = [row.leaf.encode() for row in rows]
     report.problems += check_log_rows(rows)
     report.problems += _check_head(len(rows))
-    releases = list(Release.objects.order_by("tree_size", "id"))
+    releases = list(releases)
     report.releases = len(releases)
     report.problems += check_releases(leaves, releases)
     latest = latest_rows(rows)
     for model in logged_models():
         report.records += model._default_manager.count()
         report.problems += check_table(model, latest, categorisers or {})
-    report.problems += _check_unknown_types(latest)
+    report.problems += _check_unknown_types(latest, {r.label for r in releases})
     return report
 
 
@@ -173,7 +193,7 @@ def _entry_of_leaf(leaf: bytes, index: int, problems: list[str]) -> dict[str, An
         return None
 
 
-def check_releases(leaves: list[bytes], releases: Iterable[Release]) -> list[str]:
+def check_releases(leaves: list[bytes], releases: Iterable[SignedRelease]) -> list[str]:
     """Each release's checkpoint: signed by a known key, and a prefix of the log as it is."""
     tree = MerkleTree()
     for leaf in leaves:
@@ -186,7 +206,7 @@ def check_releases(leaves: list[bytes], releases: Iterable[Release]) -> list[str
 
 
 def _check_release(
-    release: Release, tree: MerkleTree, leaves: list[bytes], keys: list[Verifier]
+    release: SignedRelease, tree: MerkleTree, leaves: list[bytes], keys: list[Verifier]
 ) -> list[str]:
     name = f"release {release.label}"
     try:
@@ -213,7 +233,7 @@ def _check_release(
     return _check_release_files(release)
 
 
-def _check_release_files(release: Release) -> list[str]:
+def _check_release_files(release: SignedRelease) -> list[str]:
     """The bundle kept under the data folder still carries the checkpoint recorded."""
     path = release.path / "checkpoint.txt"
     if not path.is_file():
@@ -320,9 +340,8 @@ def _check_head(size: int) -> list[str]:
     return []
 
 
-def _check_unknown_types(latest: Mapping[tuple[str, str], Row]) -> list[str]:
+def _check_unknown_types(latest: Mapping[tuple[str, str], Row], labels: set[str]) -> list[str]:
     known = {f"{m._meta.app_label}.{m._meta.model_name}" for m in logged_models()}
-    labels = set(Release.objects.values_list("label", flat=True))
     problems = []
     for (kind, record_id), entry in latest.items():
         if kind == RELEASE_TYPE and record_id not in labels:

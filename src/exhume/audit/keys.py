@@ -26,10 +26,8 @@ from exhume.audit.writes import create
 from exhume.errors import ConfigurationError, ExhumeError, VerificationError
 from exhume.ledger import (
     Signer,
-    Verifier,
     generate_signer,
     load_private_key,
-    parse_vkey,
     save_private_key,
 )
 from exhume.ledger.keys import check_key_name
@@ -114,6 +112,6 @@ def do_rotate_log_key(actor: Actor) -> tuple[SigningKey | None, SigningKey]:
         return old, do_create_log_key(actor)
 
 
-def known_verifiers() -> list[Verifier]:
-    """Every log key this database ever used, oldest first."""
-    return [parse_vkey(vkey) for vkey in SigningKey.objects.values_list("vkey", flat=True)]
+def key_of(vkey: str) -> SigningKey:
+    """The key row whose public key is ``vkey`` (one that signed a release)."""
+    return SigningKey.objects.get(vkey=vkey)

@@ -9,11 +9,7 @@ entry that ``supersedes`` an earlier one, with a reason and an authority.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from django.db import models
-
-from exhume import config
 
 
 class Role(models.TextChoices):
@@ -89,39 +85,3 @@ class SigningKey(models.Model):
 
     def __str__(self) -> str:
         return self.vkey
-
-
-class Release(models.Model):
-    """A published, signed release of one site's counts (files under ``directory``).
-
-    Its log entry is the ``publish`` entry at ``seq = tree_size - 1`` whose record_id is the
-    ``label``; the previous release of the same site is the one a new release proves
-    consistency from.
-    """
-
-    site_slug = models.SlugField()
-    number = models.PositiveIntegerField()
-    label = models.CharField(max_length=120, unique=True)
-    tree_size = models.BigIntegerField()
-    root = models.CharField(max_length=64, help_text="Merkle root at tree_size, hex")
-    checkpoint = models.TextField(help_text="the signed C2SP checkpoint note")
-    log_key = models.CharField(max_length=300, help_text="vkey of the key that signed it")
-    directory = models.CharField(
-        max_length=500, help_text="the bundle's folder, relative to EXHUME_DATA_DIR"
-    )
-    created_at = models.DateTimeField()
-
-    class Meta:
-        ordering = ["site_slug", "number"]
-        constraints = [
-            models.UniqueConstraint(fields=["site_slug", "number"], name="unique_release_number")
-        ]
-
-    def __str__(self) -> str:
-        return f"release {self.label} (tree size {self.tree_size})"
-
-    @property
-    def path(self) -> Path:
-        """The bundle's folder: ``directory`` under the data folder (as configured now)."""
-        folder = Path(self.directory)
-        return folder if folder.is_absolute() else config.data_dir() / folder

@@ -194,7 +194,7 @@ def _vkeys(values: tuple[str, ...]) -> list[str]:
 def disclose(ref: str, out: Path, label: str | None) -> None:
     """Write one record's disclosure (content + salt + entry + proof) against a release."""
     setup_django()
-    from exhume.audit.disclosures import do_disclose, parse_record_ref
+    from exhume.publication.disclosures import do_disclose, parse_record_ref
 
     record_type, record_id = parse_record_ref(ref)
     data = do_disclose(record_type, record_id, label)

@@ -5,7 +5,7 @@ latest log entry (commitment and counting category, never a name), the counts th
 counting rule (:func:`count_rule`) gives from those categories, inclusion proofs, a consistency
 proof from the site's previous release, and a checkpoint signed by the log key. Publishing
 appends the ``publish`` entry to the database log in the same transaction that records the
-:class:`~exhume.audit.models.Release` row and writes the files under
+:class:`~exhume.publication.models.Release` row and writes the files under
 ``EXHUME_DATA_DIR/releases/<site>/<label>/``; a release is never rewritten.
 """
 
@@ -21,8 +21,8 @@ from django.utils import timezone
 from exhume import config
 from exhume.audit.events import Actor, commitment, lock_head, snapshot, store_entry
 from exhume.audit.integrity import DatabaseReport, check_database
-from exhume.audit.keys import current_signer, log_origin, signer_for
-from exhume.audit.models import LogEntry, Release, SigningKey
+from exhume.audit.keys import current_signer, key_of, log_origin, signer_for
+from exhume.audit.models import LogEntry, SigningKey
 from exhume.casework.models import Remains, Site
 from exhume.casework.queries import remains_category
 from exhume.counting import count_rule
@@ -37,6 +37,7 @@ from exhume.ledger import (
 from exhume.ledger.bundle import CHECKPOINT, CONSISTENCY, KEYS, PROOFS, RECORDS, SUMMARY
 from exhume.ledger.checkpoint import parse_checkpoint_body
 from exhume.ledger.note import add_signatures, parse_note
+from exhume.publication.models import Release
 
 #: The record type a release counts.
 COUNTED_TYPE = "casework.remains"
@@ -56,17 +57,17 @@ def release_label(site: Site, number: int) -> str:
 
 def latest_release(site: Site) -> Release | None:
     """The site's newest release, or None."""
-    return Release.objects.filter(site_slug=site.slug).order_by("-number").first()
+    return Release.objects.filter(site=site).order_by("-number").first()
 
 
 def site_releases(site: Site) -> list[Release]:
     """The site's releases, newest first."""
-    return list(Release.objects.filter(site_slug=site.slug).order_by("-number"))
+    return list(Release.objects.filter(site=site).order_by("-number"))
 
 
 def get_release(site: Site, label: str) -> Release:
     """The release of ``site`` labelled ``label``, or NotFoundError naming the known ones."""
-    release = Release.objects.filter(site_slug=site.slug, label=label).first()
+    release = Release.objects.filter(site=site, label=label).first()
     if release is None:
         known = ", ".join(r.label for r in site_releases(site)) or "none yet"
         raise NotFoundError(f"site {site.slug} has no release {label!r} (known: {known})")
@@ -119,7 +120,7 @@ def do_publish_release(actor: Actor, site: Site) -> Release:
         directory = releases_dir() / site.slug / label
         checkpoint = parse_checkpoint_body(parse_note(bundle.checkpoint).text)
         release = Release.objects.create(
-            site_slug=site.slug,
+            site=site,
             number=number,
             label=label,
             tree_size=checkpoint.size,
@@ -153,7 +154,7 @@ def _hand_over(bundle: ReleaseBundle, previous: Release | None, key: SigningKey)
     keys.json lists both keys, so that trust passes from the old key to the new one."""
     if previous is None or previous.log_key == key.vkey:
         return bundle
-    old = SigningKey.objects.get(vkey=previous.log_key)
+    old = key_of(previous.log_key)
     note = add_signatures(bundle.checkpoint, [signer_for(old)])
     keys = {"log": [key.vkey, old.vkey], "witnesses": list(bundle.keys.get("witnesses", []))}
     return dataclasses.replace(bundle, checkpoint=note, keys=keys)
@@ -206,5 +207,7 @@ def release_summary(release: Release) -> dict[str, Any]:
 
 
 def check_live_database() -> DatabaseReport:
-    """:func:`exhume.audit.integrity.check_database`, naming changed counting fields of remains."""
-    return check_database({COUNTED_TYPE: remains_category})
+    """:func:`exhume.audit.integrity.check_database` with every release, naming changed counting
+    fields of remains."""
+    releases = Release.objects.order_by("tree_size", "id")
+    return check_database(releases, {COUNTED_TYPE: remains_category})

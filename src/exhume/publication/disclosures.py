@@ -14,10 +14,11 @@ from django.apps import apps
 from django.core.exceptions import ObjectDoesNotExist
 
 from exhume.audit.events import commitment, snapshot
-from exhume.audit.models import LogEntry, Release
+from exhume.audit.models import LogEntry
 from exhume.errors import InvalidInputError, NotFoundError, VerificationError
 from exhume.ledger import disclose, leaf_hash
 from exhume.ledger.merkle import MerkleTree
+from exhume.publication.models import Release
 
 #: The record type a bare id names.
 DEFAULT_TYPE = "casework.remains"
