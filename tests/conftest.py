@@ -9,15 +9,14 @@ from typing import Any
 
 import pytest
 
-SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+from tests.shared_data import SHARED_DATA, require
 
 
 @pytest.fixture(scope="session")
 def shared_data() -> Path:
-    """The public data beside the checkout; tests that need it skip when it is absent."""
-    if not SHARED_DATA.is_dir():
-        pytest.skip(f"shared data not found at {SHARED_DATA} (a fresh clone has none)")
-    return SHARED_DATA
+    """The public data beside the checkout; tests that need it skip when it is absent (and fail
+    in CI: :mod:`tests.shared_data`)."""
+    return require(SHARED_DATA, "shared data")
 
 
 @pytest.fixture

@@ -7,16 +7,15 @@ from pathlib import Path
 import pytest
 
 from exhume.kinship.pedigree import Pedigree
+from tests.shared_data import SHARED_DATA, require
 
-DVI_EXAMPLES = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "dvi-examples"
+DVI_EXAMPLES = SHARED_DATA / "dvi-examples"
 
 
 @pytest.fixture(scope="session")
 def dvi_examples() -> Path:
-    """The dvi-json example directory; tests that need it skip when it is absent."""
-    if not DVI_EXAMPLES.is_dir():
-        pytest.skip(f"dvi-json examples not found at {DVI_EXAMPLES}")
-    return DVI_EXAMPLES
+    """The dvi-json example directory; tests that need it skip when it is absent (fail in CI)."""
+    return require(DVI_EXAMPLES, "dvi-json examples")
 
 
 @pytest.fixture

@@ -4,17 +4,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
+from tests.shared_data import SHARED_DATA, require
 
-VECTORS = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "vectors"
+VECTORS = SHARED_DATA / "vectors"
 
 
 def vectors_dir(name: str) -> Path:
-    """The vectors sub-folder ``name``; the calling test is skipped when it is absent."""
-    path = VECTORS / name
-    if not path.is_dir():
-        pytest.skip(f"test vectors not available at {path}")
-    return path
+    """The vectors sub-folder ``name``; the calling test is skipped when it is absent (fails in
+    CI)."""
+    return require(VECTORS / name, "test vectors")
 
 
 def vector_files(name: str, pattern: str) -> list[Path]:

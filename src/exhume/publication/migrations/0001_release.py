@@ -92,6 +92,10 @@ class Migration(migrations.Migration):
         migrations.RemoveConstraint(model_name="release", name="unique_release_number"),
         migrations.RunPython(_site_of_each_release, _slug_of_each_release),
         migrations.AlterModelOptions(name="release", options={"ordering": ["site", "number"]}),
+        # a default, so that migrating back can add the column again before filling it
+        migrations.AlterField(
+            model_name="release", name="site_slug", field=models.SlugField(default="")
+        ),
         migrations.RemoveField(model_name="release", name="site_slug"),
         migrations.AlterField(
             model_name="release",
