@@ -110,8 +110,9 @@ def test_the_remains_filters_update_the_table_with_htmx(
 @pytest.fixture
 def izium(transactional_db: None) -> None:
     """The synthetic demo (Izium and two more sites), built through the actions."""
-    demo = pytest.importorskip("exhume.demo", reason="the demo builder is not installed")
-    demo.build_demo(seed=2022)
+    from exhume.demo import build_demo
+
+    build_demo(seed=2022)
 
 
 @pytest.mark.slow

@@ -114,13 +114,36 @@ def test_verify_db_names_a_row_edited_in_sql(site: Any, tmp_path: Path) -> None:
     )
 
 
-def test_verify_dir_with_db_also_finds_records_the_release_left_out(
-    site: Any, make_remains: Any, tmp_path: Path
+def test_verify_dir_with_db_on_several_sites_checks_only_the_releases_site(
+    site: Any, make_site: Any, make_remains: Any, tmp_path: Path
 ) -> None:
+    other = make_site("lyman")
+    make_remains(other)
+    make_remains(other, sex="male")
     release(tmp_path / "r1")
     result = run("verify", str(tmp_path / "r1"), "--db")
     assert result.exit_code == 0, result.output
     assert result.output.splitlines()[-1].startswith("ok: the database matches its log")
+
+
+def test_verify_dir_with_db_also_finds_records_the_release_left_out(
+    site: Any, make_site: Any, make_remains: Any, tmp_path: Path
+) -> None:
+    other = make_site("lyman")
+    make_remains(other)
+    release(tmp_path / "r1")
+    records = tmp_path / "r1" / "records.json"
+    rows = json.loads(records.read_text())
+    left_out = rows.pop()
+    n = left_out["record_id"]
+    records.write_text(json.dumps(rows))
+    result = run("verify", str(tmp_path / "r1"), "--db")
+    assert result.exit_code == 2
+    missing = [line for line in result.output.splitlines() if "is not in records.json" in line]
+    assert missing == [
+        f"problem: record casework.remains {n} counts (its latest entry {left_out['leaf_index']} "
+        f"(casework.remains {n} v1) has a category) but is not in records.json"
+    ]
 
 
 def test_disclose_then_verify_disclosure(site: Any, tmp_path: Path) -> None:

@@ -119,14 +119,15 @@ def _verify_database(directory: Path | None, lines: list[str]) -> dict[str, Any]
     setup_django()
     from exhume.audit.models import LogEntry
     from exhume.ledger import verify_release_against_log
-    from exhume.publication.releases import check_live_database
+    from exhume.publication.releases import check_live_database, release_scope
 
     report = check_live_database()
     result = report.as_dict()
     if directory is not None:
         leaves = [leaf.encode() for leaf in LogEntry.objects.order_by("seq").values_list(
             "leaf", flat=True)]  # fmt: skip
-        stale = verify_release_against_log(directory, leaves)
+        scope = release_scope(_release_label(directory))
+        stale = verify_release_against_log(directory, leaves, scope)
         result["release_against_log"] = stale
         report.problems += stale
     lines += [f"problem: {p}" for p in report.problems]
@@ -136,6 +137,16 @@ def _verify_database(directory: Path | None, lines: list[str]) -> dict[str, Any]
             f"records, {report.releases} releases"
         )
     return result
+
+
+def _release_label(directory: Path) -> str:
+    """The label in the bundle's summary.json ("" when unreadable: the offline check says why)."""
+    from exhume.ledger import read_release
+
+    try:
+        return str(read_release(directory).summary.get("release", ""))
+    except ExhumeError:
+        return ""
 
 
 def _verify_disclosure(

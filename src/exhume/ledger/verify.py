@@ -27,7 +27,7 @@ that counts: an auditor who holds the full log checks that with
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -457,12 +457,19 @@ def _check_chain(
         )
 
 
-def verify_release_against_log(directory: Path, leaves: Sequence[bytes]) -> list[str]:
+def verify_release_against_log(
+    directory: Path,
+    leaves: Sequence[bytes],
+    scope: Collection[tuple[str, str]] | None = None,
+) -> list[str]:
     """For an auditor holding the full log: is the release complete and up to date?
 
     Checks that the checkpoint's root is the root of the first ``size`` leaves, that every
-    records.json row lists its record's *latest* entry at that size, and that every record whose
-    latest entry has a category (so it counts) is listed. Signatures and proofs are the job of
+    records.json row lists its record's *latest* entry at that size, and that every record of
+    ``scope`` whose latest entry has a category (so it counts) is listed. ``scope`` is the
+    ``(record type, record id)`` of every record of the release's site (the log does not say
+    which site a record belongs to: whoever holds the database does); ``None`` takes every
+    record of the log, right only for a log of one site. Signatures and proofs are the job of
     :func:`verify_release`; run both. Returns the problems, each naming the record.
     """
     try:
@@ -485,7 +492,7 @@ def verify_release_against_log(directory: Path, leaves: Sequence[bytes]) -> list
         f"record {key[0]} {key[1]} counts (its latest {describe_entry(entry)} has a category) "
         "but is not in records.json"
         for key, entry in latest.items()
-        if entry["category"] is not None and key not in listed
+        if entry["category"] is not None and key not in listed and (scope is None or key in scope)
     ]
     return [p for p in problems if p]
 

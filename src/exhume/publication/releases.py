@@ -74,6 +74,16 @@ def get_release(site: Site, label: str) -> Release:
     return release
 
 
+def release_scope(label: str) -> set[tuple[str, str]] | None:
+    """``(record type, id)`` of every record a release of this label should count: the remains
+    of its site (the site found through the Release row, so a corrected slug does not matter).
+    None when no release of that label was published from this database."""
+    release = Release.objects.filter(label=label).first()
+    if release is None:
+        return None
+    return {(COUNTED_TYPE, str(pk)) for pk in _remains_ids(release.site)}
+
+
 def database_log() -> Log:
     """The database log as an in-memory :class:`exhume.ledger.Log` (every rule re-checked)."""
     leaves = LogEntry.objects.order_by("seq").values_list("leaf", flat=True)
