@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -92,3 +93,34 @@ def test_it_refuses_a_database_url_it_cannot_use_naming_the_variable(
     with pytest.raises(ConfigurationError) as error:
         config.database()
     assert message in str(error.value)
+
+
+def test_the_log_origin_comes_from_its_variable(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("EXHUME_LOG_ORIGIN", raising=False)
+    assert config.log_origin() == "exhume.local/log"
+    monkeypatch.setenv("EXHUME_LOG_ORIGIN", " example.org/izium-log ")
+    assert config.log_origin() == "example.org/izium-log"
+
+
+SOURCE = Path(__file__).resolve().parents[1] / "src" / "exhume"
+#: Django's settings module reads its own variables (the settings are configuration too).
+READERS = {"config.py", "project/settings.py"}
+
+
+def test_only_the_configuration_reads_exhume_variables() -> None:
+    readers = {
+        str(path.relative_to(SOURCE))
+        for path in SOURCE.rglob("*.py")
+        if re.search(r"(environ|getenv)\S*\(\s*[\"']EXHUME_", path.read_text(encoding="utf-8"))
+    }
+    assert readers <= READERS, sorted(readers - READERS)
+
+
+def test_every_exhume_variable_is_documented_in_the_readme() -> None:
+    readme = (SOURCE.parents[1] / "README.md").read_text(encoding="utf-8")
+    used = {
+        name
+        for path in SOURCE.rglob("*.py")
+        for name in re.findall(r"[\"'](EXHUME_[A-Z_]+)[\"']", path.read_text(encoding="utf-8"))
+    }
+    assert used and sorted(n for n in used if f"`{n}`" not in readme) == []

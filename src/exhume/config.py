@@ -11,6 +11,7 @@
 | ``EXHUME_BEHIND_TLS`` | ``1`` behind a TLS proxy setting ``X-Forwarded-Proto``: HSTS | ``0`` |
 | ``EXHUME_WORKERS`` | server worker processes | one per core (at least 2) |
 | ``EXHUME_THREADS`` | threads per worker process | ``8`` |
+| ``EXHUME_LOG_ORIGIN`` | log origin: checkpoints' first line, log key name | ``exhume.local/log`` |
 """
 
 from __future__ import annotations
@@ -129,6 +130,16 @@ def data_dir() -> Path:
     path = Path(os.environ.get("EXHUME_DATA_DIR") or "data").expanduser().resolve()
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+#: The log origin when ``EXHUME_LOG_ORIGIN`` is not set.
+DEFAULT_LOG_ORIGIN = "exhume.local/log"
+
+
+def log_origin() -> str:
+    """``EXHUME_LOG_ORIGIN`` or :data:`DEFAULT_LOG_ORIGIN` (its form is checked where the key is
+    made: :func:`exhume.audit.keys.log_origin`)."""
+    return os.environ.get("EXHUME_LOG_ORIGIN", "").strip() or DEFAULT_LOG_ORIGIN
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,6 @@ Rules:
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from django.db import transaction
@@ -32,12 +31,10 @@ from exhume.ledger import (
 )
 from exhume.ledger.keys import check_key_name
 
-DEFAULT_ORIGIN = "exhume.local/log"
-
 
 def log_origin() -> str:
-    """The checkpoint origin and key name: ``EXHUME_LOG_ORIGIN`` or ``exhume.local/log``."""
-    origin = os.environ.get("EXHUME_LOG_ORIGIN") or DEFAULT_ORIGIN
+    """The checkpoint origin and key name (:func:`exhume.config.log_origin`), checked."""
+    origin = config.log_origin()
     try:
         check_key_name(origin)
     except ExhumeError as exc:
