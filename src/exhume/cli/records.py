@@ -26,8 +26,9 @@ def demo(seed: int, serve: bool, host: str, port: int) -> None:
     """Build the synthetic Izium scenario in the default database (and serve it)."""
     setup_django(migrate=True)
     from exhume.demo import build_demo
+    from exhume.demo.reset import reset_demo_database
 
-    _reset_synthetic_database()
+    reset_demo_database(demo_users={DEMO_USER})
     console = Console(stderr=True)
     with Progress(
         TextColumn("{task.description:<16}"), BarColumn(), MofNCompleteColumn(),
@@ -92,28 +93,6 @@ def stats(slug: str, as_of: dt.datetime | None, as_json: bool) -> None:
         if key not in {"running", "as_of"}:
             table.add_row(key.replace("_", " "), str(value))
     Console().print(table)
-
-
-def _reset_synthetic_database() -> None:
-    """Empty a database that holds only a previous demo, so the demo can be rebuilt."""
-    from django.core.management import call_command
-
-    from exhume.casework.models import Site
-
-    if Site.objects.exists() and not Site.objects.filter(is_synthetic=False).exists():
-        _remove_synthetic_releases([site.slug for site in Site.objects.all()])
-        call_command("flush", interactive=False, verbosity=0)
-
-
-def _remove_synthetic_releases(slugs: list[str]) -> None:
-    """Remove the release bundles of a synthetic demo about to be rebuilt (they describe a log
-    that the rebuild empties; a real site's releases are never removed)."""
-    import shutil
-
-    from exhume.publication.releases import releases_dir
-
-    for slug in slugs:
-        shutil.rmtree(releases_dir() / slug, ignore_errors=True)
 
 
 def _publish_demo_releases() -> list[tuple[str, str]]:
