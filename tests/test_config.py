@@ -111,7 +111,7 @@ def test_only_the_configuration_reads_exhume_variables() -> None:
     readers = {
         str(path.relative_to(SOURCE))
         for path in SOURCE.rglob("*.py")
-        if re.search(r"(environ|getenv)\S*\(\s*[\"']EXHUME_", path.read_text(encoding="utf-8"))
+        if re.search(r"(environ\.get\(|getenv\(|environ\[)\s*[\"']EXHUME_", path.read_text("utf-8"))
     }
     assert readers <= READERS, sorted(readers - READERS)
 
