@@ -64,6 +64,13 @@ class AccessDeniedError(ExhumeError):
     exit_code = 77
 
 
+class ConflictError(ExhumeError):
+    """A correction was made against a version of a record that is no longer the latest: someone
+    else corrected it meanwhile. Nothing was written; reload the record and correct it again."""
+
+    exit_code = 75
+
+
 class ProblemFormatError(InvalidInputError):
     """A kinship problem file (dvi-json) is malformed; the message names family, individual,
     marker or allele."""

@@ -30,6 +30,7 @@ def remains_form(record: Remains | None = None, **overrides: Any) -> dict[str, A
             value = getattr(record, f"{name}_id" if name in {"site", "grave", "body"} else name)
             data[name] = "" if value is None else value
         data["torture_indicators"] = list(record.torture_indicators)
+        data["loaded_version"] = record.version
     data.update(overrides)
     return data
 
@@ -108,6 +109,27 @@ def test_changing_remains_is_a_correction_with_reason_and_authority(
     )  # fmt: skip
     assert corrected.supersedes == created
     assert corrected.category is not None and corrected.category["sex"] == "male"
+
+
+def test_a_correction_made_against_an_older_version_is_refused_naming_the_field(
+    admin_client: Client, built: Built, actor: Any
+) -> None:
+    from exhume.casework.actions import do_correct_remains
+
+    record = Remains.objects.get(case_number="LP-2022-0004")
+    url = f"/admin/casework/remains/{record.pk}/change/"
+    stale = remains_form(record, age_class="child", reason="X-ray of the teeth", authority="morgue")
+    do_correct_remains(actor, record, reason="DNA shows XY", authority="lab", sex="male")
+    response = admin_client.post(url, stale)
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors
+    assert list(errors) == ["age_class"]
+    # the stale form would also have put back the sex it was loaded with: both are named
+    assert "at version 2, but this correction of age_class, sex was made against version 1" in (
+        errors["age_class"][0]
+    )
+    record.refresh_from_db()
+    assert (record.sex, record.age_class, record.version) == ("male", "adult", 2)
 
 
 def test_a_correction_without_reason_or_authority_is_refused(

@@ -10,8 +10,8 @@ from typing import Any, TypeVar
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models, transaction
 
-from exhume.audit.events import Actor, append_event, latest_entry
-from exhume.errors import InvalidInputError
+from exhume.audit.events import Actor, append_event, latest_entry, record_type_of
+from exhume.errors import ConflictError, InvalidInputError
 
 M = TypeVar("M", bound=models.Model)
 Check = Callable[[Any], None]
@@ -79,7 +79,13 @@ def correct(
     check: Check | None = None,
     categorise: Categorise | None = None,
 ) -> M:
-    """Change fields of a record as a logged correction that supersedes its previous entry."""
+    """Change fields of a record as a logged correction that supersedes its previous entry.
+
+    The correction is made against ``instance.version``, the version its author read (a form or
+    request carries it). Under a lock on the row, if the record has moved on since (a
+    concurrent correction), :class:`ConflictError` names the fields of this correction and
+    nothing is written: no correction silently overwrites one its author never saw.
+    """
     if not reason.strip():
         raise InvalidInputError("a correction needs a reason", field="reason")
     if not authority.strip():
@@ -92,6 +98,7 @@ def correct(
         raise InvalidInputError(f"these fields cannot be corrected: {', '.join(bad)}", field=bad[0])
     with transaction.atomic():
         locked = type(instance)._default_manager.select_for_update().get(pk=instance.pk)
+        _refuse_stale(instance, locked, changes)
         for name, value in changes.items():
             setattr(locked, name, value)
         locked.version += 1  # type: ignore[attr-defined]
@@ -110,3 +117,17 @@ def correct(
             authority=authority,
         )
     return locked
+
+
+def _refuse_stale(read: models.Model, locked: models.Model, changes: Mapping[str, Any]) -> None:
+    """ConflictError when the row (``locked``) is no longer at the version the author ``read``."""
+    seen, now = read.version, locked.version  # type: ignore[attr-defined]
+    if seen == now:
+        return
+    fields = sorted(changes)
+    raise ConflictError(
+        f"{record_type_of(locked)} {locked.pk} is at version {now}, but this correction of "
+        f"{', '.join(fields) or 'nothing'} was made against version {seen}: someone corrected "
+        "it meanwhile; nothing was saved. Reload the record and correct it again",
+        field=fields[0] if fields else "version",
+    )

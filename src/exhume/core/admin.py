@@ -24,7 +24,7 @@ from django.http import HttpRequest
 
 from exhume.audit.events import Actor
 from exhume.audit.models import Role
-from exhume.errors import InvalidInputError
+from exhume.errors import ConflictError, InvalidInputError
 
 admin.site.site_header = "exhume: data entry"
 admin.site.site_title = "exhume data entry"
@@ -58,11 +58,15 @@ class ActionForm(forms.ModelForm):  # type: ignore[type-arg]
             return
         try:
             self.instance = self.write(dict(self.cleaned_data))
-        except InvalidInputError as exc:
+        except (InvalidInputError, ConflictError) as exc:
             if exc.field in self.fields:
                 self.add_error(exc.field, exc.message)
             else:
                 self.add_error(None, exc.located())
+
+
+#: The fields of a correction form that are not fields of the record.
+CORRECTION_FIELDS = ("reason", "authority", "loaded_version")
 
 
 class CorrectionForm(ActionForm):
@@ -78,11 +82,18 @@ class CorrectionForm(ActionForm):
     authority = forms.CharField(
         max_length=200, help_text="who ordered or approved the correction (person, office)"
     )
+    #: the version the form was filled in against (a correction of an older one is refused)
+    loaded_version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["loaded_version"].initial = getattr(self.instance, "version", 1)
 
     def write(self, data: dict[str, Any]) -> models.Model:
-        changes = {k: data[k] for k in self.changed_data if k not in {"reason", "authority"}}
+        changes = {k: data[k] for k in self.changed_data if k not in CORRECTION_FIELDS}
         if not changes:
             raise InvalidInputError("no field was changed, so there is nothing to correct")
+        self.instance.version = data["loaded_version"]
         return type(self).correct_with(
             self.actor,
             self.instance,
@@ -109,9 +120,9 @@ class ActionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         fieldsets = super().get_fieldsets(request, obj)
         if obj is None or not self.has_change_permission(request, obj):
             return fieldsets
-        fields = [f for f in fieldsets[0][1]["fields"] if f not in {"reason", "authority"}]
+        fields = [f for f in fieldsets[0][1]["fields"] if f not in CORRECTION_FIELDS]
         return [
-            ("Correction (required)", {"fields": ["reason", "authority"]}),
+            ("Correction (required)", {"fields": list(CORRECTION_FIELDS)}),
             (None, {"fields": fields}),
         ]
 

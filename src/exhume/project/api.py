@@ -7,7 +7,7 @@ from ninja import NinjaAPI
 from ninja.errors import ValidationError as NinjaValidationError
 
 from exhume import __version__
-from exhume.errors import AccessDeniedError, ExhumeError, NotFoundError
+from exhume.errors import AccessDeniedError, ConflictError, ExhumeError, NotFoundError
 
 api = NinjaAPI(title="exhume", version=__version__, urls_namespace="api")
 
@@ -15,13 +15,8 @@ api = NinjaAPI(title="exhume", version=__version__, urls_namespace="api")
 @api.exception_handler(ExhumeError)
 def exhume_error(request: HttpRequest, exc: ExhumeError) -> HttpResponse:
     """One JSON error shape for every exhume error."""
-    status = (
-        404
-        if isinstance(exc, NotFoundError)
-        else 403
-        if isinstance(exc, AccessDeniedError)
-        else 400
-    )
+    statuses = {NotFoundError: 404, AccessDeniedError: 403, ConflictError: 409}
+    status = next((code for kind, code in statuses.items() if isinstance(exc, kind)), 400)
     return api.create_response(request, exc.as_dict(), status=status)
 
 
