@@ -10,10 +10,27 @@ from ninja import Router
 from ninja.security import django_auth
 
 from exhume.casework import queries
+from exhume.casework.actions import (
+    do_correct_grave,
+    do_correct_journal_entry,
+    do_correct_remains,
+    do_correct_site,
+)
+from exhume.casework.models import BurialJournalEntry, Grave, Remains, Site
+from exhume.core.admin import actor_for
+from exhume.core.corrections import CorrectionIn, apply_correction, get_record
 from exhume.core.dates import parse_date
-from exhume.errors import AccessDeniedError
+from exhume.errors import AccessDeniedError, NotFoundError
 
 router = Router(tags=["staff"], auth=django_auth)
+
+#: The record kinds a correction can name, with their correction actions.
+CORRECTIONS: dict[str, tuple[type[Any], Any]] = {
+    "sites": (Site, do_correct_site),
+    "graves": (Grave, do_correct_grave),
+    "journal": (BurialJournalEntry, do_correct_journal_entry),
+    "remains": (Remains, do_correct_remains),
+}
 
 
 @router.get("/sites", summary="Every site, as the staff index lists it")
@@ -42,6 +59,21 @@ def remains(request: HttpRequest, slug: str) -> list[dict[str, Any]]:
 @router.get("/remains/{remains_id}")
 def remains_record(request: HttpRequest, remains_id: int) -> dict[str, Any]:
     return _row(queries.get_remains(remains_id))
+
+
+@router.post(
+    "/{kind}/{record_id}/corrections",
+    summary="Correct a record as of the version its author read (409 when it has moved on)",
+)
+def correct_record(
+    request: HttpRequest, kind: str, record_id: int, body: CorrectionIn
+) -> dict[str, Any]:
+    if kind not in CORRECTIONS:
+        raise NotFoundError(f"no record kind {kind!r}; use {', '.join(CORRECTIONS)}", field="kind")
+    model, action = CORRECTIONS[kind]
+    _require(request, f"casework.change_{model._meta.model_name}")
+    record = get_record(model, record_id)
+    return _row(apply_correction(action, actor_for(request), record, body))
 
 
 def _require(request: HttpRequest, permission: str) -> None:
