@@ -125,8 +125,9 @@ def test_a_correction_made_against_an_older_version_is_refused_naming_the_field(
     errors = response.context["adminform"].form.errors
     assert list(errors) == ["age_class"]
     # the stale form would also have put back the sex it was loaded with: both are named
-    assert "at version 2, but this correction of age_class, sex was made against version 1" in (
-        errors["age_class"][0]
+    assert (
+        "at version 2, but this correction of age_class, sex was made against version 1"
+        in (errors["age_class"][0])
     )
     record.refresh_from_db()
     assert (record.sex, record.age_class, record.version) == ("male", "adult", 2)

@@ -9,11 +9,21 @@ command line.
 
 from __future__ import annotations
 
-from exhume.cli import familias, kinship, kinship_lr, ledger, operations, records, screening
+from exhume.cli import (
+    corrections,
+    familias,
+    kinship,
+    kinship_lr,
+    ledger,
+    operations,
+    records,
+    screening,
+)
 from exhume.cli.base import bench, main, setup_django
 
 __all__ = [
     "bench",
+    "corrections",
     "familias",
     "kinship",
     "kinship_lr",

@@ -60,16 +60,12 @@ def resolve_changes(model: type[models.Model], raw: Mapping[str, Any]) -> dict[s
     return changes
 
 
-def apply_correction(
-    action: Action, actor: Actor, record: M, body: CorrectionIn
-) -> M:
+def apply_correction(action: Action, actor: Actor, record: M, body: CorrectionIn) -> M:
     """Call ``action`` (``do_correct_remains`` ...) for ``record`` as of ``body.version``."""
     if not body.changes:
         raise InvalidInputError("no field was changed, so there is nothing to correct",
                                 field="changes")  # fmt: skip
     changes = resolve_changes(type(record), body.changes)
     record.version = body.version  # type: ignore[attr-defined]
-    corrected: M = action(
-        actor, record, reason=body.reason, authority=body.authority, **changes
-    )
+    corrected: M = action(actor, record, reason=body.reason, authority=body.authority, **changes)
     return corrected

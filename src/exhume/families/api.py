@@ -1,0 +1,35 @@
+"""JSON API for missing-person reports (staff with the families permissions only): the
+correction of a report as of the version its author read."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.forms.models import model_to_dict
+from django.http import HttpRequest
+from ninja import Router
+from ninja.security import django_auth
+
+from exhume.core.admin import actor_for
+from exhume.core.corrections import CorrectionIn, apply_correction, get_record
+from exhume.errors import AccessDeniedError
+from exhume.families.actions import do_correct_missing_person
+from exhume.families.models import MissingPerson
+
+router = Router(tags=["families"], auth=django_auth)
+
+
+@router.post(
+    "/missing-persons/{record_id}/corrections",
+    summary="Correct a missing-person report as of the version its author read (409 when stale)",
+)
+def correct_missing_person(
+    request: HttpRequest, record_id: int, body: CorrectionIn
+) -> dict[str, Any]:
+    if not request.user.has_perm("families.change_missingperson"):
+        raise AccessDeniedError("your role may not correct missing-person reports")
+    person = get_record(MissingPerson, record_id)
+    corrected = apply_correction(do_correct_missing_person, actor_for(request), person, body)
+    data = model_to_dict(corrected)
+    data["id"] = corrected.pk
+    return {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in data.items()}
