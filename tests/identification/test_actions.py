@@ -42,7 +42,7 @@ def _signed(proposal: Proposal) -> Proposal:
 
 
 def test_two_different_people_sign_an_identification(pair: Proposal) -> None:
-    done = do_identify(BOARD, _signed(pair))
+    done = do_identify(BOARD, _signed(pair), report_html="<p>r</p>", report_sha256="ab" * 32)
     assert (done.state, done.reviewed_by, done.confirmed_by) == (
         "identified",
         "analyst-1",

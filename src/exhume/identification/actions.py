@@ -271,15 +271,18 @@ def _refuse_conflict(proposal: Proposal) -> None:
         )
 
 
-def do_identify(actor: Actor, proposal: Proposal, *, reason: str = "") -> Proposal:
-    """The board records the confirmed identification as final (the report is issued)."""
+def do_identify(
+    actor: Actor, proposal: Proposal, *, report_html: str, report_sha256: str
+) -> Proposal:
+    """The board issues the report of a confirmed identification (its SHA-256 logged)."""
     if actor.role not in CONFIRM_ROLES:
         raise AccessDeniedError("only a board member (role 'board') records an identification")
     with transaction.atomic(durable=True):
         locked = _locked(proposal, State.CONFIRMED, "identified")
         locked.state = State.IDENTIFIED
-        _update(locked, actor, reason=reason or "identified")
-        _decide(locked, actor, Step.IDENTIFY, reason)
+        _update(locked, actor, reason=f"report issued, SHA-256 {report_sha256}")
+        _decide(locked, actor, Step.IDENTIFY, f"report SHA-256 {report_sha256}",
+                extra={"report_sha256": report_sha256, "report_html": report_html})  # fmt: skip
     return locked
 
 
@@ -379,7 +382,12 @@ def _update(instance: Any, actor: Actor, *, reason: str, authority: str = "") ->
 
 
 def _decide(
-    proposal: Proposal, actor: Actor, step: str, reason: str, policy: PolicyRecord | None = None
+    proposal: Proposal,
+    actor: Actor,
+    step: str,
+    reason: str,
+    policy: PolicyRecord | None = None,
+    extra: dict[str, Any] | None = None,
 ) -> Decision:
     return create(
         Decision,
@@ -387,7 +395,7 @@ def _decide(
         {"proposal": proposal, "step": step, "actor": actor.username,
          "actor_role": str(actor.role), "time": timezone.now(), "reason": reason,
          "policy": policy or proposal.policy,
-         "evidence": {"state": proposal.state, **proposal.evidence}},
+         "evidence": {"state": proposal.state, **proposal.evidence, **(extra or {})}},
     )  # fmt: skip
 
 

@@ -37,11 +37,13 @@ def request_error(request: HttpRequest, exc: NinjaValidationError) -> HttpRespon
 def _register() -> None:
     from exhume.casework.api import router as casework_router
     from exhume.families.api import router as families_router
+    from exhume.identification.api import router as identification_router
     from exhume.publication.api import router as publication_router
 
     api.add_router("/", publication_router)
     api.add_router("/staff/", casework_router)
     api.add_router("/staff/families/", families_router)
+    api.add_router("/staff/", identification_router)
 
 
 _register()

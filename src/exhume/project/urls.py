@@ -11,6 +11,7 @@ from exhume.project.api import api
 urlpatterns = [
     path("", include("exhume.publication.urls")),
     path("staff/", include("exhume.casework.urls")),
+    path("staff/", include("exhume.identification.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),

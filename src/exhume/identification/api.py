@@ -1,0 +1,37 @@
+"""JSON twins of the board pages. Session login and the permission to see proposals."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Router
+from ninja.security import django_auth
+
+from exhume.errors import AccessDeniedError
+from exhume.identification import queries
+
+router = Router(tags=["identification"], auth=django_auth)
+
+
+@router.get("/sites/{slug}/board", url_name="identification_board")
+def board(request: HttpRequest, slug: str) -> dict[str, Any]:
+    _require(request)
+    return queries.board_json(queries.get_site(slug))
+
+
+@router.get("/proposals/{proposal_id}", url_name="identification_proposal")
+def proposal(request: HttpRequest, proposal_id: int) -> dict[str, Any]:
+    _require(request)
+    return queries.proposal_json(queries.get_proposal(proposal_id))
+
+
+@router.get("/runs/{run_id}", url_name="identification_run")
+def run(request: HttpRequest, run_id: int) -> dict[str, Any]:
+    _require(request)
+    return queries.run_report(queries.get_run(run_id))
+
+
+def _require(request: HttpRequest) -> None:
+    if not request.user.has_perm("identification.view_proposal"):
+        raise AccessDeniedError("your role may not see identification proposals")

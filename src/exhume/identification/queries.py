@@ -1,0 +1,193 @@
+"""Reads for the board, the CLI and the API: runs as the command-line contract, candidates per
+body and per missing person, the needs-review list, flags, the identified count (never a name)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from exhume.casework.models import Site
+from exhume.errors import NotFoundError
+from exhume.identification.models import (
+    SIGNED,
+    Decision,
+    Flag,
+    IdentificationRun,
+    Proposal,
+    State,
+)
+
+
+def get_run(pk: int) -> IdentificationRun:
+    run = IdentificationRun.objects.select_related("site", "policy").filter(pk=pk).first()
+    if run is None:
+        raise NotFoundError(f"no identification run {pk}", field="run")
+    return run
+
+
+def latest_run(site: Site) -> IdentificationRun | None:
+    return IdentificationRun.objects.filter(site=site).first()
+
+
+def missing_label(proposal: Proposal) -> str:
+    """The missing person's report reference (the dvi-json missing id when imported), or the
+    report number."""
+    ref = getattr(proposal.missing_person, "external_reference", "") or ""
+    return str(ref) or f"report-{proposal.missing_person_id}"
+
+
+def proposal_row(p: Proposal) -> dict[str, Any]:
+    """One proposal as in the ``exhume identify --json`` contract."""
+    return {
+        "remains": p.remains.case_number,
+        "missing": missing_label(p),
+        "dna_lr": 10.0**p.dna_log10_lr if p.dna_log10_lr < 308 else float("inf"),
+        "dna_log10_lr": p.dna_log10_lr,
+        "posterior": p.posterior,
+        "conclusion": p.conclusion,
+        "status": p.state,
+        "needs_review": p.needs_review,
+        "policy_met": p.policy_met,
+        "unmet": p.unmet,
+        "factors": factor_lrs(p),
+        "flags": p.flags,
+    }
+
+
+def factor_lrs(p: Proposal) -> dict[str, float]:
+    """``{"dna": LR, "sex": LR, ...}`` from the stored table (same-name factors multiply)."""
+    out: dict[str, float] = {}
+    for row in p.evidence.get("table", []):
+        name = row["name"]
+        if name in {"prior", "posterior"}:
+            continue
+        out[name] = out.get(name, 1.0) * float(row["value"])
+    return out
+
+
+def run_report(run: IdentificationRun) -> dict[str, Any]:
+    """The run as the command-line contract's JSON object."""
+    proposals = run.proposals.select_related("remains", "missing_person").order_by(
+        "-log10_odds", "id"
+    )
+    return {
+        "run": str(run.pk),
+        "site": run.site.slug,
+        "bodies_typed": run.summary.get("bodies_typed", 0),
+        "missing_with_references": run.summary.get("missing_with_references", 0),
+        "message": run.summary.get("message", ""),
+        "proposals": [proposal_row(p) for p in proposals],
+        "flags": [{"kind": f.kind, "detail": f.detail} for f in run.flags.all()],
+        "provenance": {
+            "engine_version": run.engine_version,
+            "inputs_sha256": run.inputs_sha256,
+            "parameters": run.parameters,
+            "policy": {"name": run.policy.name, "version": run.policy.policy_version,
+                       "sha256": run.policy.sha256},
+            "run_by": run.run_by,
+            "started_at": run.started_at.isoformat(),
+            "seconds": run.summary.get("seconds"),
+        },
+    }  # fmt: skip
+
+
+def proposals(site: Site, *, state: str | None = None) -> QuerySet[Proposal]:
+    qs = Proposal.objects.filter(remains__site=site).select_related("remains", "missing_person")
+    return qs.filter(state=state) if state else qs
+
+
+def needs_review(site: Site) -> QuerySet[Proposal]:
+    return proposals(site).filter(needs_review=True, state=State.PROPOSED)
+
+
+def flags(site: Site) -> QuerySet[Flag]:
+    return Flag.objects.filter(site=site).select_related("remains", "missing_person")
+
+
+def decisions(proposal: Proposal) -> QuerySet[Decision]:
+    return proposal.decisions.select_related("policy").order_by("time", "id")
+
+
+def identified_count(site: Site) -> int:
+    """Bodies with a confirmed (or final) identification: never a name."""
+    return (
+        Proposal.objects.filter(remains__site=site, state__in=SIGNED)
+        .values("remains_id")
+        .distinct()
+        .count()
+    )
+
+
+def get_site(slug: str) -> Site:
+    site = Site.objects.filter(slug=slug).first()
+    if site is None:
+        raise NotFoundError(f"no site '{slug}'", field="slug")
+    return site
+
+
+def get_proposal(pk: int) -> Proposal:
+    found = (
+        Proposal.objects.select_related("remains__site", "missing_person", "policy", "run")
+        .filter(pk=pk)
+        .first()
+    )
+    if found is None:
+        raise NotFoundError(f"no proposal {pk}", field="proposal")
+    return found
+
+
+ORDERS = {"posterior": "-log10_odds", "dna": "-dna_log10_lr", "remains": "remains__case_number"}
+
+
+def board_rows(site: Site, *, state: str | None = None, order: str = "posterior") -> list[Any]:
+    """Candidates of the site, by posterior (default), DNA LR or case number."""
+    return list(proposals(site, state=state).order_by(ORDERS.get(order, "-log10_odds"), "id"))
+
+
+def proposal_detail(p: Proposal) -> dict[str, Any]:
+    """What the proposal page shows: the DNA row alone, the full table, markers, decisions."""
+    table = p.evidence.get("table", [])
+    per_marker = p.evidence.get("per_marker_log10_lr", {})
+    return {
+        "dna_row": next((r for r in table if r["name"] == "dna"), None),
+        "dna_only_posterior": p.evidence.get("dna_only_posterior"),
+        "table": table,
+        "markers": sorted(per_marker.items()),
+        "references": p.evidence.get("references", []),
+        "decisions": decisions(p),
+        "label": missing_label(p),
+        "competing": proposals(p.remains.site)
+        .filter(Q(remains=p.remains) | Q(missing_person=p.missing_person))
+        .exclude(pk=p.pk),
+    }
+
+
+def proposal_json(p: Proposal) -> dict[str, Any]:
+    """The proposal page's JSON twin."""
+    detail = proposal_detail(p)
+    return {
+        **proposal_row(p),
+        "id": p.pk,
+        "table": detail["table"],
+        "per_marker_log10_lr": dict(detail["markers"]),
+        "references": detail["references"],
+        "decisions": [
+            {"step": d.step, "actor": d.actor, "role": d.actor_role,
+             "time": d.time.isoformat(), "reason": d.reason, "policy": str(d.policy)}
+            for d in detail["decisions"]
+        ],
+    }  # fmt: skip
+
+
+def board_json(site: Site) -> dict[str, Any]:
+    """The board page's JSON twin."""
+    run = latest_run(site)
+    return {
+        "site": site.slug,
+        "identified": identified_count(site),
+        "run": run_report(run)["provenance"] | {"run": run.pk} if run else None,
+        "proposals": [proposal_row(p) | {"id": p.pk} for p in board_rows(site)],
+        "needs_review": [p.pk for p in needs_review(site)],
+        "flags": [{"kind": f.kind, "detail": f.detail} for f in flags(site)],
+    }

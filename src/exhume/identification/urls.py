@@ -1,0 +1,13 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from exhume.identification import views
+
+app_name = "identification"
+urlpatterns = [
+    path("sites/<slug:slug>/board/", views.board, name="board"),
+    path("proposals/<int:pk>/", views.proposal, name="proposal"),
+    path("proposals/<int:pk>/report/", views.report_page, name="report"),
+    path("proposals/<int:pk>/<slug:step>/", views.sign, name="sign"),
+]

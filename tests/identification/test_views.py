@@ -1,0 +1,92 @@
+"""The board pages and their JSON twins: permission, the sign-off walk, the report's hash."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import Group, Permission, User
+from django.test import Client
+
+from exhume.identification.models import Decision, Proposal
+from tests.identification.conftest import assessment
+
+
+def _user(name: str, role: str) -> User:
+    user = User.objects.create_user(name, password="not-a-real-password")
+    user.groups.add(Group.objects.get_or_create(name=role)[0])
+    user.user_permissions.add(Permission.objects.get(codename="view_proposal"))
+    return User.objects.get(pk=user.pk)
+
+
+@pytest.fixture
+def proposal(make_site: Any, make_remains: Any, make_person: Any, record_run: Any) -> Proposal:
+    site = make_site("lisova")
+    remains, person = make_remains(site), make_person("Кривоніс", given_name="Остапій")
+    record_run(site, [(remains, person, assessment())])
+    return Proposal.objects.get()
+
+
+def test_the_board_needs_the_permission_to_see_proposals(
+    client: Client, proposal: Proposal
+) -> None:
+    url = "/staff/sites/lisova/board/"
+    assert client.get(url).status_code == 302
+    client.force_login(User.objects.create_user("nobody", password="x-not-real"))
+    assert client.get(url).status_code == 403
+    assert client.get("/api/staff/sites/lisova/board").status_code == 403
+
+
+def test_an_analyst_reviews_and_another_board_member_confirms_through_the_pages(
+    client: Client, proposal: Proposal
+) -> None:
+    analyst, member = _user("analyst", "lab"), _user("member", "board")
+    client.force_login(analyst)
+    page = client.get("/staff/sites/lisova/board/").content.decode()
+    assert "Кривоніс" in page and proposal.remains.case_number in page
+    assert client.post(f"/staff/proposals/{proposal.pk}/review/").status_code == 302
+    denied = client.post(f"/staff/proposals/{proposal.pk}/confirm/")
+    assert denied.status_code == 403 and "board member" in denied.content.decode()
+    client.force_login(member)
+    assert client.post(f"/staff/proposals/{proposal.pk}/confirm/").status_code == 302
+    assert client.post(f"/staff/proposals/{proposal.pk}/identify/").status_code == 302
+    done = Proposal.objects.get(pk=proposal.pk)
+    assert (done.state, done.reviewed_by, done.confirmed_by) == ("identified", "analyst", "member")
+    report = client.get(f"/staff/proposals/{proposal.pk}/report/").content
+    issued = Decision.objects.get(proposal=proposal, step="identify")
+    assert hashlib.sha256(report).hexdigest() == issued.evidence["report_sha256"]
+    assert b"DRAFT" not in report and b"analyst" in report and b"member" in report
+
+
+def test_a_member_who_reviewed_cannot_confirm_through_the_page(
+    client: Client, proposal: Proposal
+) -> None:
+    both = _user("both", "lab")
+    both.groups.add(Group.objects.get_or_create(name="board")[0])
+    client.force_login(both)
+    client.post(f"/staff/proposals/{proposal.pk}/review/")
+    assert Proposal.objects.get(pk=proposal.pk).state == "reviewed"
+    # acting as board now (first matching role is 'board' once 'lab' is removed)
+    both.groups.remove(Group.objects.get(name="lab"))
+    response = client.post(f"/staff/proposals/{proposal.pk}/confirm/")
+    assert response.status_code == 403 and "cannot also confirm" in response.content.decode()
+
+
+def test_the_json_twins_give_the_factor_table_and_the_decisions(
+    client: Client, proposal: Proposal
+) -> None:
+    client.force_login(_user("reader", "lab"))
+    board = client.get("/api/staff/sites/lisova/board").json()
+    assert board["proposals"][0]["remains"] == proposal.remains.case_number
+    detail = client.get(f"/api/staff/proposals/{proposal.pk}").json()
+    assert [r["name"] for r in detail["table"]] == ["prior", "dna", "posterior"]
+    assert detail["decisions"][0]["step"] == "propose"
+    run = client.get(f"/api/staff/runs/{proposal.run_id}").json()
+    assert run["proposals"][0]["status"] == "proposed"
+
+
+def test_the_board_filters_by_state_with_htmx(client: Client, proposal: Proposal) -> None:
+    client.force_login(_user("reader", "lab"))
+    rows = client.get("/staff/sites/lisova/board/?state=confirmed", HTTP_HX_REQUEST="true")
+    assert b"No candidates." in rows.content and b"<html" not in rows.content
