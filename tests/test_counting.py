@@ -103,3 +103,11 @@ def test_groups_are_exclusive_and_sum_to_the_total(cats: list[dict[str, Any]]) -
 def test_the_running_count_agrees_with_counts_as_of_each_day(cats: list[dict[str, Any]]) -> None:
     for day in summarise(cats).running:
         assert summarise(cats, as_of=dt.date.fromisoformat(day.date)).total == day.total
+
+
+def test_identified_counts_persons_confirmed_by_the_date() -> None:
+    cats = [person(), person(), person()]
+    cats[0]["identified_on"] = "2022-10-01"
+    cats[1]["identified_on"] = "2022-11-15"
+    assert summarise(cats).identified == 2
+    assert summarise(cats, as_of=dt.date(2022, 10, 31)).identified == 1

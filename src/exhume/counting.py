@@ -18,6 +18,9 @@ Rules (documented in docs/counting.md, tested in tests/test_counting.py):
    ``violent_death_share = violent_death / total`` (0 when total is 0), rounded to 4 places.
 5. **As of** a date counts only records exhumed on or before that date; the running count gives,
    for each exhumation day, the persons exhumed that day and the cumulative total.
+6. ``identified`` counts persons whose identification a board confirmed (two signatures), as of
+   the date of confirmation (``identified_on``); never a name. A category carries
+   ``identified_on`` only when there is one, so records logged before this rule keep theirs.
 """
 
 from __future__ import annotations
@@ -57,13 +60,14 @@ def category(
     violent_death: str,
     torture: bool,
     exhumed_on: dt.date,
+    identified_on: dt.date | None = None,
 ) -> dict[str, Any]:
     """The counting category of one remains record: the fields the rules read, never a name.
 
     This is what the tamper-evident log and a release commit to in clear, so that anyone can
     recompute the published figures with :func:`summarise`.
     """
-    return {
+    out = {
         "kind": kind_of(kind=kind, tied_to_person=tied_to_person),
         "sex": sex,
         "age_class": age_class,
@@ -72,6 +76,9 @@ def category(
         "torture": bool(torture),
         "exhumed_on": exhumed_on.isoformat(),
     }
+    if identified_on is not None:
+        out["identified_on"] = identified_on.isoformat()
+    return out
 
 
 @dataclass(frozen=True)
@@ -97,6 +104,7 @@ class SiteSummary:
     violent_death: int
     violent_death_share: float
     body_parts_unassociated: int
+    identified: int = 0
     as_of: str | None = None
     running: list[DayCount] = field(default_factory=list)
 
@@ -111,7 +119,7 @@ def summarise(
     cutoff = as_of.isoformat() if as_of else None
     groups: Counter[str] = Counter()
     per_day: Counter[str] = Counter()
-    torture = violent = parts = 0
+    torture = violent = parts = identified = 0
     for cat in categories:
         if cutoff is not None and cat["exhumed_on"] > cutoff:
             continue
@@ -123,6 +131,8 @@ def summarise(
         per_day[cat["exhumed_on"]] += 1
         torture += bool(cat["torture"])
         violent += cat["violent_death"] == "yes"
+        named = cat.get("identified_on")
+        identified += named is not None and (cutoff is None or named <= cutoff)
     total = sum(groups.values())
     running, cumulative = [], 0
     for day in sorted(per_day):
@@ -135,6 +145,7 @@ def summarise(
         violent_death=violent,
         violent_death_share=round(violent / total, 4) if total else 0.0,
         body_parts_unassociated=parts,
+        identified=identified,
         as_of=cutoff,
         running=running,
     )

@@ -192,3 +192,31 @@ def test_exclusion_and_withdrawal_need_reasons(pair: Proposal) -> None:
 def test_reopening_clears_the_signatures(pair: Proposal) -> None:
     reopened = do_reopen(BOARD2, _signed(pair), reason="new family information")
     assert (reopened.state, reopened.reviewed_by, reopened.confirmed_by) == ("proposed", "", "")
+
+
+def test_confirming_counts_the_body_as_identified_and_withdrawing_uncounts_it(
+    pair: Proposal,
+) -> None:
+    from exhume.publication.queries import site_summary
+
+    site = pair.remains.site
+    signed = _signed(pair)
+    assert site_summary(site).identified == 1
+    entry = LogEntry.objects.filter(record_type="casework.remains",
+                                    record_id=str(pair.remains_id)).last()  # fmt: skip
+    assert entry is not None and entry.action == "correct"
+    assert entry.category is not None and "identified_on" in entry.category
+    assert "Мельник" not in entry.leaf
+    do_withdraw(BOARD2, signed, reason="sample swap found", authority="lab head")
+    assert site_summary(site).identified == 0
+
+
+def test_the_database_check_still_opens_every_commitment_after_identification(
+    pair: Proposal,
+) -> None:
+    from exhume.audit.integrity import check_database
+    from exhume.casework.queries import remains_category
+
+    _signed(pair)
+    report = check_database([], {"casework.remains": remains_category})
+    assert report.problems == []

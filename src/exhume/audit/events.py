@@ -47,7 +47,7 @@ def snapshot(instance: models.Model) -> dict[str, Any]:
     """
     fields = instance._meta.concrete_fields
     values = {f.attname: getattr(instance, f.attname) for f in fields}
-    return snapshot_values(values, logged_names(type(instance)))
+    return snapshot_values(values, logged_names(type(instance)), logged_when_set(type(instance)))
 
 
 def logged_names(model: type[models.Model]) -> Mapping[str, str]:
@@ -63,14 +63,26 @@ def logged_names(model: type[models.Model]) -> Mapping[str, str]:
     return names
 
 
+def logged_when_set(model: type[models.Model]) -> frozenset[str]:
+    """Fields added after the log first committed records of ``model`` (its ``logged_when_set``):
+    left out of a snapshot while empty, so that records logged before they existed still open
+    their commitments."""
+    return frozenset(getattr(model, "logged_when_set", frozenset()))
+
+
 def snapshot_values(
-    values: Mapping[str, Any], names: Mapping[str, str] | None = None
+    values: Mapping[str, Any],
+    names: Mapping[str, str] | None = None,
+    when_set: frozenset[str] = frozenset(),
 ) -> dict[str, Any]:
     """:func:`snapshot` of a row read as ``{attname: value}`` (``QuerySet.values()``), its keys
-    renamed by ``names`` (:func:`logged_names` of its model)."""
+    renamed by ``names`` (:func:`logged_names` of its model), fields of ``when_set``
+    (:func:`logged_when_set`) left out while ``None``."""
     names = names or {}
     data: dict[str, Any] = {}
     for attname, value in values.items():
+        if value is None and attname in when_set:
+            continue
         if isinstance(value, dt.datetime):
             value = value.astimezone(dt.UTC).isoformat() if value.tzinfo else value.isoformat()
         elif isinstance(value, dt.date):

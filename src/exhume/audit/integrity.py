@@ -34,7 +34,13 @@ from typing import Any, NamedTuple, Protocol
 from django.apps import apps
 from django.db import models
 
-from exhume.audit.events import commitment, entry_of_row, logged_names, snapshot_values
+from exhume.audit.events import (
+    commitment,
+    entry_of_row,
+    logged_names,
+    logged_when_set,
+    snapshot_values,
+)
 from exhume.audit.models import LogEntry, LogHead, SigningKey
 from exhume.errors import ExhumeError, InvalidInputError
 from exhume.ledger import leaf_hash, verify_checkpoint
@@ -306,7 +312,7 @@ def _row_problem(
         return [f"{name} was INSERTed outside the application: it has no log entry"]
     if entry.action == "retract":
         return [f"{name} exists but its latest log entry seq {entry.seq} retracts it"]
-    opened = snapshot_values(values, logged_names(model))
+    opened = snapshot_values(values, logged_names(model), logged_when_set(model))
     if not entry.salt or commitment(opened, entry.salt) == entry.commitment:
         return []
     changed = _changed_counting_fields(entry.category, categorise, model(**values))

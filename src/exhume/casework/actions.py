@@ -64,6 +64,27 @@ def do_correct_remains(
     )
 
 
+def record_identification(
+    actor: Actor, remains: Remains, *, identified_on: dt.date | None, reason: str, authority: str
+) -> Remains:
+    """Set or clear the date a board confirmed who these remains are (never a name): a logged
+    correction whose counting category carries it. Called only by the identification board's
+    actions, inside their transaction."""
+    if remains.kind != "body":
+        raise InvalidInputError(
+            "only a body is identified; a body part follows its body", field="kind"
+        )
+    return correct(
+        remains,
+        actor,
+        {"identified_on": identified_on},
+        reason=reason,
+        authority=authority,
+        check=check_remains,
+        categorise=remains_category,
+    )
+
+
 def do_correct_site(
     actor: Actor, site: Site, *, reason: str, authority: str, **changes: Any
 ) -> Site:

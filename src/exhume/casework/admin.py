@@ -115,7 +115,7 @@ class RemainsForm(ActionForm):
 
     class Meta:
         model = Remains
-        exclude = ("version",)
+        exclude = ("version", "identified_on")  # identified_on: only the board sets it
 
     def write(self, data: dict[str, Any]) -> models.Model:
         site, case, day = data.pop("site"), data.pop("case_number"), data.pop("exhumed_on")

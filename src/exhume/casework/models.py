@@ -187,10 +187,18 @@ class Remains(models.Model):
     personal_effects = models.TextField(blank=True)
     distinguishing_marks = models.TextField(blank=True)
     notes = models.TextField(blank=True)
+    identified_on = models.DateField(
+        null=True,
+        blank=True,
+        help_text="when the identification board confirmed who this is (set only by the board's "
+        "actions; the name is never here)",
+    )
     version = models.PositiveIntegerField(default=1)
 
     #: names under which the audit log committed renamed fields (audit.events.logged_names)
     logged_as: ClassVar[dict[str, str]] = {"body_id": "part_of_id"}
+    #: added after records were logged: committed only once set (audit.events.logged_when_set)
+    logged_when_set: ClassVar[frozenset[str]] = frozenset({"identified_on"})
 
     class Meta:
         ordering = ["site", "exhumed_on", "id"]

@@ -72,6 +72,7 @@ def remains_category(remains: Remains) -> dict[str, Any]:
         violent_death=remains.violent_death,
         torture=bool(remains.torture_indicators),
         exhumed_on=remains.exhumed_on,
+        identified_on=remains.identified_on,
     )
 
 
@@ -86,6 +87,7 @@ def categories(site: Site, *, as_of: dt.date | None = None) -> Iterator[dict[str
         "violent_death",
         "torture_indicators",
         "exhumed_on",
+        "identified_on",
     )
     if as_of is not None:
         qs = qs.filter(exhumed_on__lte=as_of)

@@ -19,6 +19,7 @@ from django.utils import timezone
 from exhume.audit.events import Actor, append_event, latest_entry
 from exhume.audit.models import Role
 from exhume.audit.writes import create, full_clean
+from exhume.casework.actions import record_identification
 from exhume.casework.models import Remains, Site
 from exhume.errors import AccessDeniedError, InvalidInputError
 from exhume.evidence.assess import Assessment, reassess
@@ -249,6 +250,7 @@ def do_confirm(actor: Actor, proposal: Proposal, *, reason: str = "") -> Proposa
         _refuse_conflict(locked)
         locked.state, locked.confirmed_by, locked.policy = State.CONFIRMED, actor.username, in_force
         _update(locked, actor, reason=reason or "confirmed")
+        _set_identified(locked, actor, timezone.localdate(), "confirmed by two signatures")
         _decide(locked, actor, Step.CONFIRM, reason)
     return locked
 
@@ -306,6 +308,8 @@ def do_withdraw(actor: Actor, proposal: Proposal, *, reason: str, authority: str
         raise InvalidInputError("a withdrawal needs a reason and an authority", field="reason")
     with transaction.atomic(durable=True):
         locked = _locked(proposal, OPEN, "withdrawn")
+        if locked.state in SIGNED:
+            _set_identified(locked, actor, None, f"identification withdrawn: {reason}")
         locked.state, locked.reason = State.WITHDRAWN, reason
         _update(locked, actor, reason=reason, authority=authority)
         _decide(locked, actor, Step.WITHDRAW, f"{reason} (authority: {authority})")
@@ -323,6 +327,8 @@ def do_reopen(actor: Actor, proposal: Proposal, *, reason: str) -> Proposal:
 
 def _reopen(proposal: Proposal, actor: Actor, policy: PolicyRecord, reason: str) -> Proposal:
     was = proposal.state
+    if was in SIGNED:
+        _set_identified(proposal, actor, None, f"identification back to review: {reason}")
     proposal.state, proposal.needs_review, proposal.reason = State.PROPOSED, True, reason
     proposal.reviewed_by, proposal.confirmed_by = "", ""
     _update(proposal, actor, reason=f"back to review from {was}: {reason}")
@@ -379,6 +385,15 @@ def _update(instance: Any, actor: Actor, *, reason: str, authority: str = "") ->
     append_event(instance, action=action, actor=actor, version=instance.version,
                  supersedes=latest_entry(instance), reason=reason, authority=authority)  # fmt: skip
     return instance
+
+
+def _set_identified(proposal: Proposal, actor: Actor, on: Any, why: str) -> None:
+    """The body's identified date (its counting category), set or cleared with the proposal."""
+    record_identification(
+        actor, proposal.remains, identified_on=on, reason=f"proposal {proposal.pk}: {why}",
+        authority="identification board",
+    )  # fmt: skip
+    proposal.remains.refresh_from_db()
 
 
 def _decide(

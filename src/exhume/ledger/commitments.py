@@ -61,7 +61,8 @@ REQUIRED_FIELDS = (
 )
 OPTIONAL_FIELDS = ("prev",)
 #: The counting fields a category may hold, and nothing else.
-CATEGORY_FIELDS = ("kind", "sex", "age_class", "status", "violent_death", "torture", "exhumed_on")
+CATEGORY_FIELDS = ("kind", "sex", "age_class", "status", "violent_death", "torture", "exhumed_on",
+                   "identified_on")  # fmt: skip
 #: ``part_of_person``: a body part tied to a counted person (counted with that person, not again).
 CATEGORY_KINDS = ("person", "body_part", "part_of_person")
 _HEX64 = re.compile(r"[0-9a-f]{64}")
@@ -238,7 +239,8 @@ def category_problem(category: object) -> str | None:
     """Why ``category`` is not a valid counting-category dict, or None.
 
     Keys are a subset of :data:`CATEGORY_FIELDS`; ``kind`` is required and is one of
-    :data:`CATEGORY_KINDS`; ``torture`` is a bool; ``exhumed_on`` is ``YYYY-MM-DD`` or null; the
+    :data:`CATEGORY_KINDS`; ``torture`` is a bool; ``exhumed_on`` and ``identified_on`` (the date
+    a board confirmed who it is; never a name) are ``YYYY-MM-DD`` or null; the
     other fields are text, bool or null (their vocabularies belong to the counting rule).
     """
     if not isinstance(category, dict):
@@ -250,9 +252,10 @@ def category_problem(category: object) -> str | None:
         return f"category 'kind' must be one of {', '.join(CATEGORY_KINDS)}"
     if "torture" in category and type(category["torture"]) is not bool:
         return "category 'torture' must be true or false"
-    day = category.get("exhumed_on")
-    if day is not None and not (type(day) is str and _DATE.fullmatch(day)):
-        return "category 'exhumed_on' must be YYYY-MM-DD or null"
+    for name in ("exhumed_on", "identified_on"):
+        day = category.get(name)
+        if day is not None and not (type(day) is str and _DATE.fullmatch(day)):
+            return f"category '{name}' must be YYYY-MM-DD or null"
     for name in ("sex", "age_class", "status", "violent_death"):
         if not (category.get(name) is None or type(category[name]) in (str, bool)):
             return f"category '{name}' must be text, true/false or null"
