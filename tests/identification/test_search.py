@@ -8,10 +8,19 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from exhume.identification.search import direct_matches, relationship, search
+from exhume.identification.search import PROPOSING, direct_matches, relationship, search
+from exhume.kinship.dvi import make_context
 from exhume.kinship.dvijson import load_problem
+from exhume.kinship.frequencies import (
+    DEFAULT_MUTATION_KIND,
+    DEFAULT_MUTATION_PARAMS,
+    synthetic_frequencies,
+    with_mutation,
+)
+from exhume.kinship.mislabel import simulate_mislabelled
 from exhume.kinship.pedigree import Pedigree
 from exhume.kinship.problem import DviProblem, Victim
+from exhume.kinship.solve import solve
 
 
 @pytest.fixture
@@ -57,7 +66,30 @@ def test_relationships_are_read_from_the_pedigree() -> None:
     assert relationship(ped, 4, 2) == "other"
 
 
-def test_references_inconsistent_with_their_family_are_flagged(shared_data: Path) -> None:
-    problem = load_problem(shared_data / "dvi-examples" / "exclusionExample.json")
-    kinds = [f.kind for f in search(problem).flags]
-    assert "reference_inconsistent" in kinds
+MARKERS = with_mutation(synthetic_frequencies(), DEFAULT_MUTATION_KIND, **DEFAULT_MUTATION_PARAMS)
+
+
+def test_a_mislabelled_father_is_flagged_and_his_family_named_only_with_the_correction() -> None:
+    case = simulate_mislabelled(MARKERS, 5, n_families=10, p_error=1.0, n_unrelated=3)
+    result = search(case.problem)
+    flagged = [f for f in result.flags if f.kind == "reference_inconsistent"]
+    corrected = [c for c in result.candidates if c.pedigree_correction]
+    assert flagged and corrected
+    assert all(case.truth.get(c.victim) == c.missing for c in corrected)
+    assert all(c.conclusion == "Pedigree correction" for c in corrected)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("seed", [1, 2])
+def test_no_wrong_pair_and_at_least_the_solvers_right_ones_on_simulated_cases(seed: int) -> None:
+    """Families with 1-4 references, a quarter of bodies degraded, mislabelled relatives."""
+    case = simulate_mislabelled(MARKERS, seed, n_families=25, n_unrelated=4)
+    candidates = search(case.problem).candidates
+    wrong = [(c.victim, c.missing) for c in candidates if case.truth.get(c.victim) != c.missing]
+    assert wrong == []
+    solved = solve(make_context(case.problem)).conclusions
+    solver_right = sum(
+        1 for c in solved
+        if c.sample and c.conclusion in PROPOSING and case.truth.get(c.sample) == c.missing
+    )  # fmt: skip
+    assert len(candidates) >= solver_right > 10

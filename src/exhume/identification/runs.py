@@ -9,7 +9,7 @@ app's adapter builds them from the records. Nothing here computes a likelihood i
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from exhume import __version__
@@ -17,7 +17,7 @@ from exhume.audit.events import Actor
 from exhume.casework.models import Remains, Site
 from exhume.errors import InvalidInputError
 from exhume.evidence.assess import assess
-from exhume.evidence.policy import Reference
+from exhume.evidence.policy import PolicyResult, Reference
 from exhume.evidence.posterior import default_prior_odds
 from exhume.families.models import MissingPerson
 from exhume.identification.actions import (
@@ -133,6 +133,14 @@ def _pair(
         policy=policy_of(policy), per_marker=c.per_marker,
     )  # fmt: skip
     flags = [f"{c.exclusions} excluding marker(s)"] if c.exclusions else []
+    if c.pedigree_correction:
+        flags.append(f"pedigree_correction: {c.pedigree_correction}")
+        assessment = replace(assessment, result=PolicyResult(
+            False,
+            (*assessment.result.unmet, f"named only if the family's pedigree is corrected "
+             f"({c.pedigree_correction}): correct the family's records, then re-run"),
+            assessment.result.verbal,
+        ))  # fmt: skip
     journal = next((f for f in assessment.posterior.factors if f.name == "journal"), None)
     if journal is not None and journal.lr < 1:
         flags.append("journal_disagrees")

@@ -8,9 +8,12 @@ adapter, or a dvi-json file) :func:`search` computes:
   persons (dvir's ``dviSolve``); a pair is a *candidate* when the solver concludes it
   (Undisputed, Match (GLR), Probable), with its LR and the per-marker log10 LRs;
 * remains against remains (direct matches: a body part and its body, duplicates);
-* flags, never silent exclusions: a family whose references contradict their stated
-  relationships (Mendelian inconsistencies), a body matching missing persons of two families
-  at or above the threshold, a missing person matching two bodies (Disputed, Symmetric match);
+* flags, never silent exclusions: a reference that does not fit its family
+  (:func:`exhume.kinship.pedigree_check.check_references`: a mislabelled father, a swapped
+  sample), a body matching missing persons of two families at or above the threshold, a
+  missing person matching two bodies (Disputed, Symmetric match);
+* bodies named only under a corrected pedigree (``find_corrections``): candidates that carry
+  the correction in words and can never be confirmed until the family's records are corrected;
 * each candidate's references and their relationship to the missing person.
 """
 
@@ -24,6 +27,7 @@ import numpy as np
 from exhume.kinship.dvi import DviContext, exclusion_matrix, make_context, pairwise_lr
 from exhume.kinship.markers import MISSING
 from exhume.kinship.pedigree import Pedigree
+from exhume.kinship.pedigree_check import check_references, find_corrections
 from exhume.kinship.problem import DviProblem
 from exhume.kinship.solve import DEFAULT_THRESHOLD, solve
 
@@ -48,6 +52,7 @@ class Candidate:
     exclusions: int
     per_marker: dict[str, float]
     references: tuple[tuple[str, str], ...]  # (reference id, relationship to the missing)
+    pedigree_correction: str = ""  # named only under this corrected pedigree: needs correcting
 
 
 @dataclass(frozen=True)
@@ -82,21 +87,12 @@ def relationship(ped: Pedigree, ref: int, missing: int) -> str:
     return "other"
 
 
+#: Stored in place of log10(0): JSON (and PostgreSQL's jsonb) has no infinity.
+LOG10_FLOOR = -300.0
+
+
 def _log10(x: float) -> float:
-    return math.log10(x) if x > 0 else -math.inf
-
-
-def inconsistent_families(problem: DviProblem) -> list[tuple[int, int]]:
-    """(family index, markers) for families whose references are impossible as stated
-    without mutation (a mislabelled father, a swapped sample)."""
-    ctx = make_context(problem, disable_mutations=True)
-    out = []
-    for f, fam in enumerate(problem.families):
-        empty = (-1,) * len(fam.missing)  # STAR_CODE: nobody placed
-        bad = ctx.families.incompatible(f, empty)
-        if bad:
-            out.append((f, bad))
-    return out
+    return math.log10(x) if x > 0 else LOG10_FLOOR
 
 
 def without_families(problem: DviProblem, drop: set[str]) -> DviProblem:
@@ -120,14 +116,16 @@ def search(problem: DviProblem, *, threshold: float = DEFAULT_THRESHOLD) -> Sear
         detail = f"{a} and {b}: same profile, random match LR 10^{log10:.1f}"
         result.flags.append(SearchFlag("direct_match", detail, a))
     impossible = _impossible_families(problem)
-    for f, bad in inconsistent_families(problem):
-        fam = problem.families[f]
-        result.flags.append(SearchFlag(
-            "reference_inconsistent",
-            f"family {fam.id}: the references are inconsistent with their stated relationships "
-            f"at {bad} marker(s) (a mislabelled relative or a swapped sample?)",
-            missing=fam.missing[0],
-        ))  # fmt: skip
+    for check in check_references(problem, threshold):
+        if check.flagged:
+            result.flags.append(SearchFlag(
+                "reference_inconsistent",
+                f"family {check.family}: reference {check.reference} does not fit its stated "
+                f"relationship ({check.inconsistent_markers} inconsistent marker(s), log10 LR "
+                f"{check.log10_lr:.1f}): a mislabelled relative or a swapped sample?",
+                missing=problem.families[[f.id for f in problem.families].index(check.family)]
+                .missing[0],
+            ))  # fmt: skip
     if impossible:
         result.skipped_families = sorted(impossible)
         problem = without_families(problem, impossible)
@@ -160,6 +158,17 @@ def search(problem: DviProblem, *, threshold: float = DEFAULT_THRESHOLD) -> Sear
             log10_lr=_log10(lr), pairwise_log10_lr=_log10(float(lrs[i, j])),
             exclusions=int(excl[i, j]), per_marker=per_marker(ctx, i, j),
             references=references_of(problem, c.missing),
+        ))  # fmt: skip
+    named = {c.missing: c.sample for c in solved.conclusions
+             if c.sample and c.conclusion in (*PROPOSING, *COMPETING)}  # fmt: skip
+    for fix in find_corrections(problem, lrs, named, threshold):
+        i, j = row[fix.sample], col[fix.missing]
+        result.candidates.append(Candidate(
+            victim=fix.sample, missing=fix.missing, family=fix.family,
+            conclusion="Pedigree correction", log10_lr=_log10(fix.lr),
+            pairwise_log10_lr=_log10(float(lrs[i, j])), exclusions=int(excl[i, j]),
+            per_marker={}, references=references_of(problem, fix.missing),
+            pedigree_correction=fix.pedigree_correction,
         ))  # fmt: skip
     return result
 
@@ -194,7 +203,9 @@ def per_marker(ctx: DviContext, i: int, j: int) -> dict[str, float]:
     empty = ctx.families.per_marker(f, ctx.sub_assignment(f, {}), flag)
     victim = _victim_per_marker(problem, i)
     values = (placed - empty - victim) / math.log(10)
-    return {mk.name: float(x) for mk, x in zip(problem.markers, values, strict=True)}
+    return {
+        mk.name: max(float(x), LOG10_FLOOR) for mk, x in zip(problem.markers, values, strict=True)
+    }
 
 
 def _victim_per_marker(problem: DviProblem, i: int) -> np.ndarray:
