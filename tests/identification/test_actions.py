@@ -220,3 +220,19 @@ def test_the_database_check_still_opens_every_commitment_after_identification(
     _signed(pair)
     report = check_database([], {"casework.remains": remains_category})
     assert report.problems == []
+
+
+def test_a_body_part_is_tied_to_its_body_by_a_direct_match(
+    db: Any, make_site: Any, make_remains: Any
+) -> None:
+    from exhume.identification.actions import do_tie_part_by_dna
+    from exhume.publication.queries import site_summary
+
+    site = make_site()
+    body = make_remains(site)
+    part = make_remains(site, kind="body_part", status="undetermined", age_class="undetermined")
+    assert site_summary(site).body_parts_unassociated == 1
+    with pytest.raises(InvalidInputError, match="below 10"):
+        do_tie_part_by_dna(ANALYST, part=part, body=body, log10_lr=2.0)
+    tied = do_tie_part_by_dna(ANALYST, part=part, body=body, log10_lr=18.2)
+    assert tied.body_id == body.pk and site_summary(site).body_parts_unassociated == 0

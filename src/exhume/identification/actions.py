@@ -19,7 +19,7 @@ from django.utils import timezone
 from exhume.audit.events import Actor, append_event, latest_entry
 from exhume.audit.models import Role
 from exhume.audit.writes import create, full_clean
-from exhume.casework.actions import record_identification
+from exhume.casework.actions import do_correct_remains, record_identification
 from exhume.casework.models import Remains, Site
 from exhume.errors import AccessDeniedError, InvalidInputError
 from exhume.evidence.assess import Assessment, reassess
@@ -341,6 +341,27 @@ def _reopen(proposal: Proposal, actor: Actor, policy: PolicyRecord, reason: str)
         proposal=proposal,
     )  # fmt: skip
     return proposal
+
+
+def do_tie_part_by_dna(actor: Actor, *, part: Remains, body: Remains, log10_lr: float) -> Remains:
+    """Re-associate a body part with the body whose profile it matches (a direct match of at
+    least :data:`~exhume.identification.search.DIRECT_MATCH_LOG10`), as a logged correction of
+    the part: it then counts with that body, never as a person of its own."""
+    from exhume.identification.search import DIRECT_MATCH_LOG10
+
+    if actor.role not in REVIEW_ROLES | CONFIRM_ROLES:
+        raise AccessDeniedError("only a DNA analyst or a board member re-associates remains")
+    if log10_lr < DIRECT_MATCH_LOG10:
+        raise InvalidInputError(
+            f"a direct match of LR 10^{log10_lr:.1f} is below 10^{DIRECT_MATCH_LOG10:g}",
+            field="log10_lr",
+        )
+    with transaction.atomic(durable=True):
+        return do_correct_remains(
+            actor, part, body=body,
+            reason=f"same DNA profile as {body.case_number} (random match LR 10^{log10_lr:.1f})",
+            authority="identification board",
+        )  # fmt: skip
 
 
 # --- family liaison -------------------------------------------------------------------------
