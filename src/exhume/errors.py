@@ -84,3 +84,18 @@ class VerificationError(ExhumeError):
     """A log, proof, signature or release does not verify."""
 
     exit_code = 2
+
+
+class BadRowsError(InvalidInputError):
+    """An import file has bad rows; nothing was written. ``problems`` lists every one as
+    ``(row, column, reason)`` (rows numbered as in the file, the header being row 1)."""
+
+    exit_code = 2
+
+    def __init__(self, source: str, problems: list[tuple[int, str, str]]) -> None:
+        self.problems = problems
+        lines = "\n".join(f"  row {r}, column '{c}': {why}" for r, c, why in problems)
+        super().__init__(
+            f"{source}: {len(problems)} bad row(s), nothing was written:\n{lines}",
+            row=problems[0][0] if problems else None,
+        )

@@ -21,6 +21,9 @@ class MissingPerson(models.Model):
     last_seen_place = models.CharField(max_length=300, blank=True)
     description = models.TextField(blank=True)
     distinguishing_marks = models.TextField(blank=True)
+    external_reference = models.CharField(
+        max_length=100, blank=True, help_text="id in another system (e.g. a dvi-json missing id)"
+    )
     version = models.PositiveIntegerField(default=1)
 
     class Meta:

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "exhume.audit",
     "exhume.casework",
     "exhume.families",
+    "exhume.dna",
     "exhume.publication",
     "exhume.identification",
 ]
