@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from exhume.cli import (
     corrections,
+    dna,
     familias,
     kinship,
     kinship_lr,
@@ -24,6 +25,7 @@ from exhume.cli.base import bench, main, setup_django
 __all__ = [
     "bench",
     "corrections",
+    "dna",
     "familias",
     "kinship",
     "kinship_lr",

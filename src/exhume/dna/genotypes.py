@@ -68,10 +68,15 @@ def marker_key(raw: str) -> str:
     return _SEP.sub("_", raw.strip().upper())
 
 
+def marker_name(raw: str) -> str:
+    """The one name of marker ``raw`` (normalised spelling, then aliases), known or not."""
+    key = marker_key(raw)
+    return ALIASES.get(key, key)
+
+
 def canonical_marker(raw: str, known: Collection[str] = BUILTIN_MARKERS) -> str:
     """The one name of marker ``raw``, or :class:`InvalidInputError` naming it."""
-    key = marker_key(raw)
-    name = ALIASES.get(key, key)
+    name = marker_name(raw)
     if name not in known and name != SEX_MARKER:
         raise InvalidInputError(f"unknown marker '{raw}'", field="marker")
     return name
@@ -90,6 +95,17 @@ def allele_label(raw: str | None) -> str | None:
         raise InvalidInputError(f"allele '{raw}' is not a repeat number", field="allele")
     whole, frac = divmod(round(value * 10), 10)
     return str(whole) if frac == 0 else f"{whole}.{frac}"
+
+
+def lab_allele(marker: str, label: str) -> bool:
+    """Whether a lab may call ``label`` at ``marker``: a repeat number, or X/Y at amelogenin."""
+    if marker == SEX_MARKER:
+        return label in {"X", "Y"}
+    try:
+        float(label)
+    except ValueError:
+        return False
+    return True
 
 
 def call(alleles: Iterable[str | None]) -> list[str]:

@@ -16,7 +16,7 @@ from typing import Any
 from exhume.audit.events import Actor
 from exhume.audit.writes import correct, create
 from exhume.casework.models import Site
-from exhume.dna.models import Family, PedigreeMember
+from exhume.dna.models import Family, PedigreeMember, Sample
 from exhume.dna.relationships import SEX_CODE, PedigreeBuilder, Person, Statement
 from exhume.dna.transactions import durable
 from exhume.errors import InvalidInputError
@@ -85,7 +85,8 @@ def add_relative(
             f"'{relative_of}' is not a missing person of family {family.name}",
             field="relative_of",
         )
-    builder = PedigreeBuilder({k: _person(m) for k, m in members.items()})
+    typed = set(Sample.objects.filter(donor__family=family).values_list("donor_id", flat=True))
+    builder = PedigreeBuilder({k: _person(m, typed) for k, m in members.items()})
     statement = Statement(label.strip(), sex, relationship, anchor.label, side, other_parent)
     try:
         placed = builder.place(statement)
@@ -187,13 +188,14 @@ def _not_placed(person: MissingPerson) -> None:
         )
 
 
-def _person(m: PedigreeMember) -> Person:
+def _person(m: PedigreeMember, typed: set[int] | frozenset[int] = frozenset()) -> Person:
+    """The builder's view of a member; anyone with a sample is no connector."""
     return Person(
         m.label,
         m.sex,
         m.father.label if m.father_id and m.father else None,
         m.mother.label if m.mother_id and m.mother else None,
-        connector=m.is_connector,
+        connector=m.is_connector and m.pk not in typed,
     )
 
 
