@@ -26,7 +26,9 @@ import tempfile
 import time
 from pathlib import Path
 
-FREQUENCIES = Path(__file__).resolve().parents[2] / "shared" / "data" / "frequencies" / "fbi2015.csv"
+FREQUENCIES = (
+    Path(__file__).resolve().parents[2] / "shared" / "data" / "frequencies" / "fbi2015.csv"
+)
 BASELINE = """
 import csv, sys
 groups = {}
@@ -123,7 +125,10 @@ def main() -> None:
             if run == 0:
                 path = build(folder, opts.relatives, opts.seed)
             else:  # a fresh database per run: build it in a child
-                subprocess.run([sys.executable, __file__, "--build-only", str(folder)], check=True)
+                subprocess.run(
+                    [sys.executable, __file__, "--build-only", str(folder), str(opts.relatives)],
+                    check=True,
+                )
                 path = folder / "profiles.csv"
             size = path.stat().st_size
             baselines.append(child([sys.executable, "-c", BASELINE, str(path)], env))
@@ -141,7 +146,7 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    if len(sys.argv) == 3 and sys.argv[1] == "--build-only":
-        build(Path(sys.argv[2]), int(os.environ.get("BENCH_RELATIVES", "60000")), 1)
+    if len(sys.argv) == 4 and sys.argv[1] == "--build-only":
+        build(Path(sys.argv[2]), int(sys.argv[3]), 1)
     else:
         main()

@@ -35,7 +35,9 @@ def pairwise(problem: DviProblem) -> dict[tuple[str, str], float]:
     }
 
 
-def assert_same_lrs(before: dict[tuple[str, str], float], after: dict[tuple[str, str], float]) -> None:
+def assert_same_lrs(
+    before: dict[tuple[str, str], float], after: dict[tuple[str, str], float]
+) -> None:
     assert sorted(before) == sorted(after)
     for pair, lr in before.items():
         if math.isnan(lr):

@@ -24,9 +24,13 @@ MARKERS = ["D3S1358", "VWA", "D16S539", "CSF1PO", "TPOX", "D8S1179", "D21S11", "
 def samples(actor: Any, site: Any, make_remains: Any) -> list[Any]:
     return [
         do_take_sample(
-            actor, barcode=f"B-{i}", kind="bone", remains=make_remains(site),
-            collected_by="morgue", collected_on=DAY,
-        )  # fmt: skip
+            actor,
+            barcode=f"B-{i}",
+            kind="bone",
+            remains=make_remains(site),
+            collected_by="morgue",
+            collected_on=DAY,
+        )
         for i in range(1, 10)
     ]
 
