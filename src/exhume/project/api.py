@@ -36,6 +36,7 @@ def request_error(request: HttpRequest, exc: NinjaValidationError) -> HttpRespon
 
 def _register() -> None:
     from exhume.casework.api import router as casework_router
+    from exhume.dna.api import router as dna_router
     from exhume.families.api import router as families_router
     from exhume.identification.api import router as identification_router
     from exhume.publication.api import router as publication_router
@@ -44,6 +45,7 @@ def _register() -> None:
     api.add_router("/staff/", casework_router)
     api.add_router("/staff/families/", families_router)
     api.add_router("/staff/", identification_router)
+    api.add_router("/staff/dna/", dna_router)
 
 
 _register()

@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("exhume.publication.urls")),
     path("staff/", include("exhume.casework.urls")),
     path("staff/", include("exhume.identification.urls")),
+    path("staff/dna/", include("exhume.dna.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),

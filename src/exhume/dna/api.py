@@ -1,0 +1,52 @@
+"""JSON twins of the DNA staff pages, under ``/api/staff/dna/``: session login and the
+``dna.view_profile`` permission (403 without it). Never mounted on the public API."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Router
+from ninja.security import django_auth
+
+from exhume.casework.queries import get_site
+from exhume.dna import queries
+from exhume.dna.drawing import layout
+from exhume.errors import AccessDeniedError
+
+router = Router(tags=["staff: DNA"], auth=django_auth)
+
+
+def _require(request: HttpRequest) -> None:
+    if not request.user.has_perm(queries.PERMISSION):
+        raise AccessDeniedError(f"your role may not see DNA data ({queries.PERMISSION})")
+
+
+@router.get("/sites/{slug}/samples", url_name="dna_samples")
+def samples(request: HttpRequest, slug: str) -> list[dict[str, Any]]:
+    _require(request)
+    return queries.sample_rows(get_site(slug))
+
+
+@router.get("/samples/{barcode}", url_name="dna_sample")
+def sample(request: HttpRequest, barcode: str) -> dict[str, Any]:
+    _require(request)
+    return queries.sample_record(queries.get_sample(barcode))
+
+
+@router.get("/sites/{slug}/families", url_name="dna_families")
+def families(request: HttpRequest, slug: str) -> list[dict[str, Any]]:
+    _require(request)
+    return queries.family_rows(get_site(slug))
+
+
+@router.get("/families/{family_id}", url_name="dna_family")
+def family(request: HttpRequest, family_id: int) -> dict[str, Any]:
+    """The family's members and its pedigree drawing's layout (generation and x of each)."""
+    _require(request)
+    found = queries.get_family(family_id)
+    record = queries.family_record(found)
+    placed = layout(queries.pedigree_individuals(found))
+    for member, at in zip(record["members"], placed, strict=True):
+        member["drawing"] = {"generation": at.generation, "x": at.x}
+    return record
