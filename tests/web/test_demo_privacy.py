@@ -16,6 +16,7 @@ from django.test import Client
 
 from exhume.casework.models import BurialJournalEntry, Remains
 from exhume.demo.scenario import SYNTHETIC
+from exhume.dna.models import PedigreeMember, Sample
 from exhume.families.models import MissingPerson
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db]
@@ -27,7 +28,8 @@ DNA = re.compile(r"\b(?:D\d{1,2}S\d{2,4}|CSF1PO|FGA|TH01|TPOX|vWA|Penta [DE]|Ame
 
 def personal_strings() -> set[str]:
     """Every name (as written, and each family name alone), what families told about a person,
-    and every effect, mark, note and case number the demo wrote."""
+    every effect, mark, note and case number the demo wrote, and every DNA sample barcode and
+    relative's name."""
     found: set[str] = set()
     for name in BurialJournalEntry.objects.values_list("name_as_written", flat=True):
         if len(name.split()) > 1:  # a name; "невідомий" (unknown) alone names no one
@@ -39,6 +41,8 @@ def personal_strings() -> set[str]:
         "personal_effects", "distinguishing_marks", "notes", "case_number"
     ):
         found.update(row)
+    found.update(Sample.objects.values_list("barcode", flat=True))
+    found.update(PedigreeMember.objects.values_list("name", flat=True))
     return {s for s in found if s and len(s) >= 4}
 
 

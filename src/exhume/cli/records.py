@@ -49,6 +49,12 @@ def demo(seed: int, serve: bool, host: str, port: int) -> None:
         f"{report.sites} sites, {report.graves} graves, {report.journal_entries} journal lines, "
         f"{report.remains} remains, {report.missing_persons} missing-person reports."
     )
+    if report.dna is not None:
+        console.print(
+            f"Synthetic DNA: {report.dna.families} families ({report.dna.missing_persons} missing "
+            f"persons, {report.dna.typed_relatives} typed relatives), {report.dna.samples} "
+            f"samples, {report.dna.custody_events} custody events, {report.dna.profiles} profiles."
+        )
     for label, directory in releases:
         console.print(f"Signed release {label}: {directory}   check it: exhume verify {directory}")
     if serve:

@@ -12,6 +12,7 @@ from django.db import transaction
 from exhume.audit.events import Actor
 from exhume.casework import actions
 from exhume.casework.models import Grave, Remains, Site
+from exhume.demo.dna import DnaReport, build_dna
 from exhume.demo.scenario import build_plan
 from exhume.errors import InvalidInputError
 from exhume.families.actions import do_report_missing_person
@@ -31,6 +32,7 @@ class DemoReport:
     remains: int
     missing_persons: int
     seconds: float
+    dna: DnaReport | None = None
 
 
 def build_demo(seed: int = 2022, *, progress: Progress | None = None) -> DemoReport:
@@ -71,6 +73,7 @@ def build_demo(seed: int = 2022, *, progress: Progress | None = None) -> DemoRep
             latin = f"{transliterate_uk(m['family_name'])} {transliterate_uk(m['given_name'])}"
             do_report_missing_person(actor, name_latin=latin, **m)
             tick("missing persons", i + 1, len(plan.missing))
+        dna = build_dna(actor, seed, sites["izium"], tick)
     return DemoReport(
         seed=seed,
         sites=len(plan.sites),
@@ -79,4 +82,5 @@ def build_demo(seed: int = 2022, *, progress: Progress | None = None) -> DemoRep
         remains=len(plan.remains),
         missing_persons=len(plan.missing),
         seconds=round(time.perf_counter() - started, 2),
+        dna=dna,
     )
