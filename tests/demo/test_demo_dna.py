@@ -66,7 +66,7 @@ def test_a_quarter_of_the_bone_profiles_are_partial(izium_demo: Any) -> None:
 
 
 def test_an_unassociated_body_part_carries_the_dna_of_a_body(izium_demo: Any) -> None:
-    loose = Profile.objects.filter(sample__remains__kind="body_part", sample__remains__part_of=None)
+    loose = Profile.objects.filter(sample__remains__kind="body_part", sample__remains__body=None)
     bodies = Profile.objects.filter(sample__remains__kind="body")
     full = {tuple(sorted((m, tuple(a)) for m, a in p.genotype.items())) for p in bodies}
 

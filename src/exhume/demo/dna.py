@@ -275,10 +275,10 @@ def _write_samples(
         for label, body in plan.missing.items():
             if body is not None:
                 of_body[body.pk] = plan.genotypes[label]
-    loose = [b for b in bodies if b.kind == "body_part" and b.part_of_id is None]
+    loose = [b for b in bodies if b.kind == "body_part" and b.body_id is None]
     matched = loose[0] if loose else None
     for body in bodies:
-        source = body.part_of_id if body.part_of_id else body.pk
+        source = body.body_id if body.body_id else body.pk
         genotype = of_body.get(source) or _random_genotype(rng, markers)
         if matched is not None and body.pk == matched.pk:
             genotype = of_body[next(iter(of_body))]

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from django.db import models
 
-from exhume.casework.models import Remains, Sex, Site
+from exhume.casework.models import Remains, Site
+from exhume.core.choices import Sex
 from exhume.families.models import MissingPerson
 
 
