@@ -103,3 +103,25 @@ def test_it_refuses_a_second_case_in_the_same_site(actor: Any, shared_data: Path
     do_import_dvi(actor, path, slug="twice")
     with pytest.raises(Exception, match="already holds a DNA case"):
         do_import_dvi(actor, path, slug="twice")
+
+
+def test_an_allele_added_by_the_minimum_rule_is_exported_with_rescaled_frequencies(
+    actor: Any, shared_data: Path, make_remains: Any
+) -> None:
+    import datetime as dt
+
+    from exhume.casework.models import Site
+    from exhume.dna.actions import do_record_profile, do_take_sample
+
+    do_import_dvi(actor, shared_data / "dvi-examples" / "example1.json", slug="ex1")
+    site = Site.objects.get(slug="ex1")
+    sample = do_take_sample(
+        actor, barcode="ex1-extra", kind="bone", remains=make_remains(site),
+        collected_by="m", collected_on=dt.date(2022, 10, 1),
+    )  # fmt: skip
+    do_record_profile(actor, sample=sample, lab="A", genotype={"L1": ["1", "4"]})
+    marker = export_dvi(site)["markers"][0]
+    assert marker["alleles"] == ["1", "2", "3", "4"]
+    # n is unknown for a dvi-json marker: the smallest listed frequency, 0.05, then rescaled
+    assert marker["afreq"] == pytest.approx([0.05 / 1.05, 0.05 / 1.05, 0.9 / 1.05, 0.05 / 1.05])
+    assert sum(marker["afreq"]) == pytest.approx(1.0)

@@ -73,105 +73,122 @@ def import_profiles(
 ) -> ProfilesImport:
     """Read a genotype table (module docstring) and record one profile per sample in it; every
     sample must belong to ``site``."""
-    rows, columns = _rows(text, source)
-    problems: list[tuple[int, str, str]] = []
-    typed: dict[str, _Typed] = {}
     known = BUILTIN_MARKERS | set().union(*(p.markers for p in _parameters().values()))
-    for line, row in rows:
-        _read_row(line, row, columns, known, typed, problems)
+    reader = _Reader(text, source, known)
+    typed, problems = reader.typed, reader.problems
+    sample_column = reader.names[0]
     samples = _samples(list(typed))
     states = _states([s.pk for s in samples.values()])
     for barcode, t in typed.items():
         sample = samples.get(barcode)
         if sample is None:
-            problems.append((t.first_row, columns["sample"], f"no sample with barcode '{barcode}'"))
+            problems.append((t.first_row, sample_column, f"no sample with barcode '{barcode}'"))
         elif _site_id(sample) != site.pk:
             problems.append(
-                (t.first_row, columns["sample"], f"sample '{barcode}' is not of site {site.slug}")
+                (t.first_row, sample_column, f"sample '{barcode}' is not of site {site.slug}")
             )
         elif not custody.usable(states.get(sample.pk, [])):
             state = custody.state(states[sample.pk])
-            problems.append((t.first_row, columns["sample"], f"sample '{barcode}' was {state}"))
+            problems.append((t.first_row, sample_column, f"sample '{barcode}' was {state}"))
     if problems:
         raise BadRowsError(source, sorted(problems))
     return _write(actor, typed, samples, lab=lab, kit=kit, analyst=analyst, typed_on=typed_on,
-                  n_rows=len(rows))  # fmt: skip
+                  n_rows=reader.rows)  # fmt: skip
 
 
 do_import_profiles = durable(import_profiles)
 
 
-def _rows(text: str, source: str) -> tuple[list[tuple[int, dict[str, str]]], dict[str, str]]:
-    first = text.split("\n", 1)[0]
-    dialect = "excel-tab" if first.count("\t") > first.count(",") else "excel"
-    reader = csv.reader(io.StringIO(text), dialect=dialect)
-    header = [h.strip() for h in next(reader, [])]
-    lower = {h.lower(): h for h in header}
-    layout = CE if "sample name" in lower else LONG
-    columns = {key: lower.get(name, name) for key, name in layout.items()}
-    alleles = [h for h in header if _allele_column(h)]
-    missing = [name for name in layout.values() if name not in lower]
-    if missing or not alleles:
-        raise BadRowsError(
-            source,
-            [(1, "header", "expected the columns sample,marker,allele1,allele2 or "
-              "Sample Name,Marker,Allele 1,Allele 2")],
-        )  # fmt: skip
-    columns["alleles"] = ",".join(alleles)
-    out = []
-    for line, cells in enumerate(reader, start=2):
-        if not any(c.strip() for c in cells):
-            continue
-        out.append((line, dict(zip(header, (c.strip() for c in cells), strict=False))))
-    return out, columns
+class _Reader:
+    """Reads the table row by row into one genotype per sample, noting every bad row.
+
+    Marker names and allele cells repeat across samples, so their readings are cached.
+    """
+
+    def __init__(self, text: str, source: str, known: frozenset[str] | set[str]) -> None:
+        self.known = known
+        self.typed: dict[str, _Typed] = {}
+        self.problems: list[tuple[int, str, str]] = []
+        self.rows = 0
+        self._markers: dict[str, str | None] = {}
+        self._alleles: dict[tuple[str, str], str | bool | None] = {}
+        first = text.split("\n", 1)[0]
+        dialect = "excel-tab" if first.count("\t") > first.count(",") else "excel"
+        reader = csv.reader(io.StringIO(text), dialect=dialect)
+        header = [h.strip() for h in next(reader, [])]
+        lower = {h.lower(): i for i, h in enumerate(header)}
+        layout = CE if "sample name" in lower else LONG
+        alleles = [i for i, h in enumerate(header) if _allele_column(h)]
+        if any(name not in lower for name in layout.values()) or not alleles:
+            raise BadRowsError(
+                source,
+                [(1, "header", "expected the columns sample,marker,allele1,allele2 or "
+                  "Sample Name,Marker,Allele 1,Allele 2")],
+            )  # fmt: skip
+        self.index = [lower[layout["sample"]], lower[layout["marker"]], *alleles]
+        self.names = [header[i] for i in self.index]
+        for line, cells in enumerate(reader, start=2):
+            if any(c.strip() for c in cells):
+                self.rows += 1
+                self.read(line, [cells[i].strip() if i < len(cells) else "" for i in self.index])
+
+    def read(self, line: int, cells: list[str]) -> None:
+        barcode, raw_marker, *raw_alleles = cells
+        if not barcode:
+            self.problems.append((line, self.names[0], "empty"))
+            return
+        marker = self._marker(line, raw_marker)
+        if marker is None:
+            return
+        labels: list[str] = []
+        for column, raw in zip(self.names[2:], raw_alleles, strict=True):
+            label = self._allele(marker, raw)
+            if label is False:
+                self.problems.append((line, column, f"'{raw}' is not an allele"))
+                return
+            if isinstance(label, str):
+                labels.append(label)
+        entry = self.typed.setdefault(barcode, _Typed(line))
+        if marker in entry.genotype:
+            self.problems.append(
+                (line, self.names[1], f"marker '{raw_marker}' again for '{barcode}'")
+            )
+        elif len(set(labels)) > 2:
+            self.problems.append(
+                (line, self.names[4], f"three or more alleles ({', '.join(labels)})")
+            )
+        else:
+            entry.genotype[marker] = labels
+
+    def _marker(self, line: int, raw: str) -> str | None:
+        if raw not in self._markers:
+            try:
+                self._markers[raw] = canonical_marker(raw, self.known)
+            except InvalidInputError as exc:
+                self._markers[raw] = None
+                self._markers[f"\0{raw}"] = exc.message if raw else "empty"
+        name = self._markers[raw]
+        if name is None:
+            self.problems.append((line, self.names[1], str(self._markers[f"\0{raw}"])))
+        return name
+
+    def _allele(self, marker: str, raw: str) -> str | bool | None:
+        """The label, ``None`` for a missing call, ``False`` for a cell that is no allele."""
+        key = (marker, raw)
+        if key not in self._alleles:
+            try:
+                label = allele_label(raw)
+            except InvalidInputError:
+                self._alleles[key] = False
+            else:
+                ok = label is None or lab_allele(marker, label)
+                self._alleles[key] = label if ok else False
+        return self._alleles[key]
 
 
 def _allele_column(name: str) -> bool:
     key = name.lower().replace(" ", "").replace("_", "")
     return key.startswith("allele") and key[6:].isdigit()
-
-
-def _read_row(
-    line: int,
-    row: Mapping[str, str],
-    columns: Mapping[str, str],
-    known: frozenset[str] | set[str],
-    typed: dict[str, _Typed],
-    problems: list[tuple[int, str, str]],
-) -> None:
-    barcode = row.get(columns["sample"], "")
-    raw_marker = row.get(columns["marker"], "")
-    if not barcode:
-        problems.append((line, columns["sample"], "empty"))
-        return
-    try:
-        marker = canonical_marker(raw_marker, known)
-    except InvalidInputError as exc:
-        problems.append((line, columns["marker"], exc.message if raw_marker else "empty"))
-        return
-    labels: list[str] = []
-    for column in columns["alleles"].split(","):
-        try:
-            label = allele_label(row.get(column))
-        except InvalidInputError:
-            problems.append((line, column, f"'{row.get(column)}' is not an allele"))
-            return
-        if label is not None and not lab_allele(marker, label):
-            problems.append((line, column, f"'{row.get(column)}' is not an allele"))
-            return
-        if label is not None:
-            labels.append(label)
-    entry = typed.setdefault(barcode, _Typed(line))
-    if marker in entry.genotype:
-        problems.append((line, columns["marker"], f"marker '{raw_marker}' again for '{barcode}'"))
-    elif len(set(labels)) > 2:
-        problems.append(
-            (line, columns["alleles"].split(",")[2], f"three or more alleles ({', '.join(labels)})")
-        )
-    elif labels:
-        entry.genotype[marker] = labels
-    elif marker not in entry.genotype:
-        entry.genotype.setdefault(marker, [])
 
 
 def _samples(barcodes: list[str]) -> dict[str, Sample]:
