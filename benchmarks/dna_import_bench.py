@@ -97,14 +97,16 @@ def build(folder: Path, relatives: int, seed: int) -> Path:
 
 
 def child(args: list[str], env: dict[str, str]) -> dict[str, float]:
-    """Wall seconds and peak RSS (MiB) of a child process."""
+    """Wall seconds, CPU seconds (user + system) and peak RSS (MiB) of a child process; on a
+    shared machine the CPU time is the steadier figure."""
     start = time.perf_counter()
     proc = subprocess.Popen(args, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - start
     if status != 0:
         raise SystemExit(f"{args[:4]} failed: {proc.stderr.read().decode() if proc.stderr else ''}")
-    return {"wall_s": wall, "peak_rss_mib": usage.ru_maxrss / 1024}
+    cpu = usage.ru_utime + usage.ru_stime
+    return {"wall_s": wall, "cpu_s": cpu, "peak_rss_mib": usage.ru_maxrss / 1024}
 
 
 def main() -> None:
@@ -140,6 +142,8 @@ def main() -> None:
         "relatives": opts.relatives, "runs": opts.runs, "file_mib": round(size / 2**20, 1),
         "import": median, "baseline_csv_read": base,
         "ratio_wall": round(median["wall_s"] / base["wall_s"], 2),
+        "ratio_cpu": round(median["cpu_s"] / base["cpu_s"], 2),
+        "load_average": os.getloadavg(),
         "profiles_per_s": round(opts.relatives / median["wall_s"]),
         "machine": {"python": platform.python_version(), "cpus": os.cpu_count()},
     }, indent=2))  # fmt: skip

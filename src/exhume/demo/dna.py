@@ -23,6 +23,7 @@ from exhume.audit.bulk import create_many
 from exhume.audit.events import Actor
 from exhume.casework.models import Remains, Site
 from exhume.demo.names import full_name
+from exhume.demo.scenario import SYNTHETIC as SCENARIO_NOTE
 from exhume.dna import custody
 from exhume.dna.actions import import_frequencies, set_kinship_parameters
 from exhume.dna.frequencies import FrequencyRow
@@ -207,7 +208,7 @@ def _write_pedigrees(
             surname, given, patro = full_name(rng, sex)
             persons.append(MissingPerson(
                 family_name=surname, given_name=given, patronymic=patro, sex=sex,
-                description=SYNTHETIC, external_reference=f"{plan.name}/{label}",
+                description=SCENARIO_NOTE, external_reference=f"{plan.name}/{label}",
             ))  # fmt: skip
     saved_persons = iter(create_many(persons, actor))
     person_of = {
