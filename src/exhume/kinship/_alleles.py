@@ -20,6 +20,7 @@ genotype-level engine (tests compare both with a naive enumeration).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 from numpy.typing import NDArray
@@ -67,6 +68,15 @@ class APlan:
     final_layout: Layout
 
 
+class _Key(NamedTuple):
+    """What an allele-level plan depends on besides the pedigree."""
+
+    members: tuple[int, ...]
+    kinds: tuple[int, ...]
+    untyped: tuple[bool, ...]
+    keep: int
+
+
 _PLANS: PlanCache[APlan] = PlanCache()
 
 
@@ -78,8 +88,8 @@ def plan_for(
     keep: int,
 ) -> APlan:
     """Cached allele-level plan; ``untyped[i]``: member ``i`` has no data at any marker."""
-    key = (members, kinds, untyped, keep)
-    return _PLANS.get(ped, key, lambda: _make_plan(ped, members, kinds, untyped, keep))
+    key = _Key(members, kinds, untyped, keep)
+    return _PLANS.get(ped, key, lambda: _make_plan(ped, key))
 
 
 def _variables(kinds: tuple[int, ...]) -> tuple[list[tuple[int, ...]], list[int]]:
@@ -96,14 +106,8 @@ def _variables(kinds: tuple[int, ...]) -> tuple[list[tuple[int, ...]], list[int]
     return ids, size
 
 
-def _initial_factors(
-    ped: Pedigree,
-    members: tuple[int, ...],
-    kinds: tuple[int, ...],
-    untyped: tuple[bool, ...],
-    keep: int,
-    ids: list[tuple[int, ...]],
-) -> list[Factor]:
+def _initial_factors(ped: Pedigree, key: _Key, ids: list[tuple[int, ...]]) -> list[Factor]:
+    members, kinds, untyped, keep = key
     pos = {m: i for i, m in enumerate(members)}
     out: list[Factor] = []
     for i, m in enumerate(members):
@@ -126,15 +130,10 @@ def _initial_factors(
     return out
 
 
-def _make_plan(
-    ped: Pedigree,
-    members: tuple[int, ...],
-    kinds: tuple[int, ...],
-    untyped: tuple[bool, ...],
-    keep: int,
-) -> APlan:
-    ids, size = _variables(kinds)
-    init = _initial_factors(ped, members, kinds, untyped, keep, ids)
+def _make_plan(ped: Pedigree, key: _Key) -> APlan:
+    keep = key.keep
+    ids, size = _variables(key.kinds)
+    init = _initial_factors(ped, key, ids)
     kept = set(ids[keep]) if keep >= 0 else set()
 
     def cost(elim: GreedyElimination, v: int) -> Cost:

@@ -24,13 +24,14 @@ from exhume.kinship.mutation import MutationModel
 from exhume.kinship.pedigree import FEMALE, MALE, UNKNOWN_SEX, Pedigree
 from exhume.kinship.problem import DviProblem, Family, Victim
 
-__all__ = ["load_problem", "parse_problem"]
+__all__ = ["load_problem", "parse_problem", "read_json_object"]
 
 IntArray = NDArray[np.intp]
 
 
-def load_problem(path: Path | str) -> DviProblem:
-    """Read and validate a dvi-json file; ``source_sha256`` is the SHA-256 of its bytes."""
+def read_json_object(path: Path | str) -> tuple[Mapping[str, Any], str]:
+    """A JSON file's top-level object and the SHA-256 of its bytes; a file that is not JSON,
+    or not an object, is a :class:`ProblemFormatError` naming the file."""
     raw = Path(path).read_bytes()
     try:
         data = json.loads(raw)
@@ -38,7 +39,13 @@ def load_problem(path: Path | str) -> DviProblem:
         raise ProblemFormatError(f"{Path(path).name} is not valid JSON: {exc}") from None
     if not isinstance(data, Mapping):
         raise ProblemFormatError(f"{Path(path).name}: the top level must be a JSON object")
-    return parse_problem(data, sha256=hashlib.sha256(raw).hexdigest())
+    return data, hashlib.sha256(raw).hexdigest()
+
+
+def load_problem(path: Path | str) -> DviProblem:
+    """Read and validate a dvi-json file; ``source_sha256`` is the SHA-256 of its bytes."""
+    data, sha256 = read_json_object(path)
+    return parse_problem(data, sha256=sha256)
 
 
 def parse_problem(data: Mapping[str, Any], *, sha256: str = "") -> DviProblem:

@@ -10,12 +10,19 @@ alleles through subset products, so each family costs O(2^k n^2).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
 from numpy.typing import NDArray
 
-from exhume.kinship.genotypes import ONE_ALLELE, TWO_ALLELES, UNTYPED, transmission
+from exhume.kinship.genotypes import (
+    ONE_ALLELE,
+    TWO_ALLELES,
+    UNTYPED,
+    hardy_weinberg,
+    transmission,
+)
 from exhume.kinship.markers import Marker
 from exhume.kinship.pedigree import FEMALE, MALE, Pedigree
 
@@ -53,13 +60,30 @@ def nuclear_joint(
     p = marker.afreq
     n_fam = geno.shape[0]
     if not others:
-        return np.broadcast_to(np.outer(p, p), (n_fam, p.shape[0], p.shape[0])).copy()
+        hw = hardy_weinberg(p, ordered=True)
+        return np.broadcast_to(hw, (n_fam, p.shape[0], p.shape[0])).copy()
+    case = _Case(ped, target, others, kinds, geno, p, tensors)
     fa, mo = ped.father(target), ped.mother(target)
     if fa is not None and mo is not None:
-        return _child_kernel(ped, target, others, kinds, geno, p, tensors, fa, mo)
+        return _child_kernel(case, fa, mo)
     if fa is None:
-        return _founder_kernel(ped, target, others, kinds, geno, p, tensors)
+        return _founder_kernel(case)
     return None
+
+
+@dataclass(frozen=True)
+class _Case:
+    """A batch of families for the kernels: the pedigree, the target, the other relevant
+    members, their typed pattern, genotypes ``(F, n_ind, 2)``, allele frequencies and
+    transmission matrices."""
+
+    ped: Pedigree
+    target: int
+    others: list[int]
+    kinds: NDArray[np.int8]
+    geno: NDArray[np.int64]
+    p: FloatArray
+    tensors: Transmissions
 
 
 def _phase_combos(
@@ -138,79 +162,67 @@ def _typed_spouse(
     return out
 
 
-def _child_kernel(
-    ped: Pedigree,
-    target: int,
-    others: list[int],
-    kinds: NDArray[np.int8],
-    geno: NDArray[np.int64],
-    p: FloatArray,
-    tensors: Transmissions,
-    fa: int,
-    mo: int,
-) -> FloatArray | None:
+def _founder_message(
+    case: _Case, founder: int, mat: FloatArray, alleles: NDArray[np.int64]
+) -> FloatArray:
+    """Message from a founder parent whose other children received ``alleles``: through its
+    genotype when typed, summed over the population when not (the grandparents are always
+    among the relevant members)."""
+    if case.kinds[founder] == TWO_ALLELES and founder in case.others:
+        return _typed_parent(case.p, mat, case.geno[:, founder], alleles)
+    return _untyped_parent(case.p, mat, alleles)
+
+
+def _child_kernel(case: _Case, fa: int, mo: int) -> FloatArray | None:
     """Target with two parents: ``J(x, y) = sum_C w_C A_C(x) B_C(y)`` over the phases ``C``
     of the full siblings. Each parent is a typed founder, an untyped founder, or an untyped
     non-founder with founder parents (the grandparents, with their other children) when the
     target has no siblings."""
-    sibs = [i for i in others if ped.father(i) == fa and ped.mother(i) == mo]
-    if any(kinds[i] != TWO_ALLELES or ped.children_of(i).size for i in sibs):
+    sibs = [i for i in case.others if case.ped.father(i) == fa and case.ped.mother(i) == mo]
+    if any(case.kinds[i] != TWO_ALLELES or case.ped.children_of(i).size for i in sibs):
         return None
-    from_f, from_m, weight = _phase_combos(geno[:, sibs])
+    from_f, from_m, weight = _phase_combos(case.geno[:, sibs])
     used = {fa, mo, *sibs}
     sides = []
     for parent, alleles, sex in ((fa, from_f, MALE), (mo, from_m, FEMALE)):
-        mat = tensors[sex][0]
-        if ped.father(parent) is None:
-            if kinds[parent] == TWO_ALLELES and parent in others:
-                sides.append(_typed_parent(p, mat, geno[:, parent], alleles))
-            else:
-                sides.append(_untyped_parent(p, mat, alleles))
+        mat = case.tensors[sex][0]
+        if case.ped.father(parent) is None:
+            sides.append(_founder_message(case, parent, mat, alleles))
             continue
-        if sibs or parent not in others or kinds[parent] != UNTYPED:
+        if sibs or parent not in case.others or case.kinds[parent] != UNTYPED:
             return None
-        side = _grand_message(ped, parent, others, kinds, geno, p, tensors, mat, used)
+        side = _grand_message(case, parent, mat, used)
         if side is None:
             return None
         sides.append(side[:, None, :])
-    if used != set(others):
+    if used != set(case.others):
         return None
     left = sides[0] * weight[..., None]
     joint: FloatArray = np.matmul(left.transpose(0, 2, 1), sides[1])
     return joint
 
 
-def _grand_message(
-    ped: Pedigree,
-    parent: int,
-    others: list[int],
-    kinds: NDArray[np.int8],
-    geno: NDArray[np.int64],
-    p: FloatArray,
-    tensors: Transmissions,
-    mat: FloatArray,
-    used: set[int],
-) -> FloatArray | None:
+def _grand_message(case: _Case, parent: int, mat: FloatArray, used: set[int]) -> FloatArray | None:
     """Message ``(F, n)`` to the target's allele from an untyped parent ``P`` whose parents
     are founders (typed or not) with other fully typed children (the target's uncles/aunts):
     ``A(x) = sum_C w_C [(alpha_C M)(x) sum(beta_C) + sum(alpha_C) (beta_C M)(x)] / 2`` where
     ``alpha_C(u)``, ``beta_C(v)`` are the messages to ``P``'s paternal and maternal alleles."""
-    gf, gm = ped.father(parent), ped.mother(parent)
+    gf, gm = case.ped.father(parent), case.ped.mother(parent)
     if gf is None or gm is None:
         return None
-    if ped.father(gf) is not None or ped.father(gm) is not None:
+    if case.ped.father(gf) is not None or case.ped.father(gm) is not None:
         return None
-    uncles = [i for i in others if i != parent and ped.father(i) == gf and ped.mother(i) == gm]
-    if any(kinds[i] != TWO_ALLELES or ped.children_of(i).size for i in uncles):
+    uncles = [
+        i
+        for i in case.others
+        if i != parent and case.ped.father(i) == gf and case.ped.mother(i) == gm
+    ]
+    if any(case.kinds[i] != TWO_ALLELES or case.ped.children_of(i).size for i in uncles):
         return None
-    from_f, from_m, weight = _phase_combos(geno[:, uncles])
+    from_f, from_m, weight = _phase_combos(case.geno[:, uncles])
     msgs = []
     for grand, alleles, sex in ((gf, from_f, MALE), (gm, from_m, FEMALE)):
-        gmat = tensors[sex][0]
-        if kinds[grand] == TWO_ALLELES:
-            msgs.append(_typed_parent(p, gmat, geno[:, grand], alleles))
-        else:
-            msgs.append(_untyped_parent(p, gmat, alleles))
+        msgs.append(_founder_message(case, grand, case.tensors[sex][0], alleles))
     alpha, beta = msgs
     a_sum, b_sum = alpha.sum(axis=-1, keepdims=True), beta.sum(axis=-1, keepdims=True)
     per_combo = 0.5 * ((alpha @ mat) * b_sum + a_sum * (beta @ mat))
@@ -219,41 +231,36 @@ def _grand_message(
     return out
 
 
-def _founder_kernel(
-    ped: Pedigree,
-    target: int,
-    others: list[int],
-    kinds: NDArray[np.int8],
-    geno: NDArray[np.int64],
-    p: FloatArray,
-    tensors: Transmissions,
-) -> FloatArray | None:
+def _founder_kernel(case: _Case) -> FloatArray | None:
     """Founder target, one founder spouse and their fully typed children:
     ``J(x, y) = p_x p_y sum_C w_C spouse_C 2^-k sum_S P_S(x) P_{S^c}(y)`` with
     ``P_S(x) = prod_{c in S} M_T[x, t_c]`` over the alleles ``t_c`` the children got from the
     target."""
-    spouses = [i for i in others if ped.father(i) is None]
-    kids = [i for i in others if ped.father(i) is not None]
+    spouses = [i for i in case.others if case.ped.father(i) is None]
+    kids = [i for i in case.others if case.ped.father(i) is not None]
     if len(spouses) != 1 or not kids:
         return None
     sp = spouses[0]
-    male = ped.father(kids[0]) == target
-    parents = (target, sp) if male else (sp, target)
-    if any((ped.father(c), ped.mother(c)) != parents or kinds[c] != TWO_ALLELES for c in kids):
+    male = case.ped.father(kids[0]) == case.target
+    parents = (case.target, sp) if male else (sp, case.target)
+    if any(
+        (case.ped.father(c), case.ped.mother(c)) != parents or case.kinds[c] != TWO_ALLELES
+        for c in kids
+    ):
         return None
-    from_f, from_m, weight = _phase_combos(geno[:, kids])
+    from_f, from_m, weight = _phase_combos(case.geno[:, kids])
     t_alleles, s_alleles = (from_f, from_m) if male else (from_m, from_f)
-    t_mat = tensors[MALE if male else FEMALE][0]
-    s_mat = tensors[FEMALE if male else MALE][0]
-    if kinds[sp] == TWO_ALLELES:
-        spouse = _typed_spouse(p, s_mat, geno[:, sp], s_alleles)
+    t_mat = case.tensors[MALE if male else FEMALE][0]
+    s_mat = case.tensors[FEMALE if male else MALE][0]
+    if case.kinds[sp] == TWO_ALLELES:
+        spouse = _typed_spouse(case.p, s_mat, case.geno[:, sp], s_alleles)
     else:
-        spouse = _untyped_spouse(p, s_mat, s_alleles)
+        spouse = _untyped_spouse(case.p, s_mat, s_alleles)
     k = len(kids)
     prods = _subset_products(t_mat.T[t_alleles])  # (F, C, 2^k, n)
     scale = (weight * spouse * 0.5**k)[..., None, None]
-    left = (prods * scale * p).reshape(geno.shape[0], -1, p.shape[0])
-    right = (prods[:, :, ::-1] * p).reshape(geno.shape[0], -1, p.shape[0])
+    left = (prods * scale * case.p).reshape(case.geno.shape[0], -1, case.p.shape[0])
+    right = (prods[:, :, ::-1] * case.p).reshape(case.geno.shape[0], -1, case.p.shape[0])
     joint: FloatArray = np.matmul(left.transpose(0, 2, 1), right)
     return joint
 

@@ -17,8 +17,6 @@ An LR that overflows a double and the log-likelihood of an impossible hypothesis
 
 from __future__ import annotations
 
-import hashlib
-import json
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -26,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from exhume.errors import InvalidInputError, ProblemFormatError
-from exhume.kinship.dvijson import _genotype_row, _marker, _sex
+from exhume.kinship.dvijson import _genotype_row, _marker, _sex, read_json_object
 from exhume.kinship.lr import IntArray, KinshipLR, kinship_lr
 from exhume.kinship.markers import Marker
 from exhume.kinship.pedigree import Pedigree
@@ -51,14 +49,8 @@ class KinshipCase:
 
 def load_case(path: Path | str) -> KinshipCase:
     """Read and validate a kinship-lr-json file; ``source_sha256`` hashes its bytes."""
-    raw = Path(path).read_bytes()
-    try:
-        data = json.loads(raw)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ProblemFormatError(f"{Path(path).name} is not valid JSON: {exc}") from None
-    if not isinstance(data, Mapping):
-        raise ProblemFormatError(f"{Path(path).name}: the top level must be a JSON object")
-    return parse_case(data, sha256=hashlib.sha256(raw).hexdigest())
+    data, sha256 = read_json_object(path)
+    return parse_case(data, sha256=sha256)
 
 
 def parse_case(data: Mapping[str, Any], *, sha256: str = "") -> KinshipCase:

@@ -18,14 +18,7 @@ from dataclasses import replace
 from dask.distributed import Client, LocalCluster, as_completed
 
 from exhume.errors import ConfigurationError
-from exhume.kinship.screening import (
-    BlockResult,
-    IntArray,
-    ProgressFn,
-    ScreeningParams,
-    screen_family_block,
-)
-from exhume.kinship.screeningtables import FamilyData
+from exhume.kinship.screening import BlockResult, IntArray, ScreeningJob, screen_family_block
 
 __all__ = ["DaskExecutor", "dask_client"]
 
@@ -62,23 +55,16 @@ class DaskExecutor:
     def __init__(self, client: Client) -> None:
         self.client = client
 
-    def __call__(
-        self,
-        fam: FamilyData,
-        rows: IntArray,
-        blocks: list[IntArray],
-        params: ScreeningParams,
-        progress: ProgressFn | None,
-    ) -> Iterator[BlockResult]:
-        fam_f = self.client.scatter(fam, broadcast=True)
-        rows_f = self.client.scatter(rows, broadcast=True)
-        task_params = replace(params, threads=1)
+    def __call__(self, job: ScreeningJob, blocks: list[IntArray]) -> Iterator[BlockResult]:
+        fam_f = self.client.scatter(job.fam, broadcast=True)
+        rows_f = self.client.scatter(job.rows, broadcast=True)
+        task_params = replace(job.params, threads=1)
         futures = [
             self.client.submit(screen_family_block, fam_f, rows_f, block, task_params, pure=False)
             for block in blocks
         ]
         for _ in as_completed(futures):
-            if progress is not None:
-                progress(int(rows.shape[0]))
+            if job.progress is not None:
+                job.progress(int(job.rows.shape[0]))
         for fut in futures:
             yield fut.result()

@@ -311,29 +311,28 @@ def family_blocks(
     return [families[i : i + size] for i in range(0, families.shape[0], size)]
 
 
+@dataclass(frozen=True)
+class ScreeningJob:
+    """What every block of families is screened with: the families, the bodies' table rows
+    (:func:`~exhume.kinship.screeningtables.body_rows`), the parameters and an optional
+    progress callback (bodies done)."""
+
+    fam: FamilyData
+    rows: IntArray
+    params: ScreeningParams
+    progress: ProgressFn | None = None
+
+
 class BlockExecutor(Protocol):
     """Maps :func:`screen_family_block` over blocks, yielding results in block order."""
 
-    def __call__(
-        self,
-        fam: FamilyData,
-        rows: IntArray,
-        blocks: list[IntArray],
-        params: ScreeningParams,
-        progress: ProgressFn | None,
-    ) -> Iterator[BlockResult]: ...
+    def __call__(self, job: ScreeningJob, blocks: list[IntArray]) -> Iterator[BlockResult]: ...
 
 
-def serial_executor(
-    fam: FamilyData,
-    rows: IntArray,
-    blocks: list[IntArray],
-    params: ScreeningParams,
-    progress: ProgressFn | None,
-) -> Iterator[BlockResult]:
+def serial_executor(job: ScreeningJob, blocks: list[IntArray]) -> Iterator[BlockResult]:
     """Blocks one after the other in this process (threads within a block)."""
     for block in blocks:
-        yield screen_family_block(fam, rows, block, params, progress)
+        yield screen_family_block(job.fam, job.rows, block, job.params, job.progress)
 
 
 @dataclass(frozen=True)
@@ -381,7 +380,7 @@ def screen(
     screened = np.setdiff1d(np.arange(n_fam, dtype=np.int64), empty)
     blocks = family_blocks(screened, fam.markers, params)
     run = executor or serial_executor
-    results = list(run(fam, rows, blocks, params, progress))
+    results = list(run(ScreeningJob(fam, rows, params, progress), blocks))
     for r in results:
         skipped.update(r.skipped)
     return _merge(results, rows.shape[0], n_fam, params, dict(sorted(skipped.items())))

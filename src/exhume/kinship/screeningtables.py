@@ -13,9 +13,10 @@ families, whatever their source (a simulation, records).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import TypeVar
 
 import numpy as np
 from numpy.typing import NDArray
@@ -180,6 +181,17 @@ def sex_table(missing_sex: NDArray[np.int8]) -> NDArray[np.float32]:
     return np.where(ok, 0.0, -np.inf).astype(np.float32)
 
 
+_T = TypeVar("_T")
+
+
+def per_marker(work: Callable[[int], _T], n_markers: int, threads: int) -> list[_T]:
+    """``[work(m) for m in range(n_markers)]``, spread over ``threads`` threads."""
+    if threads <= 1:
+        return [work(m) for m in range(n_markers)]
+    with ThreadPoolExecutor(threads) as pool:
+        return list(pool.map(work, range(n_markers)))
+
+
 def build_tables(
     fam: FamilyData,
     families: IntArray,
@@ -204,12 +216,7 @@ def build_tables(
         table, ex = marker_table(fam.markers[m], post, one, mpost, mone)
         return table, ex, lik
 
-    marker_ids = range(len(fam.markers))
-    if threads > 1:
-        with ThreadPoolExecutor(threads) as pool:
-            parts = list(pool.map(one_marker, marker_ids))
-    else:
-        parts = [one_marker(m) for m in marker_ids]
+    parts = per_marker(one_marker, len(fam.markers), threads)
     impossible = np.zeros(n_col, dtype=bool)
     reasons: dict[int, str] = {}
     for marker, (_, _, lik) in zip(fam.markers, parts, strict=True):
@@ -256,12 +263,7 @@ def count_exclusions(
         out[part] |= one[pos[part], r[part] - ng] <= 0
         return out
 
-    marker_ids = range(len(fam.markers))
-    if threads > 1:
-        with ThreadPoolExecutor(threads) as pool:
-            flags = list(pool.map(one_marker, marker_ids))
-    else:
-        flags = [one_marker(m) for m in marker_ids]
+    flags = per_marker(one_marker, len(fam.markers), threads)
     counts: IntArray = np.sum(flags, axis=0, dtype=np.int64) if flags else np.zeros(0, np.int64)
     return counts
 

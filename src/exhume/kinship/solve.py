@@ -40,7 +40,7 @@ person, in input order. The PM-oriented table of dvir is not produced.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -116,6 +116,19 @@ def _fixed_in_family(ctx: DviContext, state: SolveState, f: int) -> dict[int, in
     return {j: v for j, v in state.fixed.items() if ctx.problem.missing[j] in fam_missing}
 
 
+def _open_pairs(
+    ctx: DviContext, state: SolveState
+) -> Iterator[tuple[int, int, int, dict[int, int]]]:
+    """Each open pairing (victim ``i``, missing ``j``) with the family ``f`` of ``j`` and the
+    identifications already transferred in that family."""
+    for i in state.victims:
+        for j in state.pairings[i]:
+            if j == STAR_CODE:
+                continue
+            f = ctx.family_of[ctx.problem.missing[j]]
+            yield i, j, f, _fixed_in_family(ctx, state, f)
+
+
 def lr_matrix(ctx: DviContext, state: SolveState) -> Float:
     """Pairwise LRs given the identifications already transferred; ``nan`` where not paired.
 
@@ -123,16 +136,11 @@ def lr_matrix(ctx: DviContext, state: SolveState) -> Float:
     """
     problem = ctx.problem
     out = np.full((len(problem.victims), len(problem.missing)), np.nan)
-    for i in state.victims:
-        for j in state.pairings[i]:
-            if j == STAR_CODE:
-                continue
-            f = ctx.family_of[problem.missing[j]]
-            base = _fixed_in_family(ctx, state, f)
-            numer = ctx.families(f, ctx.sub_assignment(f, {**base, j: i}))
-            denom = ctx.families(f, ctx.sub_assignment(f, base))
-            diff = numer - denom - ctx.victim_ll[i]
-            out[i, j] = math.exp(diff) if diff > -math.inf else 0.0
+    for i, j, f, base in _open_pairs(ctx, state):
+        numer = ctx.families(f, ctx.sub_assignment(f, {**base, j: i}))
+        denom = ctx.families(f, ctx.sub_assignment(f, base))
+        diff = numer - denom - ctx.victim_ll[i]
+        out[i, j] = math.exp(diff) if diff > -math.inf else 0.0
     return out
 
 
@@ -140,13 +148,8 @@ def exclusions_given(ctx: DviContext, state: SolveState) -> Int:
     """Incompatible markers (no mutation) per open pairing, given transfers; ``-1`` elsewhere."""
     problem = ctx.problem
     out = np.full((len(problem.victims), len(problem.missing)), -1, dtype=np.int64)
-    for i in state.victims:
-        for j in state.pairings[i]:
-            if j == STAR_CODE:
-                continue
-            f = ctx.family_of[problem.missing[j]]
-            base = _fixed_in_family(ctx, state, f)
-            out[i, j] = ctx.families.incompatible(f, ctx.sub_assignment(f, {**base, j: i}))
+    for i, j, f, base in _open_pairs(ctx, state):
+        out[i, j] = ctx.families.incompatible(f, ctx.sub_assignment(f, {**base, j: i}))
     return out
 
 
