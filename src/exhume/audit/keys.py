@@ -13,13 +13,14 @@ Rules:
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from django.db import transaction
 from django.utils import timezone
 
 from exhume import config
-from exhume.audit.events import Actor
+from exhume.audit.events import Actor, lock_head
 from exhume.audit.models import SigningKey
 from exhume.audit.writes import create
 from exhume.errors import ConfigurationError, ExhumeError, VerificationError
@@ -54,6 +55,11 @@ def key_path(key: SigningKey) -> Path:
     return keys_dir() / f"log-{key.key_id}.key"
 
 
+def pending_path(key: SigningKey) -> Path:
+    """Where a new key's private key waits until the transaction logging it commits."""
+    return keys_dir() / f"log-{key.key_id}.key.pending"
+
+
 def current_key() -> SigningKey | None:
     """The key that signs new checkpoints (the newest), or None before first use."""
     return SigningKey.objects.order_by("-id").first()
@@ -62,6 +68,10 @@ def current_key() -> SigningKey | None:
 def signer_for(key: SigningKey) -> Signer:
     """Load the private key of ``key``; ConfigurationError says where it was expected."""
     path = key_path(key)
+    if not path.is_file() and pending_path(key).is_file():
+        # its row is visible, so the transaction that logged it committed: finish the move
+        # that a crash interrupted
+        os.replace(pending_path(key), path)
     if not path.is_file():
         raise ConfigurationError(
             f"the private key of log key {key.vkey} is not at {path}; restore it from the "
@@ -74,7 +84,8 @@ def signer_for(key: SigningKey) -> Signer:
 
 
 def current_signer(actor: Actor) -> tuple[SigningKey, Signer]:
-    """The signing key and its private key, generating the first one on first use."""
+    """The signing key and its private key, generating the first one on first use (in its own
+    transaction: call this before opening the transaction that signs)."""
     key = current_key()
     if key is None:
         key = do_create_log_key(actor)
@@ -82,19 +93,37 @@ def current_signer(actor: Actor) -> tuple[SigningKey, Signer]:
 
 
 def do_create_log_key(actor: Actor) -> SigningKey:
-    """Generate a log key, save its private key file, and log its vkey (one transaction)."""
+    """Generate a log key and log its vkey in one durable transaction; its private key file is
+    written under a pending name and moved into place only once that transaction committed.
+
+    A crash before the commit leaves a pending file and no row: it blocks nothing (key IDs are
+    random) and the next key creation removes it. A crash after the commit leaves the row and
+    the pending file: :func:`signer_for` finishes the move.
+    """
     signer = generate_signer(log_origin())
     verifier = signer.verifier
     key = SigningKey(name=verifier.name, key_id=verifier.key_id.hex(), vkey=verifier.vkey)
-
-    path = key_path(key)
-    save_private_key(signer, path)
     fields = {"name": key.name, "key_id": key.key_id, "vkey": key.vkey}
-    try:
-        return create(SigningKey, actor, {**fields, "created_at": timezone.now()})
-    except BaseException:
-        path.unlink()  # never logged, never used
-        raise
+    pending = pending_path(key)
+    with transaction.atomic(durable=True):
+        lock_head()  # a key creation in flight elsewhere has committed or rolled back
+        _remove_abandoned_keys()
+        save_private_key(signer, pending)
+        try:
+            created = create(SigningKey, actor, {**fields, "created_at": timezone.now()})
+        except BaseException:
+            pending.unlink(missing_ok=True)  # never logged, never used
+            raise
+    os.replace(pending, key_path(key))
+    return created
+
+
+def _remove_abandoned_keys() -> None:
+    """Pending key files whose key was never logged (their transaction died): never used."""
+    logged = set(SigningKey.objects.values_list("key_id", flat=True))
+    for path in keys_dir().glob("log-*.key.pending"):
+        if path.name.removeprefix("log-").split(".")[0] not in logged:
+            path.unlink(missing_ok=True)
 
 
 def do_rotate_log_key(actor: Actor) -> tuple[SigningKey | None, SigningKey]:
@@ -104,9 +133,8 @@ def do_rotate_log_key(actor: Actor) -> tuple[SigningKey | None, SigningKey]:
     new key and the key of that site's previous release, so a verifier that trusts the old
     key (``--previous``) is handed over to the new one.
     """
-    with transaction.atomic():
-        old = current_key()
-        return old, do_create_log_key(actor)
+    old = current_key()
+    return old, do_create_log_key(actor)
 
 
 def key_of(vkey: str) -> SigningKey:

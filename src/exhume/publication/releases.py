@@ -12,6 +12,7 @@ appends the ``publish`` entry to the database log in the same transaction that r
 from __future__ import annotations
 
 import dataclasses
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +23,7 @@ from exhume import config
 from exhume.audit.events import Actor, commitment, lock_head, snapshot, store_entry
 from exhume.audit.integrity import DatabaseReport, check_database
 from exhume.audit.keys import current_signer, key_of, log_origin, signer_for
-from exhume.audit.models import LogEntry, SigningKey
+from exhume.audit.models import LogEntry, LogHead, SigningKey
 from exhume.casework.models import Remains, Site
 from exhume.casework.queries import remains_category
 from exhume.counting import count_rule
@@ -30,6 +31,7 @@ from exhume.errors import ExhumeError, NotFoundError, VerificationError
 from exhume.ledger import (
     Log,
     ReleaseBundle,
+    Signer,
     build_release,
     read_release,
     write_release,
@@ -38,6 +40,7 @@ from exhume.ledger.bundle import CHECKPOINT, CONSISTENCY, KEYS, PROOFS, RECORDS,
 from exhume.ledger.checkpoint import parse_checkpoint_body
 from exhume.ledger.note import add_signatures, parse_note
 from exhume.publication.models import Release
+from exhume.publication.placement import finish_interrupted, move_into_place, staging_dir
 
 #: The record type a release counts.
 COUNTED_TYPE = "casework.remains"
@@ -103,45 +106,70 @@ def do_publish_release(actor: Actor, site: Site) -> Release:
     Refuses (VerificationError naming the records) when a remains row of the site no longer opens
     its latest log commitment: counts are only published from records the log vouches for.
     """
-    with transaction.atomic():
-        head = lock_head()
-        key, signer = current_signer(actor)
-        head.refresh_from_db()
-        _check_remains_match_log(site)
-        log = database_log()
-        previous = latest_release(site)
-        before = _read_previous(previous) if previous else None
-        number = previous.number + 1 if previous else 1
-        label = release_label(site, number)
-        bundle = build_release(
-            log,
-            origin=log_origin(),
-            release=label,
-            site=site.slug,
-            records=[(COUNTED_TYPE, str(pk)) for pk in _remains_ids(site)],
-            count=count_rule,
-            signer=signer,
-            actor_role=str(actor.role),
-            time=timezone.now(),
-            previous=before,
-        )
-        bundle = _hand_over(bundle, previous, key)
-        store_entry(log.entry(log.size - 1), actor=actor, salt="", head=head)
-        directory = releases_dir() / site.slug / label
-        checkpoint = parse_checkpoint_body(parse_note(bundle.checkpoint).text)
-        release = Release.objects.create(
-            site=site,
-            number=number,
-            label=label,
-            tree_size=checkpoint.size,
-            root=checkpoint.root.hex(),
-            checkpoint=bundle.checkpoint,
-            log_key=key.vkey,
-            directory=str(directory.relative_to(config.data_dir())),
-            created_at=timezone.now(),
-        )
-        write_release(directory, bundle)
+    current_signer(actor)  # the first log key is made (and committed) on its own
+    staging: Path | None = None
+    try:
+        with transaction.atomic(durable=True):
+            head = lock_head()
+            finish_interrupted_releases()
+            key, signer = current_signer(actor)
+            head.refresh_from_db()
+            release, bundle = _publish(actor, site, head, key, signer)
+            staging = staging_dir(release.path)
+            write_release(staging, bundle)
+    except BaseException:
+        if staging is not None:
+            shutil.rmtree(staging, ignore_errors=True)  # the transaction rolled back
+        raise
+    move_into_place(staging, release.path)  # only now that the transaction committed
     return release
+
+
+def finish_interrupted_releases() -> list[str]:
+    """Finish or remove the release folders a crash left half-moved (:mod:`.placement`)."""
+    checkpoints = dict(Release.objects.values_list("label", "checkpoint"))
+    return finish_interrupted(releases_dir(), checkpoints.get)
+
+
+def _publish(
+    actor: Actor, site: Site, head: LogHead, key: SigningKey, signer: Signer
+) -> tuple[Release, ReleaseBundle]:
+    """Build the bundle, append the publish entry and record the Release row (in the caller's
+    transaction, under the log head's lock)."""
+    _check_remains_match_log(site)
+    log = database_log()
+    previous = latest_release(site)
+    before = _read_previous(previous) if previous else None
+    number = previous.number + 1 if previous else 1
+    label = release_label(site, number)
+    bundle = build_release(
+        log,
+        origin=log_origin(),
+        release=label,
+        site=site.slug,
+        records=[(COUNTED_TYPE, str(pk)) for pk in _remains_ids(site)],
+        count=count_rule,
+        signer=signer,
+        actor_role=str(actor.role),
+        time=timezone.now(),
+        previous=before,
+    )
+    bundle = _hand_over(bundle, previous, key)
+    store_entry(log.entry(log.size - 1), actor=actor, salt="", head=head)
+    directory = releases_dir() / site.slug / label
+    checkpoint = parse_checkpoint_body(parse_note(bundle.checkpoint).text)
+    release = Release.objects.create(
+        site=site,
+        number=number,
+        label=label,
+        tree_size=checkpoint.size,
+        root=checkpoint.root.hex(),
+        checkpoint=bundle.checkpoint,
+        log_key=key.vkey,
+        directory=str(directory.relative_to(config.data_dir())),
+        created_at=timezone.now(),
+    )
+    return release, bundle
 
 
 def _read_previous(previous: Release) -> ReleaseBundle:
