@@ -164,14 +164,10 @@ def test_it_rejects_a_proof_with_an_extra_trailing_hash() -> None:
         verify_inclusion(leaves_for(6)[2], 2, 6, proof, tree.root())
 
 
-def test_hundred_thousand_leaf_root_is_fast() -> None:
-    import time
-
+def test_hundred_thousand_leaf_root_equals_the_tree_root() -> None:
+    """Speed lives in benchmarks/ledger_bench.py, never in a timed unit test."""
     leaves = leaves_for(100_000)
-    start = time.perf_counter()
-    root = root_from_leaf_hashes(leaves)
-    assert time.perf_counter() - start < 2.0  # typically ~0.15 s; slack for a loaded CI box
-    assert root == MerkleTree(leaves).root()
+    assert root_from_leaf_hashes(leaves) == MerkleTree(leaves).root()
 
 
 def flip_bit(data: bytes, bit: int) -> bytes:
