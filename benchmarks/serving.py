@@ -40,7 +40,7 @@ URLS = ("/sites/izium/", "/api/sites/izium")
 
 
 def exhume_command() -> list[str]:
-    """The CLI of this checkout's environment (``python -m exhume.cli`` fallback)."""
+    """The CLI beside this Python (else ``python -m exhume.cli``)."""
     beside = Path(sys.executable).with_name("exhume")
     return [str(beside)] if beside.exists() else [sys.executable, "-m", "exhume.cli"]
 
@@ -77,14 +77,14 @@ def running_server(
 
 
 def wait_until_up(port: int, process: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + 120
+    deadline = time.monotonic() + 300
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"exhume serve exited with {process.returncode}:\n{log.read_text()}")
         with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 0.2):
             return
         time.sleep(0.2)
-    raise RuntimeError(f"exhume serve did not listen on {port} within 120 s:\n{log.read_text()}")
+    raise RuntimeError(f"exhume serve did not listen on {port} within 300 s:\n{log.read_text()}")
 
 
 @dataclass

@@ -83,3 +83,11 @@ def test_the_request_log_has_routes_and_never_the_query_or_the_address(
     )
     text = server[1].read_text()
     assert name not in text and "nowhere" not in text and "127.0.0.1" not in text
+
+
+def test_healthz_is_ok_on_the_served_database(server: tuple[str, Path]) -> None:
+    status, _, body = get(server[0] + "/healthz")
+    assert status == 200
+    checks = json.loads(body)["checks"]
+    assert checks["database"] == {"ok": True, "vendor": "sqlite"}
+    assert checks["migrations"] == {"ok": True}

@@ -7,8 +7,10 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from exhume.project.api import api
+from exhume.project.health import healthz
 
 urlpatterns = [
+    path("healthz", healthz, name="healthz"),
     path("", include("exhume.publication.urls")),
     path("staff/", include("exhume.casework.urls")),
     path("staff/", include("exhume.identification.urls")),
