@@ -77,14 +77,25 @@ def running_server(
 
 
 def wait_until_up(port: int, process: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + 300
+    deadline = time.monotonic() + 600
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"exhume serve exited with {process.returncode}:\n{log.read_text()}")
         with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 0.2):
             return
         time.sleep(0.2)
-    raise RuntimeError(f"exhume serve did not listen on {port} within 300 s:\n{log.read_text()}")
+    raise RuntimeError(f"exhume serve did not listen on {port} within 600 s:\n{log.read_text()}")
+
+
+def server_pid(base: str) -> int | None:
+    """The process listening on ``base``'s port (the gunicorn master), via psutil."""
+    import psutil
+
+    port = urlparse(base).port
+    for conn in psutil.net_connections("tcp"):
+        if conn.status == psutil.CONN_LISTEN and conn.laddr and conn.laddr.port == port:
+            return conn.pid
+    return None
 
 
 @dataclass
@@ -185,12 +196,34 @@ def build_demo(env: dict[str, str]) -> None:
     subprocess.run([*exhume_command(), "demo"], env=env, check=True, capture_output=True)
 
 
-def measure(base: str, args: argparse.Namespace) -> dict[str, Any]:
+def server_cpu_seconds(pid: int | None) -> float | None:
+    """User + system CPU seconds of the server process and its workers (psutil), or None."""
+    if pid is None:
+        return None
+    import psutil
+
+    try:
+        tree = [psutil.Process(pid), *psutil.Process(pid).children(recursive=True)]
+        return sum(p.cpu_times().user + p.cpu_times().system for p in tree)
+    except psutil.Error:
+        return None
+
+
+def measure(base: str, args: argparse.Namespace, pid: int | None = None) -> dict[str, Any]:
+    """Per URL: a warm-up, one client alone, then ``--clients`` together. The server's CPU
+    time per request (from its processes' CPU counters) does not depend on what else the
+    machine runs, unlike the latencies."""
     results: dict[str, Any] = {}
     for path in URLS:
         drive(base, path, clients=4, requests=20, limit_s=30)  # warm every worker's cache
         single = drive(base, path, clients=1, requests=args.single, limit_s=args.limit)
+        before = server_cpu_seconds(pid)
         loaded = drive(base, path, clients=args.clients, requests=args.requests, limit_s=args.limit)
+        after = server_cpu_seconds(pid)
+        if before is not None and after is not None and loaded["requests"]:
+            loaded["server_cpu_ms_per_request"] = round(
+                (after - before) * 1000 / loaded["requests"], 2
+            )
         results[path] = {
             "single_client": single,
             "concurrent": loaded,
@@ -213,15 +246,20 @@ def main() -> None:
     parser.add_argument("--data-dir", type=Path, default=None, help="keep the demo here")
     parser.add_argument("--workers", type=int, default=None)
     parser.add_argument("--target", default="", help="drive a server already running here")
+    parser.add_argument("--target-pid", type=int, default=None, help="its process id (CPU time)")
     args = parser.parse_args()
 
     info: dict[str, Any] = {
-        "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
+        "machine": {
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+            "load_average_at_start": [round(x, 1) for x in os.getloadavg()],
+        },
         "urls": list(URLS),
     }
     if args.target:
         info["server"] = args.target
-        info["results"] = measure(args.target.rstrip("/"), args)
+        info["results"] = measure(args.target.rstrip("/"), args, args.target_pid)
         print(json.dumps(info, indent=2))
         return
     folder = args.data_dir or Path(tempfile.mkdtemp(prefix="exhume-serving-"))
@@ -237,10 +275,11 @@ def main() -> None:
         with running_server(env, workers=args.workers, log=folder / "serve.log") as base:
             info["server"] = "exhume serve (gunicorn gthread)"
             info["database"] = "postgresql" if args.database_url else "sqlite"
-            info["results"] = measure(base, args)
+            info["results"] = measure(base, args, server_pid(base))
     finally:
         if args.data_dir is None:
             shutil.rmtree(folder, ignore_errors=True)
+    info["machine"]["load_average_at_end"] = [round(x, 1) for x in os.getloadavg()]
     print(json.dumps(info, indent=2))
 
 

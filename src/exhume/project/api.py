@@ -2,14 +2,56 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
+from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.openapi.schema import OpenAPISchema
 
 from exhume import __version__
 from exhume.errors import AccessDeniedError, ConflictError, ExhumeError, NotFoundError
 
-api = NinjaAPI(title="exhume", version=__version__, urls_namespace="api")
+#: The one JSON error shape (:meth:`exhume.errors.ExhumeError.as_dict`), in the schema.
+ERROR_SCHEMA: dict[str, Any] = {
+    "title": "Error",
+    "type": "object",
+    "required": ["error", "message", "field", "row"],
+    "properties": {
+        "error": {"type": "string", "description": "InvalidInputError, NotFoundError ..."},
+        "message": {"type": "string", "description": "what was wrong and how to fix it"},
+        "field": {"anyOf": [{"type": "string"}, {"type": "null"}]},
+        "row": {"anyOf": [{"type": "integer"}, {"type": "null"}]},
+    },
+}
+ERRORS = {
+    "400": "invalid input (the field is named)",
+    "404": "no such site or record",
+}
+AUTH_ERRORS = {"401": "not logged in", "403": "logged in, but not allowed to see this data"}
+
+
+class ExhumeAPI(NinjaAPI):
+    """The API whose schema documents the error answers of every operation."""
+
+    def get_openapi_schema(
+        self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
+    ) -> OpenAPISchema:
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        schema.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
+        error = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+        for operations in schema["paths"].values():
+            for operation in operations.values():
+                codes = {**ERRORS, **(AUTH_ERRORS if operation.get("security") else {})}
+                for code, description in codes.items():
+                    operation["responses"].setdefault(
+                        code, {"description": description, "content": error}
+                    )
+        return schema
+
+
+api = ExhumeAPI(title="exhume", version=__version__, urls_namespace="api")
 
 
 @api.exception_handler(ExhumeError)
@@ -18,6 +60,13 @@ def exhume_error(request: HttpRequest, exc: ExhumeError) -> HttpResponse:
     statuses = {NotFoundError: 404, AccessDeniedError: 403, ConflictError: 409}
     status = next((code for kind, code in statuses.items() if isinstance(exc, kind)), 400)
     return api.create_response(request, exc.as_dict(), status=status)
+
+
+@api.exception_handler(AuthenticationError)
+def login_required(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    """Staff data without a session: 401 in the same error shape."""
+    body = AccessDeniedError("log in first: this data is for staff").as_dict()
+    return api.create_response(request, body, status=401)
 
 
 @api.exception_handler(NinjaValidationError)

@@ -98,6 +98,17 @@ STATIC_URL = "static/"
 STATIC_ROOT = config.data_dir() / "static"
 # WhiteNoise serves the collected files (``exhume serve`` collects them) compressed, with
 # content-hashed names cached for a year.
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = (
+    "jpg",
+    "jpeg",
+    "png",
+    "gif",
+    "webp",
+    "zip",
+    "gz",
+    "map",
+    "woff2",
+)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},

@@ -14,6 +14,7 @@ the cached data). Within one process a key is computed by one thread while the o
 
 from __future__ import annotations
 
+import hashlib
 import threading
 from collections.abc import Callable, Hashable
 from typing import Any, TypeVar
@@ -41,7 +42,9 @@ def log_head() -> str:
 
 
 def _key(head: str, parts: tuple[Hashable, ...]) -> str:
-    return "exhume:" + head + ":" + ":".join(str(part) for part in parts)
+    """``exhume:<head>:<sha256 of the parts>``: short and safe whatever a URL held."""
+    digest = hashlib.sha256(repr(parts).encode("utf-8", "surrogatepass")).hexdigest()
+    return f"exhume:{head}:{digest}"
 
 
 def _lock(key: str) -> threading.Lock:
