@@ -233,7 +233,7 @@ def check_empty_database() -> None:
 def restore_files(unpacked: Path) -> tuple[int, list[str]]:
     """Copy the keys (0700/0600) and the release folders the restored database lists.
     Returns (keys restored, release folders left out because the database does not know them)."""
-    from exhume.audit.models import Release
+    from exhume.publication.models import Release
 
     data = config.data_dir()
     keys = 0

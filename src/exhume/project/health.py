@@ -21,9 +21,10 @@ from django.db.migrations.executor import MigrationExecutor
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 
-from exhume.audit.models import LogEntry, LogHead, Release
+from exhume.audit.models import LogEntry, LogHead
 from exhume.ledger.merkle import leaf_hash, root_from_leaf_hashes
 from exhume.publication.cache import cached
+from exhume.publication.models import Release
 
 _migrated = False
 
