@@ -69,7 +69,7 @@ def test_a_refused_record_becomes_an_error_on_its_field(admin_client: Client, bu
         "/admin/casework/remains/add/",
         new_remains(built.site, age_class="child", age_min="30", age_max="40"),
     )
-    assert response.status_code == 200
+    assert response.status_code == 400  # refused: the page names the field
     errors = response.context["adminform"].form.errors
     assert list(errors) == ["age_class"]
     assert (
@@ -87,7 +87,7 @@ def test_a_duplicate_case_number_is_an_error_and_writes_nothing(
     response = admin_client.post(
         "/admin/casework/remains/add/", new_remains(built.site, case_number="LP-2022-0002")
     )
-    assert response.status_code == 200
+    assert response.status_code == 400  # refused: the page names the field
     assert response.context["adminform"].form.errors
     assert LogEntry.objects.count() == before
 
@@ -139,7 +139,7 @@ def test_a_correction_without_reason_or_authority_is_refused(
     record = Remains.objects.get(case_number="LP-2022-0004")
     url = f"/admin/casework/remains/{record.pk}/change/"
     response = admin_client.post(url, remains_form(record, sex="male", reason="", authority=""))
-    assert response.status_code == 200
+    assert response.status_code == 400  # refused: the page names the field
     assert set(response.context["adminform"].form.errors) == {"reason", "authority"}
     record.refresh_from_db()
     assert (record.sex, record.version, len(log_for(record))) == ("female", 1, 1)
@@ -149,7 +149,7 @@ def test_a_correction_that_changes_nothing_is_refused(admin_client: Client, buil
     record = Remains.objects.get(case_number="LP-2022-0004")
     url = f"/admin/casework/remains/{record.pk}/change/"
     response = admin_client.post(url, remains_form(record, reason="check", authority="me"))
-    assert response.status_code == 200
+    assert response.status_code == 400  # refused: the page names the field
     assert response.context["adminform"].form.non_field_errors() == [
         "no field was changed, so there is nothing to correct"
     ]
@@ -226,7 +226,7 @@ def test_a_missing_person_without_family_name_is_refused(
         "/admin/families/missingperson/add/",
         {"family_name": " ", "sex": "female", "_save": "Save"},
     )
-    assert response.status_code == 200
+    assert response.status_code == 400  # refused: the page names the field
     assert list(response.context["adminform"].form.errors) == ["family_name"]
 
 
