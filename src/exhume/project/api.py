@@ -6,7 +6,7 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError
+from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.openapi.schema import OpenAPISchema
 
@@ -67,6 +67,19 @@ def login_required(request: HttpRequest, exc: AuthenticationError) -> HttpRespon
     """Staff data without a session: 401 in the same error shape."""
     body = AccessDeniedError("log in first: this data is for staff").as_dict()
     return api.create_response(request, body, status=401)
+
+
+@api.exception_handler(HttpError)
+def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    """django-ninja's own refusals (a POST without its CSRF token ...) in the same error shape."""
+    kind = {401: "AccessDeniedError", 403: "AccessDeniedError", 404: "NotFoundError"}
+    body = {
+        "error": kind.get(exc.status_code, "InvalidInputError"),
+        "message": str(exc.message),
+        "field": None,
+        "row": None,
+    }
+    return api.create_response(request, body, status=exc.status_code)
 
 
 @api.exception_handler(NinjaValidationError)
