@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from exhume.kinship import dvi
 from exhume.kinship.dvijson import parse_problem
 from exhume.kinship.dvijson_write import problem_document
 from exhume.kinship.dvisim import simulate_dvi
@@ -34,3 +35,12 @@ def test_the_same_seed_gives_the_same_problem_and_round_trips_through_dvi_json()
         for f, g in zip(p.families, a.families, strict=True):
             np.testing.assert_array_equal(f.genotypes, g.genotypes)
             assert (f.missing, f.references) == (g.missing, g.references)
+
+
+def test_counting_the_assignments_of_a_large_problem_stops_at_the_guard() -> None:
+    p = simulate_dvi(50, 58, seed=1, n_two_missing=4).problem
+    codes = dvi.candidate_codes(p, dvi.candidate_pairings(p))
+    assert dvi.count_assignments(codes, len(p.missing), cap=100_001) == 100_001
+    small = [(0, 1, dvi.STAR_CODE), (0, 1), (1, 2, dvi.STAR_CODE)]
+    # V2 = M0: V1 in {M1, *}, V3 in {M2, *} or {M1, M2, *}: 5; V2 = M1: 2 x 2 = 4
+    assert dvi.count_assignments(small, 3, cap=1000) == 9

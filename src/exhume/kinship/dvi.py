@@ -356,34 +356,25 @@ def exclusion_matrix(ctx: DviContext) -> Int:
 def count_assignments(codes: Sequence[Sequence[int]], n_missing: int, cap: int) -> int:
     """Number of assignments, or ``cap`` if there are at least that many.
 
-    Dynamic programming over the set of missing persons already used (a bit mask): dense NumPy
-    arrays up to 20 missing persons, a dictionary beyond.
+    Dynamic programming over the set of missing persons already used (a bit mask), the victims
+    that may stay unidentified (``*``) last: from then on every partial assignment extends to a
+    whole one, so the running count is a lower bound and counting stops as soon as it reaches
+    ``cap``; the states then never exceed ``cap`` times a candidate list. Before that (victims
+    without ``*``), more than ``cap`` states also count as ``cap`` (too many to enumerate).
     """
-    if n_missing <= 20:
-        counts = np.zeros(1 << n_missing, dtype=np.int64)
-        counts[0] = 1
-        masks = np.arange(1 << n_missing, dtype=np.int64)
-        for opts in codes:
-            new = np.zeros_like(counts)
-            for o in opts:
-                if o == STAR_CODE:
-                    new += counts
-                else:
-                    free = masks[(masks >> o) & 1 == 0]
-                    new[free | (1 << o)] += counts[free]
-            counts = np.minimum(new, cap)
-        return int(min(int(counts.sum()), cap))
+    order = sorted(range(len(codes)), key=lambda i: STAR_CODE in codes[i])
     states: dict[int, int] = {0: 1}
-    for opts in codes:
+    for i in order:
         nxt: dict[int, int] = {}
         for mask, c in states.items():
-            for o in opts:
-                key = mask if o == STAR_CODE else (mask | (1 << o))
-                if o == STAR_CODE or not (mask >> o) & 1:
-                    nxt[key] = min(nxt.get(key, 0) + c, cap)
+            for o in codes[i]:
+                if o != STAR_CODE and (mask >> o) & 1:
+                    continue
+                key = mask if o == STAR_CODE else mask | (1 << o)
+                nxt[key] = min(nxt.get(key, 0) + c, cap)
         states = nxt
-        if len(states) > 1_000_000:
-            raise KinshipError("too many partial assignments to count; reduce the candidates")
+        if len(states) >= cap or (STAR_CODE in codes[i] and sum(states.values()) >= cap):
+            return cap
     return min(sum(states.values()), cap)
 
 
