@@ -26,6 +26,7 @@ APP_LAYERS = (
     "dna",
     "identification",
     "publication",
+    "reports",
     "project",
 )
 #: Modules that serve pages or JSON: they read through their own app's queries, never another

@@ -80,6 +80,13 @@ class KinshipError(ExhumeError):
     """A kinship computation cannot be carried out as asked (for example too many assignments)."""
 
 
+class UnavailableError(ExhumeError):
+    """A feature needs software this machine lacks (e.g. the Pango library for PDF reports);
+    the message says what to install."""
+
+    exit_code = 69  # EX_UNAVAILABLE
+
+
 class VerificationError(ExhumeError):
     """A log, proof, signature or release does not verify."""
 

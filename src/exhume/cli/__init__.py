@@ -18,6 +18,7 @@ from exhume.cli import (
     ledger,
     operations,
     records,
+    reports,
     screening,
 )
 from exhume.cli.base import bench, main, setup_django
@@ -33,6 +34,7 @@ __all__ = [
     "main",
     "operations",
     "records",
+    "reports",
     "screening",
     "setup_django",
 ]

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "exhume.dna",
     "exhume.publication",
     "exhume.identification",
+    "exhume.reports",
 ]
 
 MIDDLEWARE = [

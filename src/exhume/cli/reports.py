@@ -1,0 +1,33 @@
+"""``exhume report``: printed reports (PDF), each recorded with its SHA-256 in the log."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from exhume.cli.base import ExhumeGroup, main, setup_django
+from exhume.cli.ledger import _actor
+
+
+@main.group(cls=ExhumeGroup)
+def report() -> None:
+    """Printed reports (PDF); each one's SHA-256 goes into the tamper-evident log."""
+
+
+@report.command("site")
+@click.option("--site", "slug", required=True, help="Slug of the site, e.g. izium.")
+@click.option("--out", required=True, type=click.Path(path_type=Path, dir_okay=False),
+              help="The PDF file to write.")  # fmt: skip
+def site_report(slug: str, out: Path) -> None:
+    """A site's public figures, breakdown, running chart, counting rules and signed release."""
+    setup_django()
+    from exhume.casework.queries import get_site
+    from exhume.reports.actions import do_record_report
+    from exhume.reports.content import site_report_html
+    from exhume.reports.pdf import html_to_pdf
+
+    site = get_site(slug)
+    pdf = html_to_pdf(site_report_html(site))
+    made = do_record_report(_actor(), site=site, kind="site", pdf=pdf, out=out)
+    click.echo(f"{out}: {made.size_bytes} bytes, sha256 {made.sha256} (report {made.pk}, logged)")
