@@ -27,6 +27,7 @@ APP_LAYERS = (
     "identification",
     "publication",
     "reports",
+    "maps",
     "project",
 )
 #: Modules that serve pages or JSON: they read through their own app's queries, never another

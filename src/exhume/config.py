@@ -12,6 +12,8 @@
 | ``EXHUME_WORKERS`` | server worker processes | one per core (at least 2) |
 | ``EXHUME_THREADS`` | threads per worker process | ``8`` |
 | ``EXHUME_LOG_ORIGIN`` | log origin: checkpoints' first line, log key name | ``exhume.local/log`` |
+| ``EXHUME_MAP_TILES`` | tile URL template ``https://HOST/{z}/{x}/{y}.png`` | none (offline) |
+| ``EXHUME_MAP_ATTRIBUTION`` | attribution text the tile server requires | empty |
 """
 
 from __future__ import annotations
@@ -123,6 +125,28 @@ def _write_new_secret_key(path: Path) -> None:
         pass
     finally:
         temporary.unlink()
+
+
+def map_tiles() -> str:
+    """The map tile URL template (``EXHUME_MAP_TILES``), or "" for maps without tiles.
+
+    It must be an http(s) URL holding ``{z}``, ``{x}`` and ``{y}``; maps then load tiles from
+    that host, which is the only request they make beyond this server.
+    """
+    raw = os.environ.get("EXHUME_MAP_TILES", "").strip()
+    if raw and (
+        urlparse(raw).scheme not in ("http", "https")
+        or not all(k in raw for k in ["{z}", "{x}", "{y}"])
+    ):
+        raise ConfigurationError(
+            f"EXHUME_MAP_TILES={raw!r} must be an http(s) URL with {{z}}, {{x}} and {{y}}"
+        )
+    return raw
+
+
+def map_attribution() -> str:
+    """The attribution the tile server asks for (``EXHUME_MAP_ATTRIBUTION``), shown on maps."""
+    return os.environ.get("EXHUME_MAP_ATTRIBUTION", "").strip()
 
 
 def data_dir() -> Path:

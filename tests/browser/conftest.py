@@ -57,3 +57,12 @@ def new_page(chromium: Any) -> Any:
         return page
 
     return make
+
+
+def log_in(page: Any, base_url: str, username: str, password: str, next_path: str) -> None:
+    """Log in through the login page and wait until ``next_path`` is shown."""
+    page.goto(f"{base_url}/accounts/login/?next={next_path}")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{base_url}{next_path}")

@@ -21,7 +21,8 @@ from exhume.families.models import MissingPerson
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db]
 
-PUBLIC = ["/", "/sites/izium/", "/api/sites", "/api/sites/izium", "/api/sites/izium/stats"]
+PUBLIC = ["/", "/sites/izium/", "/api/sites", "/api/sites/izium", "/api/sites/izium/stats",
+          "/map/", "/api/sites.geojson"]  # fmt: skip
 #: Names of STR loci and of allele calls: DNA data on a public page would show them.
 DNA = re.compile(r"\b(?:D\d{1,2}S\d{2,4}|CSF1PO|FGA|TH01|TPOX|vWA|Penta [DE]|Amelogenin)\b")
 

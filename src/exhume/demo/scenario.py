@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from exhume.demo.names import as_written, full_name
+from exhume.demo.plot import grave_position, offset
 
 EXHUMATION_DAYS = {  # persons exhumed per day; cumulative 59, 99, 146, 196, 263, 353, 436, 447
     dt.date(2022, 9, 16): 59,
@@ -153,15 +154,15 @@ def _izium(rng: random.Random, plan: Plan) -> None:
     plan.sites.append(izium_site())
     lat0, lon0 = 49.1803, 37.3163
     for n in range(1, NUMBERED_GRAVES + 1):
-        row, col = divmod(n - 1, 30)
         plan.graves.append({
             "site": "izium", "grave_number": str(n), "kind": "individual",
-            "latitude": round(lat0 + row * 0.00006, 6), "longitude": round(lon0 + col * 0.00008, 6),
+            **_placed("izium", n, (lat0, lon0), NUMBERED_GRAVES),
             "inscription": f"№ {n}" if rng.random() < 0.9 else f"{n}",
         })  # fmt: skip
     plan.graves.append({
         "site": "izium", "grave_number": "collective", "kind": "collective",
-        "latitude": lat0 - 0.0004, "longitude": lon0 + 0.0012,
+        "latitude": offset(lat0, lon0, 30.0, -65.0)[0],
+        "longitude": offset(lat0, lon0, 30.0, -65.0)[1],
         "inscription": "ВСУ 17 тел", "notes": "Collective grave of 17 servicemen.",
     })  # fmt: skip
     people = _persons(rng)
@@ -277,6 +278,13 @@ OTHER_SITES = (
 )  # fmt: skip
 
 
+def _placed(
+    site: str, n: int, origin: tuple[float, float], count: int, per_row: int = 24
+) -> dict[str, float]:
+    lat, lon = grave_position(site, n, origin, count=count, per_row=per_row)
+    return {"latitude": lat, "longitude": lon}
+
+
 def _small_site(rng: random.Random, plan: Plan, spec: dict[str, Any]) -> None:
     slug, start = spec["slug"], spec["start"]
     plan.sites.append({
@@ -289,7 +297,9 @@ def _small_site(rng: random.Random, plan: Plan, spec: dict[str, Any]) -> None:
         "description": SYNTHETIC, "is_synthetic": True,
     })  # fmt: skip
     for n in range(1, spec["persons"] + 1):
-        plan.graves.append({"site": slug, "grave_number": str(n), "kind": "individual"})
+        plan.graves.append({"site": slug, "grave_number": str(n), "kind": "individual",
+                            **_placed(slug, n, (spec["latitude"], spec["longitude"]),
+                                      spec["persons"], per_row=10)})  # fmt: skip
         group = rng.choices(list(BREAKDOWN), [0.45, 0.45, 0.03, 0.03, 0.04])[0]
         person = _person(rng, group)
         person.update(

@@ -101,6 +101,8 @@ def _register() -> None:
     from exhume.dna.api import router as dna_router
     from exhume.families.api import router as families_router
     from exhume.identification.api import router as identification_router
+    from exhume.maps.api import public as maps_public
+    from exhume.maps.api import staff as maps_staff
     from exhume.publication.api import router as publication_router
 
     api.add_router("/", publication_router)
@@ -108,6 +110,8 @@ def _register() -> None:
     api.add_router("/staff/families/", families_router)
     api.add_router("/staff/", identification_router)
     api.add_router("/staff/dna/", dna_router)
+    api.add_router("/", maps_public)
+    api.add_router("/staff/", maps_staff)
 
 
 _register()

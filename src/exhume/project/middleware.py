@@ -12,7 +12,9 @@ import json
 import logging
 import time
 from collections.abc import Callable
+from urllib.parse import urlparse
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
 #: Scripts and styles only from our own static files: no inline script, no inline style, no
@@ -35,15 +37,28 @@ request_log = logging.getLogger("exhume.requests")
 Handler = Callable[[HttpRequest], HttpResponse]
 
 
+def with_tile_server(policy: str, tiles: str) -> str:
+    """``policy`` that also allows images from the map tile server ``tiles`` (a URL template;
+    ``{s}.`` subdomains become ``*.``), or ``policy`` itself when there is none."""
+    if not tiles:
+        return policy
+    url = urlparse(tiles.replace("{s}.", "*."))
+    return policy.replace(
+        "img-src 'self' data:", f"img-src 'self' data: {url.scheme}://{url.netloc}"
+    )
+
+
 class ContentSecurityPolicyMiddleware:
-    """Set :data:`CONTENT_SECURITY_POLICY` on every response that has none."""
+    """Set :data:`CONTENT_SECURITY_POLICY` (with the map tile server's images, when
+    ``EXHUME_MAP_TILES`` names one) on every response that has none."""
 
     def __init__(self, get_response: Handler) -> None:
         self.get_response = get_response
+        self.policy = with_tile_server(CONTENT_SECURITY_POLICY, settings.EXHUME_MAP_TILES)
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        response.headers.setdefault("Content-Security-Policy", self.policy)
         return response
 
 

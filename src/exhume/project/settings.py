@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "exhume.publication",
     "exhume.identification",
     "exhume.reports",
+    "exhume.maps",
 ]
 
 MIDDLEWARE = [
@@ -137,6 +138,10 @@ LOGGING = {
         "django.request": {"handlers": ["stderr"], "level": "ERROR", "propagate": False},
     },
 }
+
+# Maps: no tile server unless one is configured, so that maps request nothing from elsewhere.
+EXHUME_MAP_TILES = config.map_tiles()
+EXHUME_MAP_ATTRIBUTION = config.map_attribution()
 
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/staff/"

@@ -15,6 +15,7 @@ urlpatterns = [
     path("staff/", include("exhume.casework.urls")),
     path("staff/", include("exhume.identification.urls")),
     path("staff/dna/", include("exhume.dna.urls")),
+    path("", include("exhume.maps.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
