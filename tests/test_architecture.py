@@ -28,6 +28,7 @@ APP_LAYERS = (
     "publication",
     "reports",
     "maps",
+    "imports",
     "project",
 )
 #: Modules that serve pages or JSON: they read through their own app's queries, never another

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "exhume.identification",
     "exhume.reports",
     "exhume.maps",
+    "exhume.imports",
 ]
 
 MIDDLEWARE = [

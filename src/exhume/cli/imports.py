@@ -1,0 +1,76 @@
+"""``exhume import KIND FILE --site SLUG``: a field table in, all rows or none."""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import asdict
+from pathlib import Path
+
+import click
+
+from exhume.cli.base import main, setup_django
+from exhume.cli.ledger import _actor
+
+KINDS = ("graves", "journal", "remains", "missing-persons")
+BAD_ROWS = 2
+
+
+@main.command("import")
+@click.argument("kind", type=click.Choice(KINDS))
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--site", "slug", required=True, help="Slug of the site the records belong to.")
+@click.option("--dry-run", is_flag=True, help="Check every row and report; write nothing.")
+@click.option("--encoding", default=None, help="Declare a CSV's encoding (e.g. cp1251).")
+@click.option(
+    "--second-keying",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="journal: a second, independent transcription to compare.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")  # fmt: skip
+def import_table(
+    kind: str,
+    file: Path,
+    slug: str,
+    dry_run: bool,
+    encoding: str | None,
+    second_keying: Path | None,
+    as_json: bool,
+) -> None:
+    """Import a CSV or XLSX table; a file with any bad row writes nothing and exits 2."""
+    setup_django()
+    from exhume.casework.queries import get_site
+    from exhume.imports.actions import compare_keyings, do_import
+    from exhume.imports.tables import read_table
+
+    site = get_site(slug)
+    table = read_table(file, encoding=encoding)
+    if second_keying is not None:
+        if kind != "journal":
+            raise click.UsageError("--second-keying compares two transcriptions of the journal")
+        disagreements = compare_keyings(table, read_table(second_keying, encoding=encoding))
+        if disagreements:
+            if as_json:
+                click.echo(json.dumps([asdict(d) for d in disagreements], ensure_ascii=False))
+            else:
+                click.echo(f"{len(disagreements)} disagreements between {file.name} and "
+                           f"{second_keying.name}; nothing written:", err=True)  # fmt: skip
+                for d in disagreements:
+                    click.echo(f"  page {d.page} line {d.line} {d.column}: "
+                               f"{d.first!r} / {d.second!r}", err=True)  # fmt: skip
+            sys.exit(BAD_ROWS)
+    report = do_import(_actor(), kind=kind, table=table, site=site, dry_run=dry_run)
+    if as_json:
+        click.echo(json.dumps(asdict(report), ensure_ascii=False, indent=2))
+    elif report.problems:
+        click.echo(f"{file.name}: {len(report.problems)} problems; nothing written:", err=True)
+        for p in report.problems:
+            click.echo(f"  row {p.row}, column {p.column}, value {p.value!r}: {p.reason}", err=True)
+    else:
+        done = "would import" if dry_run else "imported"
+        click.echo(f"{file.name} (sha256 {report.sha256}): {done} {report.rows} rows: "
+                   f"{report.created} new, {report.corrected} corrected, "
+                   f"{report.unchanged} unchanged")  # fmt: skip
+    if report.problems:
+        sys.exit(BAD_ROWS)
