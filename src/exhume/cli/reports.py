@@ -24,10 +24,10 @@ def site_report(slug: str, out: Path) -> None:
     setup_django()
     from exhume.casework.queries import get_site
     from exhume.reports.actions import do_record_report
-    from exhume.reports.content import site_report_html
+    from exhume.reports.content import site_report_css, site_report_html
     from exhume.reports.pdf import html_to_pdf
 
     site = get_site(slug)
-    pdf = html_to_pdf(site_report_html(site))
+    pdf = html_to_pdf(site_report_html(site), site_report_css())
     made = do_record_report(_actor(), site=site, kind="site", pdf=pdf, out=out)
     click.echo(f"{out}: {made.size_bytes} bytes, sha256 {made.sha256} (report {made.pk}, logged)")

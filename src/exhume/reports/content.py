@@ -87,6 +87,15 @@ def _styled(svg: str) -> SafeString:
     return mark_safe(f"{head}{sep}<style>{_chart_css()}</style>{rest}")
 
 
+#: The report's print stylesheet (a file beside the template: pages hold no inline style).
+REPORT_CSS = Path(__file__).parent / "templates" / "reports" / "site_report.css"
+
+
+def site_report_css() -> str:
+    """The print stylesheet of the site report."""
+    return REPORT_CSS.read_text(encoding="utf-8")
+
+
 def site_report_html(site: Site, *, now: dt.datetime | None = None) -> str:
     """The report as one self-contained HTML page (printed to PDF by :mod:`.pdf`)."""
     return render_to_string("reports/site_report.html", site_report_context(site, now=now))

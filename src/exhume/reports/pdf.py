@@ -23,17 +23,19 @@ def weasyprint_missing() -> str | None:
     return None
 
 
-def html_to_pdf(html: str) -> bytes:
-    """The PDF of a self-contained HTML page (no network access: no base URL, no fetcher)."""
+def html_to_pdf(html: str, css: str = "") -> bytes:
+    """The PDF of a self-contained HTML page styled by ``css`` (no network access: no base
+    URL, and a URL fetcher that refuses every URL)."""
     reason = weasyprint_missing()
     if reason:
         raise UnavailableError(reason)
-    from weasyprint import HTML
+    from weasyprint import CSS, HTML
 
     def no_fetch(url: str, *args: object, **kwargs: object) -> dict[str, object]:
         raise ValueError(f"reports load nothing from outside: {url}")
 
-    pdf = HTML(string=html, url_fetcher=no_fetch).write_pdf()
+    sheets = [CSS(string=css, url_fetcher=no_fetch)] if css else []
+    pdf = HTML(string=html, url_fetcher=no_fetch).write_pdf(stylesheets=sheets)
     if pdf is None:
         raise UnavailableError("WeasyPrint returned no PDF")
     return bytes(pdf)
