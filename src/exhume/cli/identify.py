@@ -1,0 +1,39 @@
+"""``exhume identify``: run the identification engine over a site and print the proposals."""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+from exhume.cli.base import main, setup_django
+
+
+@main.command()
+@click.option("--site", "slug", required=True, help="Slug of the site.")
+@click.option("--json", "as_json", is_flag=True, help="Print the run as one JSON object.")
+@click.option("--user", default="cli", show_default=True, help="Who runs it (for the log).")
+def identify(slug: str, as_json: bool, user: str) -> None:
+    """Screen every typed body against every family, solve jointly, compare remains, propose."""
+    setup_django(migrate=True)
+    from exhume.audit.events import Actor
+    from exhume.identification.dna_source import site_dna
+    from exhume.identification.queries import get_site, run_report
+    from exhume.identification.runs import run_identification
+
+    site = get_site(slug)
+    run = run_identification(Actor(f"cli:{user}", "system"), site, site_dna(site))
+    report = run_report(run)
+    if as_json:
+        click.echo(json.dumps(report, ensure_ascii=False, indent=1))
+        return
+    click.echo(f"run {report['run']} on {slug}: {report['bodies_typed']} bodies typed, "
+               f"{report['missing_with_references']} missing persons with references")  # fmt: skip
+    if report["message"]:
+        click.echo(report["message"])
+    for p in report["proposals"]:
+        click.echo(f"  {p['remains']} = {p['missing']}: DNA log10 LR {p['dna_log10_lr']:.2f}, "
+                   f"posterior {p['posterior']:.6f}, {p['conclusion']}, {p['status']}"
+                   + ("" if p["policy_met"] else " (policy not met)"))  # fmt: skip
+    for f in report["flags"]:
+        click.echo(f"  flag {f['kind']}: {f['detail']}")
