@@ -49,6 +49,8 @@ def remains(site: Site, filters: Mapping[str, str] | None = None) -> QuerySet[Re
     ``exhumed_on=YYYY-MM-DD``. Unknown filters are ignored; empty values mean 'any'."""
     qs = site.remains.select_related("grave").order_by("exhumed_on", "id")
     filters = filters or {}
+    if any("\x00" in value for value in filters.values()):
+        return qs.none()  # no stored text holds a NUL (PostgreSQL cannot even compare with one)
     for name in REMAINS_FILTERS:
         if filters.get(name):
             qs = qs.filter(**{name: filters[name]})
