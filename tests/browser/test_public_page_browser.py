@@ -9,7 +9,7 @@ import shutil
 from typing import Any
 
 import pytest
-from django.contrib.auth.models import User
+from django.contrib.auth.models import Group, User
 
 from tests.browser.conftest import ARTIFACTS, SCREENSHOTS
 from tests.web.builders import EXPECTED, SLUG, build_sites
@@ -24,8 +24,9 @@ def small_sites(transactional_db: None) -> None:
 
 @pytest.fixture
 def staff_user(small_sites: None) -> str:
-    """A staff account, created before the browser starts; its password."""
-    User.objects.create_user("olha", password="a-long-test-password")
+    """A field-team account, created before the browser starts; its password."""
+    user = User.objects.create_user("olha", password="a-long-test-password")
+    user.groups.add(Group.objects.get_or_create(name="field")[0])
     return "a-long-test-password"
 
 

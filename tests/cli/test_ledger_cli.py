@@ -26,6 +26,10 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 @pytest.fixture
 def site(make_site: Callable[..., Any], make_remains: Callable[..., Any]) -> Any:
+    from django.contrib.auth.models import Group, User
+
+    reader = User.objects.create_user("reader")
+    reader.groups.add(Group.objects.get(name="investigator"))
     site = make_site("kamianka")
     make_remains(site)
     make_remains(site, sex="male", torture_indicators=["bound_hands"])
@@ -150,7 +154,7 @@ def test_disclose_then_verify_disclosure(site: Any, tmp_path: Path) -> None:
     release(tmp_path / "r1")
     remains = site.remains.get(case_number="C-0002")
     path = tmp_path / "d.json"
-    result = run("disclose", "--record", str(remains.pk), "--out", str(path))
+    result = run("disclose", "--as", "reader", "--record", str(remains.pk), "--out", str(path))
     assert result.exit_code == 0, result.output
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     checked = run(
@@ -165,11 +169,31 @@ def test_disclose_then_verify_disclosure(site: Any, tmp_path: Path) -> None:
     assert both.exit_code == 0 and both.output.count("ok: ") == 2
 
 
+def test_disclose_refuses_to_run_as_no_one_or_as_a_role_that_may_not_see_the_record(
+    site: Any, tmp_path: Path
+) -> None:
+    from django.contrib.auth.models import Group, User
+
+    release(tmp_path / "r1")
+    remains = site.remains.get(case_number="C-0002")
+    path = tmp_path / "d.json"
+    nobody = CliRunner().invoke(main, ["disclose", "--record", str(remains.pk), "--out", str(path)])
+    assert nobody.exit_code == 77
+    assert "--as USER or EXHUME_USER" in nobody.output
+    User.objects.create_user("liaison").groups.add(Group.objects.get(name="liaison"))
+    refused = CliRunner().invoke(
+        main, ["disclose", "--as", "liaison", "--record", str(remains.pk), "--out", str(path)]
+    )
+    assert refused.exit_code == 77
+    assert "your role (Family liaison) may not see this data (remains)" in refused.output
+    assert not path.exists()
+
+
 def test_a_tampered_disclosure_fails_naming_the_entry(site: Any, tmp_path: Path) -> None:
     release(tmp_path / "r1")
     remains = site.remains.get(case_number="C-0002")
     path = tmp_path / "d.json"
-    run("disclose", "--record", str(remains.pk), "--out", str(path))
+    run("disclose", "--as", "reader", "--record", str(remains.pk), "--out", str(path))
     data = json.loads(path.read_text())
     data["record"]["sex"] = "female"
     path.write_text(json.dumps(data))

@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 
 import pytest
-from django.contrib.auth.models import Permission, User
+from django.contrib.auth.models import Group, User
 from django.db import transaction
 from django.test import Client
 from pytest_django import DjangoDbBlocker
@@ -41,10 +41,16 @@ def built(_module_sites: Built, db: None) -> Built:
     )
 
 
+def with_role(user: User, role: str) -> User:
+    """``user`` made a member of the role group ``role`` (created by the roles migration)."""
+    user.groups.add(Group.objects.get(name=role))
+    return User.objects.get(pk=user.pk)
+
+
 @pytest.fixture
 def staff_user(db: None) -> User:
-    """A logged-in member of staff with no special permission."""
-    return User.objects.create_user("olha", password="not-a-real-password")
+    """A logged-in member of the field team: graves and remains, but no names."""
+    return with_role(User.objects.create_user("olha", password="not-a-real-password"), "field")
 
 
 @pytest.fixture
@@ -55,7 +61,7 @@ def staff_client(client: Client, staff_user: User) -> Client:
 
 @pytest.fixture
 def journal_client(client: Client, staff_user: User) -> Client:
-    """Staff who may read the burial journal (names of the unidentified)."""
-    staff_user.user_permissions.add(Permission.objects.get(codename="view_burialjournalentry"))
-    client.force_login(User.objects.get(pk=staff_user.pk))
+    """A member of the identification board, who may read the burial journal (names)."""
+    staff_user.groups.clear()
+    client.force_login(with_role(staff_user, "board"))
     return client

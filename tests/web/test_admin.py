@@ -156,10 +156,11 @@ def test_a_correction_that_changes_nothing_is_refused(admin_client: Client, buil
     assert len(log_for(record)) == 1
 
 
-def test_the_actor_role_comes_from_the_users_group(admin_client: Client, built: Built) -> None:
-    user = User.objects.get(username="admin")
-    user.groups.add(Group.objects.create(name="morgue"))
-    admin_client.post("/admin/casework/remains/add/", new_remains(built.site))
+def test_the_actor_role_comes_from_the_users_group(client: Client, built: Built) -> None:
+    user = User.objects.create_user("mortician", password="x", is_staff=True)
+    user.groups.add(Group.objects.get(name="morgue"))
+    client.force_login(user)
+    client.post("/admin/casework/remains/add/", new_remains(built.site))
     [entry] = log_for(Remains.objects.get(case_number="LP-ADM-1"))
     assert entry.actor_role == "morgue"
 
@@ -289,11 +290,11 @@ def test_the_add_and_correction_forms_render(admin_client: Client, built: Built)
     assert admin_client.get("/admin/families/missingperson/add/").status_code == 200
 
 
-def test_a_user_who_may_only_view_remains_sees_them_read_only(client: Client, built: Built) -> None:
-    from django.contrib.auth.models import Permission
-
+def test_a_role_that_may_only_view_remains_sees_them_read_only(
+    client: Client, built: Built
+) -> None:
     user = User.objects.create_user("viewer", password="x", is_staff=True)
-    user.user_permissions.add(Permission.objects.get(codename="view_remains"))
+    user.groups.add(Group.objects.get(name="investigator"))
     client.force_login(user)
     html = client.get(f"/admin/casework/remains/{built.first.pk}/change/").content.decode()
     assert "LP-2022-0001" in html

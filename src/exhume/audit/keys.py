@@ -18,6 +18,7 @@ from pathlib import Path
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from exhume import config
 from exhume.audit.events import Actor, lock_head
@@ -79,7 +80,10 @@ def signer_for(key: SigningKey) -> Signer:
         )
     signer = load_private_key(path)
     if signer.verifier.vkey != key.vkey:
-        raise VerificationError(f"{path} holds {signer.verifier.vkey}, not the log key {key.vkey}")
+        raise VerificationError(
+            _("%(path)s holds %(vkey)s, not the log key %(vkey2)s")
+            % {"path": path, "vkey": signer.verifier.vkey, "vkey2": key.vkey}
+        )
     return signer
 
 

@@ -10,19 +10,20 @@ entry that ``supersedes`` an earlier one, with a reason and an authority.
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext_lazy
 
 
 class Role(models.TextChoices):
     """Who acts. Sensitive data is shown according to role."""
 
-    FIELD = "field", "Field team"
-    MORGUE = "morgue", "Morgue team"
-    LAB = "lab", "DNA laboratory"
-    BOARD = "board", "Identification board"
-    LIAISON = "liaison", "Family liaison"
-    INVESTIGATOR = "investigator", "Investigator"
-    ADMIN = "admin", "Administrator"
-    SYSTEM = "system", "System (importer, demo builder)"
+    FIELD = "field", gettext_lazy("Field team")
+    MORGUE = "morgue", gettext_lazy("Morgue team")
+    LAB = "lab", gettext_lazy("DNA laboratory")
+    BOARD = "board", gettext_lazy("Identification board")
+    LIAISON = "liaison", gettext_lazy("Family liaison")
+    INVESTIGATOR = "investigator", gettext_lazy("Investigator")
+    ADMIN = "admin", gettext_lazy("Administrator")
+    SYSTEM = "system", gettext_lazy("System (importer, demo builder)")
 
 
 class LogHead(models.Model):
@@ -54,7 +55,7 @@ class LogEntry(models.Model):
     reason = models.TextField(blank=True)
     authority = models.CharField(max_length=200, blank=True)
     leaf = models.TextField(
-        help_text="canonical JSON of the entry: the bytes the Merkle leaf hashes"
+        help_text=gettext_lazy("canonical JSON of the entry: the bytes the Merkle leaf hashes")
     )
 
     class Meta:
@@ -74,9 +75,15 @@ class SigningKey(models.Model):
     row is the key that signs new checkpoints; older ones stay, to verify older releases.
     """
 
-    name = models.CharField(max_length=200, help_text="the note key name (the log origin)")
-    key_id = models.CharField(max_length=8, unique=True, help_text="4-byte key ID, hex")
-    vkey = models.CharField(max_length=300, unique=True, help_text="<name>+<key ID>+<base64>")
+    name = models.CharField(
+        max_length=200, help_text=gettext_lazy("the note key name (the log origin)")
+    )
+    key_id = models.CharField(
+        max_length=8, unique=True, help_text=gettext_lazy("4-byte key ID, hex")
+    )
+    vkey = models.CharField(
+        max_length=300, unique=True, help_text=gettext_lazy("<name>+<key ID>+<base64>")
+    )
     created_at = models.DateTimeField()
     version = models.PositiveIntegerField(default=1)
 

@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models, transaction
+from django.utils.translation import gettext as _
 
 from exhume.audit.events import Actor, append_event, latest_entry, record_type_of
 from exhume.errors import ConflictError, InvalidInputError
@@ -87,15 +88,17 @@ def correct(
     nothing is written: no correction silently overwrites one its author never saw.
     """
     if not reason.strip():
-        raise InvalidInputError("a correction needs a reason", field="reason")
+        raise InvalidInputError(_("a correction needs a reason"), field="reason")
     if not authority.strip():
         raise InvalidInputError(
-            "a correction needs the authority that ordered it", field="authority"
+            _("a correction needs the authority that ordered it"), field="authority"
         )
     unknown = set(changes) - {f.name for f in instance._meta.concrete_fields} - {"body_id"}
     if unknown or "id" in changes or "version" in changes:
         bad = sorted(unknown | ({"id", "version"} & set(changes)))
-        raise InvalidInputError(f"these fields cannot be corrected: {', '.join(bad)}", field=bad[0])
+        raise InvalidInputError(
+            _("these fields cannot be corrected: %(join)s") % {"join": ", ".join(bad)}, field=bad[0]
+        )
     with transaction.atomic():
         locked = type(instance)._default_manager.select_for_update().get(pk=instance.pk)
         _refuse_stale(instance, locked, changes)

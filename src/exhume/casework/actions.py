@@ -5,10 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from exhume.audit.events import Actor
 from exhume.audit.writes import correct, create
 from exhume.casework import rules
-from exhume.casework.models import BurialJournalEntry, Grave, Remains, Site
+from exhume.casework.models import BurialJournalEntry, Grave, Remains, Site, SiteText
 from exhume.casework.queries import remains_category
 from exhume.errors import InvalidInputError
 
@@ -16,6 +18,19 @@ from exhume.errors import InvalidInputError
 def do_create_site(actor: Actor, **fields: Any) -> Site:
     """Register a site (name, slug, place, coordinates, dates, perpetrators, type of crime)."""
     return create(Site, actor, fields, check=_check_site)
+
+
+def do_translate_site(actor: Actor, *, site: Site, language: str, **fields: Any) -> SiteText:
+    """Give a site's prose (name, place, part_of, perpetrators, crime_type, description) in one
+    more language; once given, it is changed by :func:`do_correct_site_text`."""
+    return create(SiteText, actor, {"site": site, "language": language, **fields})
+
+
+def do_correct_site_text(
+    actor: Actor, text: SiteText, *, reason: str, authority: str, **changes: Any
+) -> SiteText:
+    """Correct a site's text in one language as a logged new version."""
+    return correct(text, actor, changes, reason=reason, authority=authority)
 
 
 def do_record_grave(actor: Actor, *, site: Site, grave_number: str, **fields: Any) -> Grave:
@@ -123,16 +138,20 @@ def check_remains(remains: Remains) -> None:
         kind=remains.kind, status=remains.status, age_class=remains.age_class
     )
     if remains.grave is not None and remains.grave.site_id != remains.site_id:
-        raise InvalidInputError("the grave belongs to another site", field="grave")
+        raise InvalidInputError(_("the grave belongs to another site"), field="grave")
 
 
 def _check_site(site: Site) -> None:
     start, end = site.exhumation_started_on, site.exhumation_ended_on
     if start and end and end < start:
         raise InvalidInputError(
-            f"exhumation cannot end ({end}) before it starts ({start})",
+            _("exhumation cannot end (%(end)s) before it starts (%(start)s)")
+            % {"end": end, "start": start},
             field="exhumation_ended_on",
         )
     for name, value, limit in (("latitude", site.latitude, 90), ("longitude", site.longitude, 180)):
         if value is not None and not -limit <= value <= limit:
-            raise InvalidInputError(f"{value} is outside ±{limit} degrees", field=name)
+            raise InvalidInputError(
+                _("%(value)s is outside ±%(limit)s degrees") % {"value": value, "limit": limit},
+                field=name,
+            )

@@ -8,18 +8,28 @@ from typing import Any
 from django import forms
 from django.contrib import admin
 from django.db import models
+from django.utils.translation import gettext_lazy
 
 from exhume.casework.actions import (
     do_correct_grave,
     do_correct_journal_entry,
     do_correct_remains,
     do_correct_site,
+    do_correct_site_text,
     do_create_site,
     do_record_grave,
     do_record_journal_entry,
     do_record_remains,
+    do_translate_site,
 )
-from exhume.casework.models import BurialJournalEntry, Grave, Remains, Site, TortureIndicator
+from exhume.casework.models import (
+    BurialJournalEntry,
+    Grave,
+    Remains,
+    Site,
+    SiteText,
+    TortureIndicator,
+)
 from exhume.core.admin import ActionAdmin, ActionForm, CorrectionForm
 
 
@@ -44,6 +54,30 @@ class SiteAdmin(ActionAdmin):
     list_filter = ("is_synthetic",)
     search_fields = ("name", "slug", "place")
     prepopulated_fields = {"slug": ["name"]}
+
+
+class SiteTextForm(ActionForm):
+    class Meta:
+        model = SiteText
+        exclude = ("version",)
+
+    def write(self, data: dict[str, Any]) -> models.Model:
+        site, language = data.pop("site"), data.pop("language")
+        return do_translate_site(self.actor, site=site, language=language, **data)
+
+
+class SiteTextCorrectionForm(CorrectionForm, SiteTextForm):
+    correct_with = staticmethod(do_correct_site_text)
+
+
+@admin.register(SiteText)
+class SiteTextAdmin(ActionAdmin):
+    """A site's name, place and description in another language (shown in the reader's)."""
+
+    form = SiteTextForm
+    correction_form = SiteTextCorrectionForm
+    list_display = ("site", "language", "name", "place")
+    list_filter = ("language",)
 
 
 class GraveForm(ActionForm):
@@ -110,7 +144,7 @@ class RemainsForm(ActionForm):
         choices=TortureIndicator.choices,
         widget=forms.CheckboxSelectMultiple,
         required=False,
-        help_text="signs of torture found by the forensic examination",
+        help_text=gettext_lazy("signs of torture found by the forensic examination"),
     )
 
     class Meta:

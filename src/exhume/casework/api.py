@@ -1,4 +1,6 @@
-"""JSON twins of the staff pages. Session login required; personal data by permission."""
+"""JSON twins of the staff pages. Who may call each is decided by the access policy before the
+route runs (:mod:`exhume.access`); the laboratory gets coded remains; a correction needs the
+role's right to change that kind of record."""
 
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ from django.http import HttpRequest
 from ninja import Router
 from ninja.security import django_auth
 
+from exhume.access.policy import Data, Level, level_of
 from exhume.casework import queries
 from exhume.casework.actions import (
     do_correct_grave,
@@ -45,20 +48,23 @@ def graves(request: HttpRequest, slug: str) -> list[dict[str, Any]]:
 
 @router.get("/sites/{slug}/journal")
 def journal(request: HttpRequest, slug: str) -> list[dict[str, Any]]:
-    _require(request, "casework.view_burialjournalentry")
-    return [_row(e) for e in queries.journal(queries.get_site(slug))]
+    return [_row(e) for e in queries.journal(queries.get_site(slug), request.user)]
 
 
 @router.get("/sites/{slug}/remains")
 def remains(request: HttpRequest, slug: str) -> list[dict[str, Any]]:
     filters = request.GET.dict()
     parse_date(filters.get("exhumed_on"), "exhumed_on")
-    return [_row(r) for r in queries.remains(queries.get_site(slug), filters)]
+    rows = queries.remains_for(request.user, queries.get_site(slug), filters)
+    return [r if isinstance(r, dict) else _row(r) for r in rows]
 
 
 @router.get("/remains/{remains_id}")
 def remains_record(request: HttpRequest, remains_id: int) -> dict[str, Any]:
-    return _row(queries.get_remains(remains_id))
+    record = queries.remains_record(request.user, remains_id)
+    if level_of(request.user, Data.REMAINS) is Level.CODED:
+        return queries.coded(record)
+    return _row(record)
 
 
 @router.post(

@@ -8,7 +8,10 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from exhume.core.choices import Sex
 
@@ -18,11 +21,15 @@ class Site(models.Model):
 
     name = models.CharField(max_length=200)
     slug = models.SlugField(unique=True)
-    place = models.CharField(max_length=200, help_text="settlement, district, region, country")
+    place = models.CharField(
+        max_length=200, help_text=gettext_lazy("settlement, district, region, country")
+    )
     latitude = models.FloatField(null=True, blank=True)
     longitude = models.FloatField(null=True, blank=True)
     part_of = models.CharField(
-        max_length=200, blank=True, help_text="the operation or war the site is part of"
+        max_length=200,
+        blank=True,
+        help_text=gettext_lazy("the operation or war the site is part of"),
     )
     discovered_on = models.DateField(null=True, blank=True)
     exhumation_started_on = models.DateField(null=True, blank=True)
@@ -31,7 +38,7 @@ class Site(models.Model):
     crime_type = models.CharField(max_length=200, blank=True)
     description = models.TextField(blank=True)
     is_synthetic = models.BooleanField(
-        default=False, help_text="generated demonstration data, not a real case"
+        default=False, help_text=gettext_lazy("generated demonstration data, not a real case")
     )
     version = models.PositiveIntegerField(default=1)
 
@@ -43,15 +50,17 @@ class Site(models.Model):
 
 
 class GraveKind(models.TextChoices):
-    INDIVIDUAL = "individual", "Individual"
-    COLLECTIVE = "collective", "Collective"
+    INDIVIDUAL = "individual", gettext_lazy("Individual")
+    COLLECTIVE = "collective", gettext_lazy("Collective")
 
 
 class Grave(models.Model):
     """A grave as marked on site: usually a wooden cross bearing only a number."""
 
     site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="graves")
-    grave_number = models.CharField(max_length=50, help_text="as written on the cross")
+    grave_number = models.CharField(
+        max_length=50, help_text=gettext_lazy("as written on the cross")
+    )
     kind = models.CharField(max_length=16, choices=GraveKind.choices, default=GraveKind.INDIVIDUAL)
     latitude = models.FloatField(null=True, blank=True)
     longitude = models.FloatField(null=True, blank=True)
@@ -80,7 +89,9 @@ class BurialJournalEntry(models.Model):
 
     site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="journal_entries")
     grave_number = models.CharField(max_length=50)
-    name_as_written = models.CharField(max_length=300, help_text="exactly as written (Cyrillic)")
+    name_as_written = models.CharField(
+        max_length=300, help_text=gettext_lazy("exactly as written (Cyrillic)")
+    )
     burial_date = models.DateField(null=True, blank=True)
     page = models.PositiveIntegerField(null=True, blank=True)
     line = models.PositiveIntegerField(null=True, blank=True)
@@ -90,7 +101,7 @@ class BurialJournalEntry(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="journal_entries",
-        help_text="the grave bearing this number, when one was found",
+        help_text=gettext_lazy("the grave bearing this number, when one was found"),
     )
     notes = models.TextField(blank=True)
     version = models.PositiveIntegerField(default=1)
@@ -107,55 +118,55 @@ class BurialJournalEntry(models.Model):
 
 
 class RemainsKind(models.TextChoices):
-    BODY = "body", "Complete body"
-    BODY_PART = "body_part", "Body part"
+    BODY = "body", gettext_lazy("Complete body")
+    BODY_PART = "body_part", gettext_lazy("Body part")
 
 
 class AgeClass(models.TextChoices):
-    ADULT = "adult", "Adult"
-    CHILD = "child", "Child"
-    UNDETERMINED = "undetermined", "Undetermined"
+    ADULT = "adult", gettext_lazy("Adult")
+    CHILD = "child", gettext_lazy("Child")
+    UNDETERMINED = "undetermined", gettext_lazy("Undetermined")
 
 
 class Status(models.TextChoices):
-    CIVILIAN = "civilian", "Civilian"
-    SERVICEMAN = "serviceman", "Serviceman"
-    UNDETERMINED = "undetermined", "Undetermined"
+    CIVILIAN = "civilian", gettext_lazy("Civilian")
+    SERVICEMAN = "serviceman", gettext_lazy("Serviceman")
+    UNDETERMINED = "undetermined", gettext_lazy("Undetermined")
 
 
 class CauseOfDeath(models.TextChoices):
-    GUNSHOT = "gunshot", "Gunshot"
-    SHELLING = "shelling", "Shelling or shrapnel"
-    AIRSTRIKE = "airstrike", "Airstrike or blast"
-    BLUNT_FORCE = "blunt_force", "Blunt force"
-    STRANGULATION = "strangulation", "Strangulation"
-    STABBING = "stabbing", "Stabbing"
-    LACK_OF_CARE = "lack_of_medical_care", "Lack of medical care"
-    NATURAL = "natural", "Natural"
-    UNDETERMINED = "undetermined", "Undetermined"
+    GUNSHOT = "gunshot", gettext_lazy("Gunshot")
+    SHELLING = "shelling", gettext_lazy("Shelling or shrapnel")
+    AIRSTRIKE = "airstrike", gettext_lazy("Airstrike or blast")
+    BLUNT_FORCE = "blunt_force", gettext_lazy("Blunt force")
+    STRANGULATION = "strangulation", gettext_lazy("Strangulation")
+    STABBING = "stabbing", gettext_lazy("Stabbing")
+    LACK_OF_CARE = "lack_of_medical_care", gettext_lazy("Lack of medical care")
+    NATURAL = "natural", gettext_lazy("Natural")
+    UNDETERMINED = "undetermined", gettext_lazy("Undetermined")
 
 
 class ViolentDeath(models.TextChoices):
-    YES = "yes", "Yes"
-    NO = "no", "No"
-    UNDETERMINED = "undetermined", "Undetermined"
+    YES = "yes", gettext_lazy("Yes")
+    NO = "no", gettext_lazy("No")
+    UNDETERMINED = "undetermined", gettext_lazy("Undetermined")
 
 
 class TortureIndicator(models.TextChoices):
-    BOUND_HANDS = "bound_hands", "Bound hands"
-    LIGATURE = "ligature_neck", "Ligature around the neck"
-    BROKEN_LIMBS = "broken_limbs", "Broken limbs"
-    AMPUTATION = "amputation", "Amputation"
-    GENITAL_MUTILATION = "genital_mutilation", "Genital mutilation"
-    BURNS = "burns", "Burns"
-    OTHER = "other", "Other"
+    BOUND_HANDS = "bound_hands", gettext_lazy("Bound hands")
+    LIGATURE = "ligature_neck", gettext_lazy("Ligature around the neck")
+    BROKEN_LIMBS = "broken_limbs", gettext_lazy("Broken limbs")
+    AMPUTATION = "amputation", gettext_lazy("Amputation")
+    GENITAL_MUTILATION = "genital_mutilation", gettext_lazy("Genital mutilation")
+    BURNS = "burns", gettext_lazy("Burns")
+    OTHER = "other", gettext_lazy("Other")
 
 
 class Remains(models.Model):
     """One exhumed body or body part, with what the morgue determined about it."""
 
     site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="remains")
-    case_number = models.CharField(max_length=50, help_text="unique within the site")
+    case_number = models.CharField(max_length=50, help_text=gettext_lazy("unique within the site"))
     grave = models.ForeignKey(
         Grave, null=True, blank=True, on_delete=models.PROTECT, related_name="remains"
     )
@@ -167,7 +178,7 @@ class Remains(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="parts",
-        help_text="for a body part: the body it has been tied to",
+        help_text=gettext_lazy("for a body part: the body it has been tied to"),
     )
     sex = models.CharField(max_length=16, choices=Sex.choices, default=Sex.UNDETERMINED)
     age_class = models.CharField(
@@ -209,3 +220,34 @@ class Remains(models.Model):
 
     def __str__(self) -> str:
         return f"{self.site.slug} {self.case_number}"
+
+
+class SiteText(models.Model):
+    """A site's own prose in one more language (name, place, description ...).
+
+    The :class:`Site` row holds the text as first entered; a reader whose language has a
+    ``SiteText`` sees that instead, field by field (an empty field falls back to the site's).
+    A separate record, so that adding a language never changes a site's committed content.
+    Written by ``do_translate_site`` / ``do_correct_site_text``.
+    """
+
+    site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="texts")
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES)
+    name = models.CharField(_("name"), max_length=200, blank=True)
+    place = models.CharField(_("place"), max_length=200, blank=True)
+    part_of = models.CharField(_("part of"), max_length=200, blank=True)
+    perpetrators = models.CharField(_("perpetrators"), max_length=200, blank=True)
+    crime_type = models.CharField(_("type of crime"), max_length=200, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["site", "language"]
+        verbose_name = _("site text in another language")
+        verbose_name_plural = _("site texts in other languages")
+        constraints = [
+            models.UniqueConstraint(fields=["site", "language"], name="unique_site_language")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.site.slug} ({self.language})"

@@ -7,7 +7,12 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
+from exhume.access.coding import code_for
+from exhume.access.policy import Data, Level, level_of
+from exhume.access.records import may_see_record, visible
 from exhume.casework.models import BurialJournalEntry, Grave, Remains, Site
 from exhume.counting import category
 from exhume.errors import NotFoundError
@@ -21,7 +26,27 @@ def get_site(slug: str) -> Site:
         return Site.objects.get(slug=slug)
     except Site.DoesNotExist:
         known = ", ".join(Site.objects.values_list("slug", flat=True)) or "none yet"
-        raise NotFoundError(f"no site with slug {slug!r} (known: {known})", field="site") from None
+        raise NotFoundError(
+            _("no site with slug %(slug)r (known: %(known)s)") % {"slug": slug, "known": known},
+            field="site",
+        ) from None
+
+
+#: the fields of a site's own prose that can be given in more than one language
+SITE_TEXT_FIELDS = ("name", "place", "part_of", "perpetrators", "crime_type", "description")
+
+
+def site_text(site: Site, language: str | None = None) -> dict[str, str]:
+    """The site's prose in ``language`` (default: the active one), field by field, falling back
+    to the text as first entered on the site where no translation is given."""
+    text = {name: getattr(site, name) for name in SITE_TEXT_FIELDS}
+    code = (language or get_language() or "").split("-")[0]
+    other = next((t for t in site.texts.all() if t.language == code), None)
+    if other is not None:
+        text.update(
+            {name: getattr(other, name) for name in SITE_TEXT_FIELDS if getattr(other, name)}
+        )
+    return text
 
 
 def get_remains(pk: int) -> Remains:
@@ -29,19 +54,62 @@ def get_remains(pk: int) -> Remains:
     try:
         return Remains.objects.select_related("site", "grave", "body").get(pk=pk)
     except Remains.DoesNotExist:
-        raise NotFoundError(f"no remains record with id {pk}", field="remains") from None
+        raise NotFoundError(
+            _("no remains record with id %(pk)s") % {"pk": pk}, field="remains"
+        ) from None
 
 
 def sites() -> QuerySet[Site]:
-    return Site.objects.all()
+    return Site.objects.prefetch_related("texts")
 
 
 def graves(site: Site) -> QuerySet[Grave]:
     return site.graves.order_by("id")
 
 
-def journal(site: Site) -> QuerySet[BurialJournalEntry]:
-    return site.journal_entries.select_related("grave").order_by("page", "line", "id")
+def journal(site: Site, user: Any = None) -> QuerySet[BurialJournalEntry]:
+    """The site's journal lines, without those restricted to other people than ``user``."""
+    qs = site.journal_entries.select_related("grave").order_by("page", "line", "id")
+    return visible(qs, user)
+
+
+#: What the DNA laboratory sees of a remains record: a code, never a case number or a grave.
+CODED_FIELDS = ("kind", "sex", "age_class", "age_min", "age_max")
+CODED_FILTERS = ("sex", "age_class", "kind")
+
+
+def coded(record: Remains) -> dict[str, Any]:
+    """The coded view of one remains record (for blind laboratory work)."""
+    row: dict[str, Any] = {"id": record.pk, "code": code_for("casework.remains", record.pk)}
+    row.update({name: getattr(record, name) for name in CODED_FIELDS})
+    for name in ("kind", "sex", "age_class"):
+        row[f"{name}_label"] = str(getattr(record, f"get_{name}_display")())
+    return row
+
+
+def remains_for(
+    user: Any, site: Site, filters: Mapping[str, str] | None = None
+) -> QuerySet[Remains] | list[dict[str, Any]]:
+    """The remains ``user`` may see: records in full, or coded rows for a coded role (which may
+    filter only on what it sees); restricted records only for their named people."""
+    filters = filters or {}
+    if level_of(user, Data.REMAINS) is Level.CODED:
+        kept = {k: v for k, v in filters.items() if k in CODED_FILTERS}
+        return [coded(r) for r in visible(remains(site, kept), user)]
+    return visible(remains(site, filters), user)
+
+
+def remains_record(user: Any, pk: int) -> Remains:
+    """One remains record, or NotFoundError when it does not exist or is restricted (as if it
+    did not exist: a restriction does not reveal the record)."""
+    record = get_remains(pk)
+    if not may_see_record(user, record):
+        raise NotFoundError(_("no remains record with id %(pk)s") % {"pk": pk}, field="remains")
+    return record
+
+
+def visible_parts(user: Any, record: Remains) -> QuerySet[Remains]:
+    return visible(record.parts.all(), user)
 
 
 def remains(site: Site, filters: Mapping[str, str] | None = None) -> QuerySet[Remains]:

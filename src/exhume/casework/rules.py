@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from django.utils.translation import gettext as _
+
 from exhume.errors import InvalidInputError
 
 ADULT_AGE = 18
@@ -30,23 +32,36 @@ def check_age(age_class: str, age_min: int | None, age_max: int | None) -> None:
     """An age range must be ordered, plausible, and agree with the age class (child < 18)."""
     for name, value in (("age_min", age_min), ("age_max", age_max)):
         if value is not None and not 0 <= value <= MAX_AGE:
-            raise InvalidInputError(f"an age of {value} years is not plausible", field=name)
+            raise InvalidInputError(
+                _("an age of %(value)s years is not plausible") % {"value": value}, field=name
+            )
     if age_min is not None and age_max is not None and age_min > age_max:
         raise InvalidInputError(
-            f"the estimated age range {age_min}–{age_max} is reversed: age_min must not exceed "
-            "age_max",
+            _(
+                "the estimated age range %(age_min)s–%(age_max)s is "
+                "reversed: age_min must not exceed age_max"
+            )
+            % {"age_min": age_min, "age_max": age_max},
             field="age_min",
         )
     if age_class == "child" and age_min is not None and age_min >= ADULT_AGE:
         raise InvalidInputError(
-            f"age class 'child' contradicts an estimated age of at least {age_min} years: a "
-            f"child is under {ADULT_AGE}; set the age class to adult or correct the age",
+            _(
+                "age class 'child' contradicts an estimated age of at least "
+                "%(age_min)s years: a child is under %(ADULT_AGE)s; set the "
+                "age class to adult or correct the age"
+            )
+            % {"age_min": age_min, "ADULT_AGE": ADULT_AGE},
             field="age_class",
         )
     if age_class == "adult" and age_max is not None and age_max < ADULT_AGE:
         raise InvalidInputError(
-            f"age class 'adult' contradicts an estimated age of at most {age_max} years: an "
-            f"adult is {ADULT_AGE} or older; set the age class to child or correct the age",
+            _(
+                "age class 'adult' contradicts an estimated age of at most "
+                "%(age_max)s years: an adult is %(ADULT_AGE)s or older; set "
+                "the age class to child or correct the age"
+            )
+            % {"age_max": age_max, "ADULT_AGE": ADULT_AGE},
             field="age_class",
         )
 
@@ -54,27 +69,34 @@ def check_age(age_class: str, age_min: int | None, age_max: int | None) -> None:
 def check_torture(indicators: Sequence[str]) -> None:
     """Torture indicators come from the fixed list, each at most once."""
     if isinstance(indicators, str) or not isinstance(indicators, Sequence):
-        raise InvalidInputError("torture indicators must be a list", field="torture_indicators")
+        raise InvalidInputError(_("torture indicators must be a list"), field="torture_indicators")
     for item in indicators:
         if item not in TORTURE_CHOICES:
             raise InvalidInputError(
-                f"unknown torture indicator {item!r}; choose from {', '.join(TORTURE_CHOICES)}",
+                _("unknown torture indicator %(item)r; choose from %(join)s")
+                % {"item": item, "join": ", ".join(TORTURE_CHOICES)},
                 field="torture_indicators",
             )
     if len(set(indicators)) != len(indicators):
-        raise InvalidInputError("a torture indicator is listed twice", field="torture_indicators")
+        raise InvalidInputError(
+            _("a torture indicator is listed twice"), field="torture_indicators"
+        )
 
 
 def check_cause(cause_of_death: str, violent_death: str) -> None:
     """A violent cause of death cannot stand beside 'not a violent death', and vice versa."""
     if cause_of_death in VIOLENT_CAUSES and violent_death == "no":
         raise InvalidInputError(
-            f"cause of death '{cause_of_death}' is violent but violent death is recorded as 'no'",
+            _(
+                "cause of death '%(cause_of_death)s' is violent but violent "
+                "death is recorded as 'no'"
+            )
+            % {"cause_of_death": cause_of_death},
             field="violent_death",
         )
     if cause_of_death == "natural" and violent_death == "yes":
         raise InvalidInputError(
-            "cause of death 'natural' contradicts violent death 'yes'", field="violent_death"
+            _("cause of death 'natural' contradicts violent death 'yes'"), field="violent_death"
         )
 
 
@@ -86,21 +108,26 @@ def check_body_part(
         return
     if kind == "body":
         raise InvalidInputError(
-            "a complete body is a person of its own and cannot be part of another record; "
-            "record it as a body part to tie it to a body",
+            _(
+                "a complete body is a person of its own and cannot be part "
+                "of another record; record it as a body part to tie it to a "
+                "body"
+            ),
             field="body",
         )
     if is_self:
-        raise InvalidInputError("a body part cannot be part of itself", field="body")
+        raise InvalidInputError(_("a body part cannot be part of itself"), field="body")
     if body_kind != "body":
         raise InvalidInputError(
-            "a body part can only be tied to a complete body, not to another body part: tie "
-            "both parts to the body they belong to",
+            _(
+                "a body part can only be tied to a complete body, not to "
+                "another body part: tie both parts to the body they belong to"
+            ),
             field="body",
         )
     if body_site != site:
         raise InvalidInputError(
-            "a body part can only be tied to a body exhumed at the same site", field="body"
+            _("a body part can only be tied to a body exhumed at the same site"), field="body"
         )
 
 
@@ -113,13 +140,20 @@ def check_person_fields_on_part(*, kind: str, status: str, age_class: str) -> No
         return
     if status != "undetermined":
         raise InvalidInputError(
-            f"a body part cannot be counted as a person on its own, so it cannot have status "
-            f"'{status}': tie it to its body (field body) and set the status there",
+            _(
+                "a body part cannot be counted as a person on its own, so it "
+                "cannot have status '%(status)s': tie it to its body (field "
+                "body) and set the status there"
+            )
+            % {"status": status},
             field="status",
         )
     if age_class == "child":
         raise InvalidInputError(
-            "a body part cannot be counted as a person on its own, so it cannot be counted as a "
-            "child: tie it to its body (field body) and set the age class there",
+            _(
+                "a body part cannot be counted as a person on its own, so it "
+                "cannot be counted as a child: tie it to its body (field "
+                "body) and set the age class there"
+            ),
             field="age_class",
         )

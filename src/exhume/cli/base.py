@@ -21,8 +21,20 @@ class ExhumeGroup(click.Group):
         try:
             return super().invoke(ctx)
         except ExhumeError as exc:
-            click.echo(f"error: {exc.located()}", err=True)
+            click.echo(_error_line(exc), err=True)
             sys.exit(exc.exit_code)
+
+
+def _error_line(exc: ExhumeError) -> str:
+    """``error: ...`` in the command's language once Django is set up (commands that only read
+    files run without it, in English)."""
+    from django.conf import settings
+
+    if not settings.configured:
+        return "error: " + exc.located()
+    from django.utils.translation import gettext as _
+
+    return _("error: %(located)s") % {"located": exc.located()}
 
 
 def setup_django(*, migrate: bool = False) -> None:
@@ -33,10 +45,28 @@ def setup_django(*, migrate: bool = False) -> None:
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "exhume.project.settings")
     django.setup()
+    _activate_language()
     if migrate:
         from django.core.management import call_command
 
         call_command("migrate", interactive=False, verbosity=0)
+
+
+def _activate_language() -> None:
+    """Messages in the language of ``EXHUME_LANGUAGE``, else of the locale (``LC_ALL``,
+    ``LC_MESSAGES``, ``LANG``: ``uk_UA.UTF-8`` gives Ukrainian), else English."""
+    import os
+
+    from django.conf import settings
+    from django.utils import translation
+
+    known = {code for code, _name in settings.LANGUAGES}
+    for variable in ("EXHUME_LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+        code = os.environ.get(variable, "").split(".")[0].split("_")[0].lower()
+        if code in known:
+            translation.activate(code)
+            return
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @click.group(cls=ExhumeGroup)

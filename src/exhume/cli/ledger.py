@@ -17,20 +17,34 @@ import click
 
 from exhume.cli.base import ExhumeGroup, main, setup_django
 from exhume.counting import count_rule
-from exhume.errors import ExhumeError, InvalidInputError, VerificationError
+from exhume.errors import AccessDeniedError, ExhumeError, InvalidInputError, VerificationError
 
 FAILED = VerificationError.exit_code
 
 
 def _actor() -> Any:
+    """The account named by ``$EXHUME_USER`` with its role, else this machine's user acting as
+    the system (never an administrator by default)."""
+    import os
+
+    from exhume.access.policy import role_of
     from exhume.audit.events import Actor
     from exhume.audit.models import Role
 
+    named = os.environ.get("EXHUME_USER", "")
+    if named:
+        from django.contrib.auth import get_user_model
+
+        user = get_user_model().objects.filter(username=named, is_active=True).first()
+        role = role_of(user)
+        if role is None:
+            raise AccessDeniedError(f"EXHUME_USER={named!r} is not an account with a role")
+        return Actor(named, role)
     try:
-        user = getpass.getuser()
+        osuser = getpass.getuser()
     except (KeyError, OSError):
-        user = "unknown"
-    return Actor(f"cli:{user}", Role.ADMIN)
+        osuser = "unknown"
+    return Actor(f"cli:{osuser}", Role.SYSTEM)
 
 
 @main.command()
@@ -202,12 +216,17 @@ def _vkeys(values: tuple[str, ...]) -> list[str]:
 @click.option("--record", "ref", required=True, help="Remains id (17) or TYPE:ID.")
 @click.option("--out", type=click.Path(path_type=Path, dir_okay=False), required=True)
 @click.option("--release", "label", default=None, help="Release label (default: the newest).")
-def disclose(ref: str, out: Path, label: str | None) -> None:
+@click.option("--as", "as_user", default=None, metavar="USER",
+              help="The account this read acts as (default: $EXHUME_USER).")  # fmt: skip
+def disclose(ref: str, out: Path, label: str | None, as_user: str | None) -> None:
     """Write one record's disclosure (content + salt + entry + proof) against a release."""
     setup_django()
+    from exhume.access.accounts import acting_user
+    from exhume.access.endpoints import model_rule
     from exhume.publication.disclosures import do_disclose, parse_record_ref
 
     record_type, record_id = parse_record_ref(ref)
+    acting_user(as_user, model_rule(record_type))
     data = do_disclose(record_type, record_id, label)
     if out.exists():
         raise InvalidInputError(f"refusing to overwrite {out}", field="out")

@@ -7,13 +7,12 @@ import json
 import os
 
 import click
+from django.utils.translation import gettext as _
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
 from exhume.cli.base import main, setup_django
-
-DEMO_USER, DEMO_PASSWORD = "demo", "demo-exhume"
 
 
 @main.command()
@@ -43,11 +42,25 @@ def demo(seed: int, serve: bool, host: str, port: int) -> None:
 
         report = build_demo(seed, progress=tick)
     releases = _publish_demo_releases()
-    _ensure_demo_user()
+    from exhume.demo.accounts import DEMO_PASSWORD, ensure_demo_accounts
+
+    accounts = ensure_demo_accounts()
     console.print(
-        f"[bold]Synthetic demo built[/] (seed {report.seed}) in {report.seconds} s: "
-        f"{report.sites} sites, {report.graves} graves, {report.journal_entries} journal lines, "
-        f"{report.remains} remains, {report.missing_persons} missing-person reports."
+        _(
+            "[bold]Synthetic demo built[/] (seed %(seed)s) in "
+            "%(seconds)s s: %(sites)s sites, %(graves)s graves, "
+            "%(journal_entries)s journal lines, %(remains)s remains, "
+            "%(missing_persons)s missing-person reports."
+        )
+        % {
+            "seed": report.seed,
+            "seconds": report.seconds,
+            "sites": report.sites,
+            "graves": report.graves,
+            "journal_entries": report.journal_entries,
+            "remains": report.remains,
+            "missing_persons": report.missing_persons,
+        }
     )
     if report.dna is not None:
         console.print(
@@ -56,11 +69,23 @@ def demo(seed: int, serve: bool, host: str, port: int) -> None:
             f"samples, {report.dna.custody_events} custody events, {report.dna.profiles} profiles."
         )
     for label, directory in releases:
-        console.print(f"Signed release {label}: {directory}   check it: exhume verify {directory}")
+        console.print(
+            _("Signed release %(label)s: %(directory)s   check it: exhume verify %(directory)s")
+            % {"label": label, "directory": directory}
+        )
     if serve:
         console.print(
-            f"Public page: http://{host}:{port}/sites/izium/   staff: log in as "
-            f"{DEMO_USER} / {DEMO_PASSWORD}"
+            _(
+                "Public page: http://%(host)s:%(port)s/sites/izium/   staff: "
+                "log in as one of %(join)s (password %(DEMO_PASSWORD)s; "
+                "synthetic demo only)"
+            )
+            % {
+                "host": host,
+                "port": port,
+                "join": ", ".join(accounts),
+                "DEMO_PASSWORD": DEMO_PASSWORD,
+            }
         )
         _serve(host, port)
 
@@ -92,9 +117,10 @@ def stats(slug: str, as_of: dt.datetime | None, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps({"site": slug, **summary}, ensure_ascii=False, indent=2))
         return
-    table = Table(title=f"{slug}" + (f" as of {summary['as_of']}" if summary["as_of"] else ""))
-    table.add_column("figure")
-    table.add_column("value", justify="right")
+    as_of_text = _("%(slug)s as of %(day)s") % {"slug": slug, "day": summary["as_of"]}
+    table = Table(title=as_of_text if summary["as_of"] else slug)
+    table.add_column(_("figure"))
+    table.add_column(_("value"), justify="right")
     for key, value in summary.items():
         if key not in {"running", "as_of"}:
             table.add_row(key.replace("_", " "), str(value))
@@ -110,14 +136,6 @@ def _publish_demo_releases() -> list[tuple[str, str]]:
     actor = Actor.system("demo-builder")
     published = [do_publish_release(actor, site) for site in sites()]
     return [(release.label, str(release.path)) for release in published]
-
-
-def _ensure_demo_user() -> None:
-    from django.contrib.auth import get_user_model
-
-    user_model = get_user_model()
-    if not user_model.objects.filter(username=DEMO_USER).exists():
-        user_model.objects.create_superuser(DEMO_USER, "", DEMO_PASSWORD)
 
 
 def _serve(host: str, port: int, workers: int | None = None) -> None:

@@ -19,11 +19,15 @@ from typing import Any, ClassVar
 
 from django import forms
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from exhume.access.policy import role_of
+from exhume.access.records import visible
 from exhume.audit.events import Actor
-from exhume.audit.models import Role
 from exhume.errors import ConflictError, InvalidInputError
 
 admin.site.site_header = "exhume: data entry"
@@ -32,11 +36,12 @@ admin.site.index_title = "Case records, families and the audit log"
 
 
 def actor_for(request: HttpRequest) -> Actor:
-    """The logged-in user as an actor; the role is their first group named after a
-    :class:`~exhume.audit.models.Role` value (``morgue``, ``field`` ...), else ``admin``."""
-    roles = set(Role.values)
-    groups = request.user.groups.values_list("name", flat=True)
-    role = next((name for name in groups if name in roles), Role.ADMIN)
+    """The logged-in user as an actor with their role (:func:`exhume.access.policy.role_of`:
+    their role group; a superuser is an administrator); an account without a role may not
+    write anything."""
+    role = role_of(request.user)
+    if role is None:
+        raise PermissionDenied(_("an account without a role may not write records"))
     return Actor(request.user.get_username(), role)
 
 
@@ -77,10 +82,11 @@ class CorrectionForm(ActionForm):
 
     reason = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="why the record is corrected (kept in the audit log)",
+        help_text=gettext_lazy("why the record is corrected (kept in the audit log)"),
     )
     authority = forms.CharField(
-        max_length=200, help_text="who ordered or approved the correction (person, office)"
+        max_length=200,
+        help_text=gettext_lazy("who ordered or approved the correction (person, office)"),
     )
     #: the version the form was filled in against (a correction of an older one is refused)
     loaded_version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
@@ -92,7 +98,7 @@ class CorrectionForm(ActionForm):
     def write(self, data: dict[str, Any]) -> models.Model:
         changes = {k: data[k] for k in self.changed_data if k not in CORRECTION_FIELDS}
         if not changes:
-            raise InvalidInputError("no field was changed, so there is nothing to correct")
+            raise InvalidInputError(_("no field was changed, so there is nothing to correct"))
         self.instance.version = data["loaded_version"]
         return type(self).correct_with(
             self.actor,
@@ -142,6 +148,10 @@ class ActionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         if request.method == "POST" and context.get("errors"):
             response.status_code = 400
         return response
+
+    def get_queryset(self, request: HttpRequest) -> Any:
+        """Records restricted to other people are not listed (exhume.access.records)."""
+        return visible(super().get_queryset(request), request.user)
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return self.correction_form is not None and super().has_change_permission(request, obj)

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext_lazy
 
 
 class Sex(models.TextChoices):
-    FEMALE = "female", "Female"
-    MALE = "male", "Male"
-    UNDETERMINED = "undetermined", "Undetermined"
+    FEMALE = "female", gettext_lazy("Female")
+    MALE = "male", gettext_lazy("Male")
+    UNDETERMINED = "undetermined", gettext_lazy("Undetermined")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.utils.translation import gettext as _
+
 from exhume.errors import InvalidInputError
 
 
@@ -16,5 +18,6 @@ def parse_date(raw: str | None, field: str) -> dt.date | None:
         return dt.date.fromisoformat(raw)
     except ValueError:
         raise InvalidInputError(
-            f"{field}={raw!r} is not a date (YYYY-MM-DD)", field=field
+            _("%(field)s=%(raw)r is not a date (YYYY-MM-DD)") % {"field": field, "raw": raw},
+            field=field,
         ) from None

@@ -8,12 +8,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from exhume.audit.events import Actor
 from exhume.casework import actions
 from exhume.casework.models import Grave, Remains, Site
 from exhume.demo.dna import DnaReport, build_dna
-from exhume.demo.scenario import build_plan
+from exhume.demo.scenario import SITE_TEXTS_UK, build_plan
 from exhume.errors import InvalidInputError
 from exhume.families.actions import do_report_missing_person
 from exhume.names import transliterate_uk
@@ -42,17 +43,24 @@ def build_demo(seed: int = 2022, *, progress: Progress | None = None) -> DemoRep
     """
     if Site.objects.filter(is_synthetic=False).exists():
         raise InvalidInputError(
-            "this database holds real case records; the demo only runs on an empty database or "
-            "one that holds only synthetic data (set EXHUME_DATA_DIR to another folder)"
+            _(
+                "this database holds real case records; the demo only runs "
+                "on an empty database or one that holds only synthetic data "
+                "(set EXHUME_DATA_DIR to another folder)"
+            )
         )
     if Site.objects.exists():
-        raise InvalidInputError("the demo is already built here; reset the database to rebuild it")
+        raise InvalidInputError(
+            _("the demo is already built here; reset the database to rebuild it")
+        )
     started = time.perf_counter()
     plan = build_plan(seed)
     actor = Actor.system("demo-builder")
     tick = progress or (lambda _stage, _done, _total: None)
     with transaction.atomic():
         sites = {s["slug"]: actions.do_create_site(actor, **s) for s in plan.sites}
+        for slug, text in SITE_TEXTS_UK.items():
+            actions.do_translate_site(actor, site=sites[slug], language="uk", **text)
         graves: dict[tuple[str, str], Grave] = {}
         for i, g in enumerate(plan.graves):
             grave = actions.do_record_grave(actor, **{**g, "site": sites[g["site"]]})

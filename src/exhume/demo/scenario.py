@@ -39,6 +39,41 @@ VIOLENT_CAUSES = (
 )  # fmt: skip
 TORTURE = ("bound_hands", "ligature_neck", "broken_limbs", "amputation", "burns", "other")
 SYNTHETIC = "SYNTHETIC DEMONSTRATION DATA: modelled on published figures; no real person."
+SYNTHETIC_UK = (
+    "СИНТЕТИЧНІ ДЕМОНСТРАЦІЙНІ ДАНІ: змодельовано за оприлюдненими цифрами; жодної реальної особи."
+)
+INVASION_UK = "Російське вторгнення в Україну"
+#: each demo site's prose in Ukrainian (the site rows hold it in English)
+SITE_TEXTS_UK: dict[str, dict[str, str]] = {
+    "izium": {
+        "name": "Місце поховань у лісі під Ізюмом (синтетичне)",
+        "place": "Ізюм, Харківська область, Україна",
+        "part_of": INVASION_UK,
+        "perpetrators": "Збройні сили Російської Федерації",
+        "crime_type": "Масове вбивство, катування, воєнні злочини",
+        "description": (
+            "Лісове кладовище на околиці Ізюму, де після звільнення міста знайшли близько 445 "
+            "могил, здебільшого позначених лише номером на дерев'яному хресті, і одну братську "
+            "могилу військовослужбовців. " + SYNTHETIC_UK
+        ),
+    },
+    "lyman": {
+        "name": "Міське кладовище Лимана (синтетичне)",
+        "place": "Лиман, Донецька область, Україна",
+        "part_of": INVASION_UK,
+        "perpetrators": "Збройні сили Російської Федерації",
+        "crime_type": "Масове вбивство",
+        "description": SYNTHETIC_UK,
+    },
+    "bucha-church": {
+        "name": "Територія церкви в Бучі (синтетичне)",
+        "place": "Буча, Київська область, Україна",
+        "part_of": INVASION_UK,
+        "perpetrators": "Збройні сили Російської Федерації",
+        "crime_type": "Масове вбивство, катування",
+        "description": SYNTHETIC_UK,
+    },
+}
 
 
 @dataclass

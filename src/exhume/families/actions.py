@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from exhume.audit.events import Actor
 from exhume.audit.writes import correct, create
 from exhume.errors import InvalidInputError
@@ -24,12 +26,13 @@ def do_correct_missing_person(
 
 def _check_missing(person: MissingPerson) -> None:
     if not person.family_name.strip():
-        raise InvalidInputError("the family name is required", field="family_name")
+        raise InvalidInputError(_("the family name is required"), field="family_name")
     born = person.birth_date.year if person.birth_date else person.birth_year
     if person.birth_date and person.birth_year and person.birth_date.year != person.birth_year:
         raise InvalidInputError(
-            f"birth year {person.birth_year} contradicts birth date {person.birth_date}",
+            _("birth year %(birth_year)s contradicts birth date %(birth_date)s")
+            % {"birth_year": person.birth_year, "birth_date": person.birth_date},
             field="birth_year",
         )
     if born and person.last_seen_on and person.last_seen_on.year < born:
-        raise InvalidInputError("last seen before being born", field="last_seen_on")
+        raise InvalidInputError(_("last seen before being born"), field="last_seen_on")

@@ -1,5 +1,6 @@
-"""JSON API for missing-person reports (staff with the families permissions only): the
-correction of a report as of the version its author read."""
+"""JSON API for missing-person reports: the reports a role may see (the JSON twins of the
+missing-person pages; who may call them: the access policy), and the correction of a report as
+of the version its author read."""
 
 from __future__ import annotations
 
@@ -13,10 +14,21 @@ from ninja.security import django_auth
 from exhume.core.admin import actor_for
 from exhume.core.corrections import CorrectionIn, apply_correction, get_record
 from exhume.errors import AccessDeniedError
+from exhume.families import queries
 from exhume.families.actions import do_correct_missing_person
 from exhume.families.models import MissingPerson
 
 router = Router(tags=["families"], auth=django_auth)
+
+
+@router.get("/missing", summary="Every missing-person report the account may see")
+def missing_persons(request: HttpRequest) -> list[dict[str, Any]]:
+    return [_row(p) for p in queries.missing_persons(request.user)]
+
+
+@router.get("/missing/{person_id}", summary="One missing-person report")
+def missing_person(request: HttpRequest, person_id: int) -> dict[str, Any]:
+    return _row(queries.missing_person(request.user, person_id))
 
 
 @router.post(
@@ -30,6 +42,10 @@ def correct_missing_person(
         raise AccessDeniedError("your role may not correct missing-person reports")
     person = get_record(MissingPerson, record_id)
     corrected = apply_correction(do_correct_missing_person, actor_for(request), person, body)
-    data = model_to_dict(corrected)
-    data["id"] = corrected.pk
+    return _row(corrected)
+
+
+def _row(person: MissingPerson) -> dict[str, Any]:
+    data = model_to_dict(person)
+    data["id"] = person.pk
     return {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in data.items()}

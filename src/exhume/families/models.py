@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext_lazy
 
 from exhume.core.choices import Sex
 
@@ -10,10 +11,14 @@ from exhume.core.choices import Sex
 class MissingPerson(models.Model):
     """A person reported missing, with names in Cyrillic and Latin script."""
 
-    family_name = models.CharField(max_length=150, help_text="Cyrillic, as the family writes it")
+    family_name = models.CharField(
+        max_length=150, help_text=gettext_lazy("Cyrillic, as the family writes it")
+    )
     given_name = models.CharField(max_length=150, blank=True)
     patronymic = models.CharField(max_length=150, blank=True)
-    name_latin = models.CharField(max_length=300, blank=True, help_text="Latin transliteration")
+    name_latin = models.CharField(
+        max_length=300, blank=True, help_text=gettext_lazy("Latin transliteration")
+    )
     sex = models.CharField(max_length=16, choices=Sex.choices, default=Sex.UNDETERMINED)
     birth_date = models.DateField(null=True, blank=True)
     birth_year = models.PositiveSmallIntegerField(null=True, blank=True)

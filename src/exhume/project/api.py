@@ -97,6 +97,7 @@ def request_error(request: HttpRequest, exc: NinjaValidationError) -> HttpRespon
 
 
 def _register() -> None:
+    from exhume.access.api import router as access_router
     from exhume.casework.api import router as casework_router
     from exhume.dna.api import router as dna_router
     from exhume.families.api import router as families_router
@@ -112,6 +113,7 @@ def _register() -> None:
     api.add_router("/staff/dna/", dna_router)
     api.add_router("/", maps_public)
     api.add_router("/staff/", maps_staff)
+    api.add_router("/staff/", access_router)
 
 
 _register()

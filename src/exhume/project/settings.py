@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "ninja",  # serves the API docs viewer's files locally (no CDN)
     "exhume.project",  # deployment checks
     "exhume.audit",
+    "exhume.access",
     "exhume.casework",
     "exhume.families",
     "exhume.dna",
@@ -48,6 +49,8 @@ INSTALLED_APPS = [
     "exhume.reports",
     "exhume.maps",
     "exhume.imports",
+    "exhume.translations",
+    "axes",  # throttles failed logins (last, as its docs ask)
 ]
 
 MIDDLEWARE = [
@@ -60,8 +63,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "exhume.access.middleware.PolicyMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "exhume.project.urls"
@@ -76,6 +81,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "exhume.access.context.policy",
             ],
         },
     },
@@ -88,11 +94,36 @@ DATABASES = {"default": config.database().as_django()}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# Login hardening: django-axes locks a username from an address after repeated failures;
+# sessions end after EXHUME_SESSION_MINUTES without a request, and when the browser closes.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = config.env_int("EXHUME_LOGIN_FAILURES", 5)
+AXES_COOLOFF_TIME = config.env_int("EXHUME_LOGIN_COOLOFF_MINUTES", 15) / 60  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_VERBOSE = False
+SESSION_COOKIE_AGE = config.env_int("EXHUME_SESSION_MINUTES", 120) * 60
+SESSION_SAVE_EVERY_REQUEST = True  # the age counts from the last request: an idle timeout
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
+# Staff pages are in English until a reader chooses (the switch on every page, or the browser's
+# Accept-Language); the catalogue is compiled by exhume.translations at start-up.
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("uk", "Українська")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Kyiv"
 USE_I18N = True
 USE_TZ = True

@@ -16,8 +16,10 @@ urlpatterns = [
     path("staff/", include("exhume.identification.urls")),
     path("staff/dna/", include("exhume.dna.urls")),
     path("", include("exhume.maps.urls")),
+    path("staff/missing/", include("exhume.families.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
 ]

@@ -12,6 +12,7 @@ from typing import Any
 
 from django.apps import apps
 from django.core.exceptions import ObjectDoesNotExist
+from django.utils.translation import gettext as _
 
 from exhume.audit.events import commitment, snapshot
 from exhume.audit.models import LogEntry
@@ -26,11 +27,13 @@ DEFAULT_TYPE = "casework.remains"
 
 def parse_record_ref(ref: str) -> tuple[str, str]:
     """``17`` -> (``casework.remains``, ``17``); ``families.missingperson:3`` -> as written."""
-    record_type, _, record_id = ref.rpartition(":")
+    record_type, _colon, record_id = ref.rpartition(":")
     record_type = record_type or DEFAULT_TYPE
     if not record_id.strip() or "." not in record_type:
         raise InvalidInputError(
-            f"record {ref!r}: give a remains id (17) or TYPE:ID (casework.grave:4)", field="record"
+            _("record %(ref)r: give a remains id (17) or TYPE:ID (casework.grave:4)")
+            % {"ref": ref},
+            field="record",
         )
     return record_type, record_id.strip()
 
@@ -46,17 +49,34 @@ def do_disclose(record_type: str, record_id: str, label: str | None = None) -> d
     rows = LogEntry.objects.filter(record_type=record_type, record_id=record_id)
     latest = rows.order_by("-seq").first()
     if latest is None:
-        raise NotFoundError(f"record {record_type} {record_id} has no log entry")
+        raise NotFoundError(
+            _("record %(record_type)s %(record_id)s has no log entry")
+            % {"record_type": record_type, "record_id": record_id}
+        )
     if latest.seq >= release.tree_size:
         raise InvalidInputError(
-            f"record {record_type} {record_id} changed (entry {latest.seq}) after release "
-            f"{release.label} (tree size {release.tree_size}); publish a new release first"
+            _(
+                "record %(record_type)s %(record_id)s changed (entry "
+                "%(seq)s) after release %(label)s (tree size %(tree_size)s); "
+                "publish a new release first"
+            )
+            % {
+                "record_type": record_type,
+                "record_id": record_id,
+                "seq": latest.seq,
+                "label": release.label,
+                "tree_size": release.tree_size,
+            }
         )
     record = _snapshot(record_type, record_id)
     if not latest.salt or commitment(record, latest.salt) != latest.commitment:
         raise VerificationError(
-            f"record {record_type} {record_id} does not open the commitment of its entry "
-            f"{latest.seq}: it was changed outside the application"
+            _(
+                "record %(record_type)s %(record_id)s does not open the "
+                "commitment of its entry %(seq)s: it was changed outside the "
+                "application"
+            )
+            % {"record_type": record_type, "record_id": record_id, "seq": latest.seq}
         )
     proof = _tree(release.tree_size).inclusion_proof(latest.seq)
     found = disclose(record, bytes.fromhex(latest.salt), json.loads(latest.leaf), proof)
@@ -88,7 +108,12 @@ def _snapshot(record_type: str, record_id: str) -> dict[str, Any]:
         model = apps.get_model(record_type)
         instance = model._default_manager.get(pk=record_id)
     except (LookupError, ValueError) as exc:
-        raise NotFoundError(f"no record type {record_type!r}: {exc}") from None
+        raise NotFoundError(
+            _("no record type %(record_type)r: %(exc)s") % {"record_type": record_type, "exc": exc}
+        ) from None
     except ObjectDoesNotExist:
-        raise NotFoundError(f"record {record_type} {record_id} has no row") from None
+        raise NotFoundError(
+            _("record %(record_type)s %(record_id)s has no row")
+            % {"record_type": record_type, "record_id": record_id}
+        ) from None
     return snapshot(instance)

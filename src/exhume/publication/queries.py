@@ -5,6 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.utils.formats import date_format
+from django.utils.translation import ngettext
+
 from exhume.casework import queries as casework
 from exhume.casework.models import Site
 from exhume.counting import SiteSummary, summarise
@@ -17,42 +20,36 @@ def site_summary(site: Site, *, as_of: dt.date | None = None) -> SiteSummary:
 
 
 def infobox(site: Site, summary: SiteSummary) -> dict[str, Any]:
-    """The infobox rows: title, part of, location, victims, perpetrators, type."""
+    """The infobox rows: title, part of, location, victims, perpetrators, type (in the reader's
+    language where the site's text is given in it)."""
+    text = casework.site_text(site)
     return {
-        "title": site.name,
-        "part_of": site.part_of,
-        "location": site.place,
+        "title": text["name"],
+        "part_of": text["part_of"],
+        "location": text["place"],
         "coordinates": (
             {"latitude": site.latitude, "longitude": site.longitude}
             if site.latitude is not None and site.longitude is not None
             else None
         ),
         "date": _date_range(site),
-        "victims": f"{summary.total} killed",
-        "perpetrators": site.perpetrators,
-        "type": site.crime_type,
+        "victims": killed(summary.total),
+        "perpetrators": text["perpetrators"],
+        "type": text["crime_type"],
     }
 
 
 def public_site(site: Site, *, as_of: dt.date | None = None) -> dict[str, Any]:
     """Everything on the public site page, as plain data (the HTML page and its JSON twin)."""
     summary = site_summary(site, as_of=as_of)
-    others = [
-        {
-            "slug": s.slug,
-            "name": s.name,
-            "place": s.place,
-            "is_synthetic": s.is_synthetic,
-            "total": site_summary(s).total,
-        }
-        for s in casework.sites().exclude(pk=site.pk)
-    ]
+    others = [card(s) for s in casework.sites().exclude(pk=site.pk)]
+    text = casework.site_text(site)
     return {
         "slug": site.slug,
-        "title": site.name,
+        "title": text["name"],
         "is_synthetic": site.is_synthetic,
-        "headline": f"{summary.total} killed",
-        "description": site.description,
+        "headline": killed(summary.total),
+        "description": text["description"],
         "discovered_on": _iso(site.discovered_on),
         "exhumation_started_on": _iso(site.exhumation_started_on),
         "exhumation_ended_on": _iso(site.exhumation_ended_on),
@@ -71,16 +68,24 @@ def _latest_release(site: Site) -> dict[str, Any] | None:
 
 def site_cards() -> list[dict[str, Any]]:
     """One card per site: name, place, headline figure; for the home page and "explore more"."""
-    return [
-        {
-            "slug": site.slug,
-            "name": site.name,
-            "place": site.place,
-            "is_synthetic": site.is_synthetic,
-            "total": site_summary(site).total,
-        }
-        for site in casework.sites()
-    ]
+    return [card(site) for site in casework.sites()]
+
+
+def card(site: Site) -> dict[str, Any]:
+    """A site's card: slug, name and place in the reader's language, headline total."""
+    text = casework.site_text(site)
+    return {
+        "slug": site.slug,
+        "name": text["name"],
+        "place": text["place"],
+        "is_synthetic": site.is_synthetic,
+        "total": site_summary(site).total,
+    }
+
+
+def killed(total: int) -> str:
+    """ "445 killed" in the reader's language (Ukrainian has three plural forms)."""
+    return ngettext("%(n)d killed", "%(n)d killed", total) % {"n": total}
 
 
 def _iso(day: dt.date | None) -> str | None:
@@ -90,5 +95,5 @@ def _iso(day: dt.date | None) -> str | None:
 def _date_range(site: Site) -> str:
     start, end = site.exhumation_started_on, site.exhumation_ended_on
     if start and end:
-        return f"{start:%-d %B %Y} – {end:%-d %B %Y}"
-    return f"{start:%-d %B %Y}" if start else ""
+        return f"{date_format(start, 'j E Y')} – {date_format(end, 'j E Y')}"
+    return date_format(start, "j E Y") if start else ""

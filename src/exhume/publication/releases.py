@@ -18,6 +18,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from exhume import config
 from exhume.audit.events import Actor, commitment, lock_head, snapshot, store_entry
@@ -73,7 +74,10 @@ def get_release(site: Site, label: str) -> Release:
     release = Release.objects.filter(site=site, label=label).first()
     if release is None:
         known = ", ".join(r.label for r in site_releases(site)) or "none yet"
-        raise NotFoundError(f"site {site.slug} has no release {label!r} (known: {known})")
+        raise NotFoundError(
+            _("site %(slug)s has no release %(label)r (known: %(known)s)")
+            % {"slug": site.slug, "label": label, "known": known}
+        )
     return release
 
 
@@ -94,8 +98,11 @@ def database_log() -> Log:
         return Log.from_leaves(leaf.encode() for leaf in leaves.iterator(chunk_size=5000))
     except ExhumeError as exc:
         raise VerificationError(
-            f"the database log breaks a rule, so nothing can be published: {exc.message}; "
-            "run `exhume verify --db`"
+            _(
+                "the database log breaks a rule, so nothing can be "
+                "published: %(message)s; run `exhume verify --db`"
+            )
+            % {"message": exc.message}
         ) from None
 
 
@@ -177,8 +184,12 @@ def _read_previous(previous: Release) -> ReleaseBundle:
     bundle = read_release(previous.path)
     if bundle.checkpoint != previous.checkpoint:
         raise VerificationError(
-            f"release {previous.label}: {previous.path}/checkpoint.txt is not the checkpoint "
-            "recorded when it was published; restore the release files from a copy"
+            _(
+                "release %(label)s: %(path)s/checkpoint.txt is not the "
+                "checkpoint recorded when it was published; restore the "
+                "release files from a copy"
+            )
+            % {"label": previous.label, "path": previous.path}
         )
     return bundle
 
@@ -210,8 +221,12 @@ def _check_remains_match_log(site: Site) -> None:
             bad.append(f"{COUNTED_TYPE} {remains.pk} (case {remains.case_number})")
     if bad:
         raise VerificationError(
-            f"refusing to publish {site.slug}: {len(bad)} remains record(s) do not match the log "
-            f"(changed outside the application): {', '.join(bad[:20])}; run `exhume verify --db`"
+            _(
+                "refusing to publish %(slug)s: %(len)s remains record(s) do "
+                "not match the log (changed outside the application): "
+                "%(join)s; run `exhume verify --db`"
+            )
+            % {"slug": site.slug, "len": len(bad), "join": ", ".join(bad[:20])}
         )
 
 
@@ -224,10 +239,16 @@ def export_release(release: Release, out: Path) -> Path:
 def release_file(release: Release, name: str) -> bytes:
     """One file of a published release; NotFoundError for anything but the bundle's files."""
     if name not in RELEASE_FILES:
-        raise NotFoundError(f"a release has no file {name!r}; it has {', '.join(RELEASE_FILES)}")
+        raise NotFoundError(
+            _("a release has no file %(name)r; it has %(join)s")
+            % {"name": name, "join": ", ".join(RELEASE_FILES)}
+        )
     path = release.path / name
     if not path.is_file():
-        raise NotFoundError(f"release {release.label}: {name} is missing from {release.path}")
+        raise NotFoundError(
+            _("release %(label)s: %(name)s is missing from %(path)s")
+            % {"label": release.label, "name": name, "path": release.path}
+        )
     return path.read_bytes()
 
 

@@ -1,0 +1,47 @@
+"""The role groups' Django permissions, kept equal to the policy after every migration.
+
+The admin and anything else that asks ``user.has_perm`` then agree with
+:mod:`exhume.access.policy`: a role may view a model's admin pages when it sees the model's kind
+of data in full, and add or change records when it may also edit that kind.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.apps import apps as global_apps
+
+from exhume.access.endpoints import MODEL_DATA
+from exhume.access.policy import EDITS, ROLES, Level, level_for_role
+
+
+def codenames_for(role: str, model_label: str) -> list[str]:
+    """The permission codenames (``view_remains`` ...) this role gets on one model."""
+    data = MODEL_DATA[model_label]
+    name = model_label.split(".")[1]
+    if level_for_role(role, data) is not Level.FULL:
+        return []
+    names = [f"view_{name}"]
+    if data in EDITS[role]:
+        names += [f"add_{name}", f"change_{name}"]
+    return names
+
+
+def sync_role_permissions(sender: Any = None, *, apps: Any = global_apps, **_: Any) -> None:
+    """Create the role groups if missing and set each one's permissions from the policy."""
+    group_model = apps.get_model("auth", "Group")
+    permission_model = apps.get_model("auth", "Permission")
+    for role in ROLES:
+        group, _created = group_model.objects.get_or_create(name=role)
+        wanted = []
+        for label in MODEL_DATA:
+            app_label, model = label.split(".")
+            for codename in codenames_for(role, label):
+                wanted.extend(
+                    permission_model.objects.filter(
+                        content_type__app_label=app_label,
+                        content_type__model=model,
+                        codename=codename,
+                    )
+                )
+        group.permissions.set(wanted)
