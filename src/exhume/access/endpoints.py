@@ -107,6 +107,7 @@ MODEL_DATA: dict[str, Data] = {
     "axes.accessattempt": Data.ACCOUNTS,
     "axes.accesslog": Data.ACCOUNTS,
     "axes.accessfailurelog": Data.ACCOUNTS,
+    "axes.accessattemptexpiration": Data.ACCOUNTS,
 }
 
 ADMIN_MODEL_URL = re.compile(r"^admin:(?P<app>[a-z0-9]+)_(?P<model>[a-z0-9]+)_(?P<page>[a-z_]+)$")

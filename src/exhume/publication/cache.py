@@ -69,8 +69,10 @@ def _get_or_compute(key: str, compute: Callable[[], T]) -> T:
 def cached(compute: Callable[[], T], *parts: Hashable) -> T:
     """``compute()`` for the current log head and ``parts``, computed at most once per head.
 
-    ``parts`` must name everything the result depends on besides the records (slug, date)."""
-    return _get_or_compute(_key(log_head(), ("data", *parts)), compute)
+    ``parts`` must name everything the result depends on besides the records and the reader's
+    language (slug, date); the language is part of every key (names, dates and labels follow
+    it)."""
+    return _get_or_compute(_key(log_head(), ("data", get_language(), *parts)), compute)
 
 
 def cached_page(
