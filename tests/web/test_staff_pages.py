@@ -173,9 +173,10 @@ def test_an_unknown_site_or_record_is_not_found_for_staff(
 
 
 def test_the_login_page_logs_staff_in_and_out(client: Client, built: Built) -> None:
-    from django.contrib.auth.models import User
+    from django.contrib.auth.models import Group, User
 
-    User.objects.create_user("mykola", password="a-long-test-password")
+    user = User.objects.create_user("mykola", password="a-long-test-password")
+    user.groups.add(Group.objects.get(name="morgue"))
     assert "Staff login" in client.get("/accounts/login/").content.decode()
     response = client.post(
         "/accounts/login/",
