@@ -19,6 +19,16 @@ def shared_data() -> Path:
     return require(SHARED_DATA, "shared data")
 
 
+@pytest.fixture(autouse=True)
+def _english_after_each_test() -> Iterator[None]:
+    """A request in Ukrainian (or a command run with EXHUME_LANGUAGE=uk) activates Ukrainian for
+    the thread; put English back so that no later test reads messages in another language."""
+    yield
+    from django.utils import translation
+
+    translation.deactivate()
+
+
 @pytest.fixture
 def actor() -> Any:
     from exhume.audit.events import Actor

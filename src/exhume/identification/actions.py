@@ -15,6 +15,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from exhume.audit.events import Actor, append_event, latest_entry
 from exhume.audit.models import Role
@@ -56,7 +57,7 @@ def do_adopt_policy(actor: Actor, *, policy: Policy, reason: str) -> PolicyRecor
     """Put ``policy`` in force (recording it if new) and re-evaluate every signed
     identification against it: one that no longer meets it goes back to review, flagged."""
     if not reason.strip():
-        raise InvalidInputError("adopting a policy needs a reason", field="reason")
+        raise InvalidInputError(_("adopting a policy needs a reason"), field="reason")
     with transaction.atomic(durable=True):
         return _adopt(actor, policy, reason)
 
@@ -68,7 +69,8 @@ def _adopt(actor: Actor, policy: Policy, reason: str) -> PolicyRecord:
     record = PolicyRecord.objects.filter(name=policy.name, policy_version=policy.version).first()
     if record is not None and record.sha256 != policy.sha256:
         raise InvalidInputError(
-            f"{policy.label} was adopted before with other content; give it a new version",
+            _("%(label)s was adopted before with other content; give it a new version")
+            % {"label": policy.label},
             field="version",
         )
     if record is None:
@@ -190,9 +192,12 @@ def check_proposable(remains: Remains, person: MissingPerson) -> None:
     """Refuse a pair of incompatible sex (correct or re-examine the record first)."""
     if sex_incompatible(remains, person):
         raise InvalidInputError(
-            f"remains {remains.case_number} are {remains.sex} and the missing person was "
-            f"reported {person.sex}: a pair of incompatible sex cannot be proposed; correct or "
-            "re-examine the record first",
+            _(
+                "remains %(case_number)s are %(sex)s and the missing person "
+                "was reported %(sex2)s: a pair of incompatible sex cannot be "
+                "proposed; correct or re-examine the record first"
+            )
+            % {"case_number": remains.case_number, "sex": remains.sex, "sex2": person.sex},
             field="sex",
         )
 
@@ -216,7 +221,7 @@ def _numbers(assessment: Assessment) -> dict[str, Any]:
 def do_review(actor: Actor, proposal: Proposal, *, reason: str = "") -> Proposal:
     """A DNA analyst has checked the profiles, the pedigree and the numbers."""
     if actor.role not in REVIEW_ROLES:
-        raise AccessDeniedError("only a DNA analyst (role 'lab') reviews a proposal")
+        raise AccessDeniedError(_("only a DNA analyst (role 'lab') reviews a proposal"))
     with transaction.atomic(durable=True):
         locked = _locked(proposal, State.PROPOSED, "reviewed")
         locked.state, locked.reviewed_by, locked.needs_review = (
@@ -233,19 +238,24 @@ def do_confirm(actor: Actor, proposal: Proposal, *, reason: str = "") -> Proposa
     """A board member who did not review it confirms; the policy in force must be met and
     neither the person nor the body may already be signed to another."""
     if actor.role not in CONFIRM_ROLES:
-        raise AccessDeniedError("only a board member (role 'board') confirms an identification")
+        raise AccessDeniedError(_("only a board member (role 'board') confirms an identification"))
     with transaction.atomic(durable=True):
         locked = _locked(proposal, State.REVIEWED, "confirmed")
         if locked.reviewed_by == actor.username:
             raise AccessDeniedError(
-                f"{actor.username} reviewed this proposal and cannot also confirm it: two "
-                "different people must sign"
+                _(
+                    "%(username)s reviewed this proposal and cannot also confirm "
+                    "it: two different people must sign"
+                )
+                % {"username": actor.username}
             )
         in_force = PolicyRecord.objects.get(in_force=True)
         result = reassess(locked.evidence, policy_of(in_force))
         if not result.met:
             raise InvalidInputError(
-                f"does not meet {in_force}: " + "; ".join(result.unmet), field="policy"
+                _("does not meet %(policy)s: %(unmet)s")
+                % {"policy": in_force, "unmet": "; ".join(result.unmet)},
+                field="policy",
             )
         _refuse_conflict(locked)
         locked.state, locked.confirmed_by, locked.policy = State.CONFIRMED, actor.username, in_force
@@ -260,15 +270,19 @@ def _refuse_conflict(proposal: Proposal) -> None:
     other = signed.filter(missing_person=proposal.missing_person).first()
     if other is not None:
         raise InvalidInputError(
-            f"conflict: this missing person is already identified as remains "
-            f"{other.remains.case_number}; two bodies can never be the same person",
+            _(
+                "conflict: this missing person is already identified as "
+                "remains %(case_number)s; two bodies can never be the same "
+                "person"
+            )
+            % {"case_number": other.remains.case_number},
             field="missing_person",
         )
     other = signed.filter(remains=proposal.remains).first()
     if other is not None:
         raise InvalidInputError(
-            f"conflict: remains {proposal.remains.case_number} are already identified "
-            f"(proposal {other.pk})",
+            _("conflict: remains %(case_number)s are already identified (proposal %(pk)s)")
+            % {"case_number": proposal.remains.case_number, "pk": other.pk},
             field="remains",
         )
 
@@ -278,7 +292,7 @@ def do_identify(
 ) -> Proposal:
     """The board issues the report of a confirmed identification (its SHA-256 logged)."""
     if actor.role not in CONFIRM_ROLES:
-        raise AccessDeniedError("only a board member (role 'board') records an identification")
+        raise AccessDeniedError(_("only a board member (role 'board') records an identification"))
     with transaction.atomic(durable=True):
         locked = _locked(proposal, State.CONFIRMED, "identified")
         locked.state = State.IDENTIFIED
@@ -291,9 +305,9 @@ def do_identify(
 def do_exclude(actor: Actor, proposal: Proposal, *, reason: str) -> Proposal:
     """Exclude a candidate pair (not signed), with the reason."""
     if actor.role not in REVIEW_ROLES | CONFIRM_ROLES:
-        raise AccessDeniedError("only a DNA analyst or a board member excludes a candidate")
+        raise AccessDeniedError(_("only a DNA analyst or a board member excludes a candidate"))
     if not reason.strip():
-        raise InvalidInputError("an exclusion needs a reason", field="reason")
+        raise InvalidInputError(_("an exclusion needs a reason"), field="reason")
     with transaction.atomic(durable=True):
         locked = _locked(proposal, (State.PROPOSED, State.REVIEWED), "excluded")
         locked.state, locked.reason = State.EXCLUDED, reason
@@ -305,7 +319,7 @@ def do_exclude(actor: Actor, proposal: Proposal, *, reason: str) -> Proposal:
 def do_withdraw(actor: Actor, proposal: Proposal, *, reason: str, authority: str) -> Proposal:
     """Withdraw a proposal, signed or not, by a correction with its reason and authority."""
     if not reason.strip() or not authority.strip():
-        raise InvalidInputError("a withdrawal needs a reason and an authority", field="reason")
+        raise InvalidInputError(_("a withdrawal needs a reason and an authority"), field="reason")
     with transaction.atomic(durable=True):
         locked = _locked(proposal, OPEN, "withdrawn")
         if locked.state in SIGNED:
@@ -319,7 +333,7 @@ def do_withdraw(actor: Actor, proposal: Proposal, *, reason: str, authority: str
 def do_reopen(actor: Actor, proposal: Proposal, *, reason: str) -> Proposal:
     """Send a signed or reviewed proposal back to review, flagged, with the reason."""
     if not reason.strip():
-        raise InvalidInputError("sending back to review needs a reason", field="reason")
+        raise InvalidInputError(_("sending back to review needs a reason"), field="reason")
     with transaction.atomic(durable=True):
         locked = _locked(proposal, (State.REVIEWED, *SIGNED), "sent back to review")
         return _reopen(locked, actor, locked.policy, reason)
@@ -372,7 +386,7 @@ def do_record_recognition(
 ) -> Recognition:
     """Record an item shown to a family (item, strength class, shown_on) by family liaison."""
     if actor.role not in {Role.LIAISON, Role.SYSTEM}:
-        raise AccessDeniedError("only family liaison records what a family recognised")
+        raise AccessDeniedError(_("only family liaison records what a family recognised"))
     with transaction.atomic(durable=True):
         return create(
             Recognition,
@@ -390,8 +404,13 @@ def _locked(proposal: Proposal, allowed: Any, to: str) -> Proposal:
     states = (allowed,) if isinstance(allowed, str) else tuple(allowed)
     if locked.state not in states:
         raise InvalidInputError(
-            f"proposal {locked.pk} is {locked.state}; only a proposal that is "
-            f"{' or '.join(str(s) for s in states)} can be {to}",
+            _("proposal %(pk)s is %(state)s; only a proposal that is %(join)s can be %(to)s")
+            % {
+                "pk": locked.pk,
+                "state": locked.state,
+                "join": " or ".join(str(s) for s in states),
+                "to": to,
+            },
             field="state",
         )
     return locked

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy
 
 from exhume.casework.models import Remains, Site
 from exhume.families.models import MissingPerson
@@ -50,7 +51,9 @@ class IdentificationRun(models.Model):
     run_by = models.CharField(max_length=150)
     policy = models.ForeignKey(PolicyRecord, on_delete=models.PROTECT, related_name="runs")
     parameters = models.JSONField(
-        help_text="frequency database (name, SHA-256), mutation models, thresholds, prior"
+        help_text=gettext_lazy(
+            "frequency database (name, SHA-256), mutation models, thresholds, prior"
+        )
     )
     engine_version = models.CharField(max_length=50)
     inputs_sha256 = models.CharField(max_length=64)
@@ -65,12 +68,12 @@ class IdentificationRun(models.Model):
 
 
 class State(models.TextChoices):
-    PROPOSED = "proposed", "Proposed"
-    REVIEWED = "reviewed", "Reviewed by a DNA analyst"
-    CONFIRMED = "confirmed", "Confirmed by the board"
-    IDENTIFIED = "identified", "Identified"
-    EXCLUDED = "excluded", "Excluded"
-    WITHDRAWN = "withdrawn", "Withdrawn by a correction"
+    PROPOSED = "proposed", gettext_lazy("Proposed")
+    REVIEWED = "reviewed", gettext_lazy("Reviewed by a DNA analyst")
+    CONFIRMED = "confirmed", gettext_lazy("Confirmed by the board")
+    IDENTIFIED = "identified", gettext_lazy("Identified")
+    EXCLUDED = "excluded", gettext_lazy("Excluded")
+    WITHDRAWN = "withdrawn", gettext_lazy("Withdrawn by a correction")
 
 
 #: States in which a proposal names the remains: at most one per body and one per person.
@@ -90,17 +93,25 @@ class Proposal(models.Model):
     state = models.CharField(max_length=16, choices=State.choices, default=State.PROPOSED)
     needs_review = models.BooleanField(default=False)
     dna_log10_lr = models.FloatField()
-    log10_odds = models.FloatField(help_text="log10 posterior odds: prior × DNA × every factor")
+    log10_odds = models.FloatField(
+        help_text=gettext_lazy("log10 posterior odds: prior × DNA × every factor")
+    )
     posterior = models.FloatField()
-    conclusion = models.CharField(max_length=100, help_text="the policy's verbal scale")
+    conclusion = models.CharField(
+        max_length=100, help_text=gettext_lazy("the policy's verbal scale")
+    )
     policy = models.ForeignKey(PolicyRecord, on_delete=models.PROTECT, related_name="proposals")
     policy_met = models.BooleanField()
     unmet = models.JSONField(default=list, blank=True)
-    evidence = models.JSONField(help_text="the factor table, references and per-marker LRs")
+    evidence = models.JSONField(
+        help_text=gettext_lazy("the factor table, references and per-marker LRs")
+    )
     flags = models.JSONField(default=list, blank=True)
     reviewed_by = models.CharField(max_length=150, blank=True)
     confirmed_by = models.CharField(max_length=150, blank=True)
-    reason = models.TextField(blank=True, help_text="why it was excluded, withdrawn or reopened")
+    reason = models.TextField(
+        blank=True, help_text=gettext_lazy("why it was excluded, withdrawn or reopened")
+    )
     version = models.PositiveIntegerField(default=1)
 
     class Meta:
@@ -123,13 +134,13 @@ class Proposal(models.Model):
 
 
 class Step(models.TextChoices):
-    PROPOSE = "propose", "Proposed"
-    REVIEW = "review", "Reviewed"
-    CONFIRM = "confirm", "Confirmed"
-    IDENTIFY = "identify", "Identified"
-    EXCLUDE = "exclude", "Excluded"
-    WITHDRAW = "withdraw", "Withdrawn"
-    REOPEN = "reopen", "Sent back to review"
+    PROPOSE = "propose", gettext_lazy("Proposed")
+    REVIEW = "review", gettext_lazy("Reviewed")
+    CONFIRM = "confirm", gettext_lazy("Confirmed")
+    IDENTIFY = "identify", gettext_lazy("Identified")
+    EXCLUDE = "exclude", gettext_lazy("Excluded")
+    WITHDRAW = "withdraw", gettext_lazy("Withdrawn")
+    REOPEN = "reopen", gettext_lazy("Sent back to review")
 
 
 class Decision(models.Model):
@@ -142,7 +153,9 @@ class Decision(models.Model):
     time = models.DateTimeField()
     reason = models.TextField(blank=True)
     policy = models.ForeignKey(PolicyRecord, on_delete=models.PROTECT, related_name="decisions")
-    evidence = models.JSONField(help_text="snapshot of the proposal's numbers at this step")
+    evidence = models.JSONField(
+        help_text=gettext_lazy("snapshot of the proposal's numbers at this step")
+    )
     version = models.PositiveIntegerField(default=1)
 
     class Meta:
@@ -153,13 +166,16 @@ class Decision(models.Model):
 
 
 class FlagKind(models.TextChoices):
-    REFERENCE_INCONSISTENT = "reference_inconsistent", "Reference inconsistent with its family"
-    BODY_TWO_FAMILIES = "body_two_families", "Body matching two families strongly"
-    FAMILY_TWO_BODIES = "family_two_bodies", "Family matching two bodies"
-    NEEDS_REVIEW = "needs_review", "Signed identification needs review"
-    JOURNAL_DISAGREES = "journal_disagrees", "Burial journal disagrees with the DNA"
-    DIRECT_MATCH = "direct_match", "Remains matching remains (same person)"
-    NO_REFERENCES = "no_references", "No typed references in scope"
+    REFERENCE_INCONSISTENT = (
+        "reference_inconsistent",
+        gettext_lazy("Reference inconsistent with its family"),
+    )
+    BODY_TWO_FAMILIES = "body_two_families", gettext_lazy("Body matching two families strongly")
+    FAMILY_TWO_BODIES = "family_two_bodies", gettext_lazy("Family matching two bodies")
+    NEEDS_REVIEW = "needs_review", gettext_lazy("Signed identification needs review")
+    JOURNAL_DISAGREES = "journal_disagrees", gettext_lazy("Burial journal disagrees with the DNA")
+    DIRECT_MATCH = "direct_match", gettext_lazy("Remains matching remains (same person)")
+    NO_REFERENCES = "no_references", gettext_lazy("No typed references in scope")
 
 
 class Flag(models.Model):
@@ -197,7 +213,9 @@ class Recognition(models.Model):
     missing_person = models.ForeignKey(
         MissingPerson, on_delete=models.PROTECT, related_name="recognitions"
     )
-    item = models.CharField(max_length=300, help_text="what was shown (a tattoo, a ring, a photo)")
+    item = models.CharField(
+        max_length=300, help_text=gettext_lazy("what was shown (a tattoo, a ring, a photo)")
+    )
     strength = models.CharField(
         max_length=16,
         choices=[(s, s.replace("_", " ")) for s in

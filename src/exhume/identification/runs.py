@@ -12,6 +12,8 @@ import time
 from dataclasses import dataclass, replace
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from exhume import __version__
 from exhume.audit.events import Actor
 from exhume.casework.models import Remains, Site
@@ -112,7 +114,7 @@ def _prior(prior: Prior, n_missing: int) -> tuple[float, str]:
         n = max(n_missing, 1)
         return default_prior_odds(n), f"default: 1 / {n} missing persons in scope"
     if not prior.reason.strip():
-        raise InvalidInputError("a prior other than the default needs a reason", field="prior")
+        raise InvalidInputError(_("a prior other than the default needs a reason"), field="prior")
     return prior.odds, prior.reason
 
 

@@ -24,7 +24,8 @@ from babel.messages.pofile import read_po, write_po
 
 PACKAGE = Path(__file__).resolve().parent.parent
 PO = PACKAGE / "locale" / "uk" / "LC_MESSAGES" / "django.po"
-PYTHON_DIRS = ("access", "audit", "casework", "core", "families", "publication", "demo", "project",
+PYTHON_DIRS = ("access", "audit", "casework", "core", "families", "identification", "publication",
+               "demo", "project",
                "translations", "cli/base.py", "cli/records.py")  # fmt: skip
 KEYWORDS = {
     "_": None,
