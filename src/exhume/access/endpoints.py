@@ -101,7 +101,7 @@ MODEL_DATA: dict[str, Data] = {
     "audit.logentry": Data.AUDIT_LOG,
     "audit.loghead": Data.AUDIT_LOG,
     "audit.signingkey": Data.PUBLIC,
-    "audit.release": Data.PUBLIC,
+    "publication.release": Data.PUBLIC,
     "access.accessentry": Data.ACCESS_LOG,
     "access.restriction": Data.ACCOUNTS,
     "auth.user": Data.ACCOUNTS,

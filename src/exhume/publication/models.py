@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from django.db import models
+from django.utils.translation import gettext_lazy
 
 from exhume import config
 
@@ -23,11 +24,13 @@ class Release(models.Model):
     number = models.PositiveIntegerField()
     label = models.CharField(max_length=120, unique=True)
     tree_size = models.BigIntegerField()
-    root = models.CharField(max_length=64, help_text="Merkle root at tree_size, hex")
-    checkpoint = models.TextField(help_text="the signed C2SP checkpoint note")
-    log_key = models.CharField(max_length=300, help_text="vkey of the key that signed it")
+    root = models.CharField(max_length=64, help_text=gettext_lazy("Merkle root at tree_size, hex"))
+    checkpoint = models.TextField(help_text=gettext_lazy("the signed C2SP checkpoint note"))
+    log_key = models.CharField(
+        max_length=300, help_text=gettext_lazy("vkey of the key that signed it")
+    )
     directory = models.CharField(
-        max_length=500, help_text="the bundle's folder, relative to EXHUME_DATA_DIR"
+        max_length=500, help_text=gettext_lazy("the bundle's folder, relative to EXHUME_DATA_DIR")
     )
     created_at = models.DateTimeField()
 
