@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import User
@@ -9,7 +11,14 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.test import Client
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("axes_on")]
+
+
+@pytest.fixture
+def axes_on(settings: Any) -> None:
+    """The lockout, which the test settings turn off for the test client's login()."""
+    settings.AXES_ENABLED = True
+
 
 GOOD = "a-long-test-password-7"
 

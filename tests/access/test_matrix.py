@@ -43,7 +43,7 @@ QUERIES = {
     "admin:autocomplete": {
         "app_label": "casework",
         "model_name": "remains",
-        "field_name": "part_of",
+        "field_name": "body",
         "term": "",
     },
 }

@@ -20,3 +20,6 @@ STORAGES = {
 }
 # Request lines only where a test asks for them (caplog).
 LOGGING["loggers"]["exhume.requests"]["level"] = "WARNING"  # type: ignore[index]  # noqa: F405
+# django-axes needs the request when authenticating, which the test client's login() does not
+# pass; tests of the lockout itself turn it on (tests/access/test_login.py).
+AXES_ENABLED = False
