@@ -68,6 +68,9 @@ ENDPOINTS: dict[str, Rule] = {
     "families:missing_detail": Rule(Data.MISSING_REPORTS, record="families.missingperson:{pk}"),
     "api:missing_person": Rule(Data.MISSING_REPORTS, record="families.missingperson:{person_id}"),
     "api:access_entries": Rule(Data.ACCESS_LOG),
+    # corrections (POST): the route checks the role's right to change that kind of record
+    "api:correct_record": Rule(Data.STAFF, edit=False),
+    "api:correct_missing_person": Rule(Data.MISSING_REPORTS, edit=True),
     # the admin's own pages (its model pages follow MODEL_DATA)
     "admin:index": Rule(Data.STAFF),
     "admin:app_list": Rule(Data.STAFF),

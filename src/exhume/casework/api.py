@@ -8,6 +8,7 @@ from typing import Any
 
 from django.forms.models import model_to_dict
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Router
 from ninja.security import django_auth
 
@@ -75,7 +76,11 @@ def correct_record(
     request: HttpRequest, kind: str, record_id: int, body: CorrectionIn
 ) -> dict[str, Any]:
     if kind not in CORRECTIONS:
-        raise NotFoundError(f"no record kind {kind!r}; use {', '.join(CORRECTIONS)}", field="kind")
+        raise NotFoundError(
+            _("no record kind %(kind)r; use %(join)s")
+            % {"kind": kind, "join": ", ".join(CORRECTIONS)},
+            field="kind",
+        )
     model, action = CORRECTIONS[kind]
     _require(request, f"casework.change_{model._meta.model_name}")
     record = get_record(model, record_id)
@@ -84,7 +89,9 @@ def correct_record(
 
 def _require(request: HttpRequest, permission: str) -> None:
     if not request.user.has_perm(permission):
-        raise AccessDeniedError(f"your role may not see this data ({permission})")
+        raise AccessDeniedError(
+            _("your role may not see this data (%(permission)s)") % {"permission": permission}
+        )
 
 
 def _row(instance: Any) -> dict[str, Any]:

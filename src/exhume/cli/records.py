@@ -25,9 +25,10 @@ def demo(seed: int, serve: bool, host: str, port: int) -> None:
     """Build the synthetic Izium scenario in the default database (and serve it)."""
     setup_django(migrate=True)
     from exhume.demo import build_demo
+    from exhume.demo.accounts import DEMO_ACCOUNTS
     from exhume.demo.reset import reset_demo_database
 
-    reset_demo_database(demo_users={DEMO_USER})
+    reset_demo_database(demo_users=set(DEMO_ACCOUNTS))
     console = Console(stderr=True)
     with Progress(
         TextColumn("{task.description:<16}"), BarColumn(), MofNCompleteColumn(),

@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
+from django.utils.translation import gettext as _
 from ninja import Schema
 
 from exhume.audit.events import Actor
@@ -32,7 +33,10 @@ def get_record(model: type[M], record_id: int | str) -> M:
     try:
         return model._default_manager.get(pk=record_id)
     except (model.DoesNotExist, ValueError):  # type: ignore[attr-defined]
-        raise NotFoundError(f"no {model._meta.label_lower} record with id {record_id}") from None
+        raise NotFoundError(
+            _("no %(label_lower)s record with id %(record_id)s")
+            % {"label_lower": model._meta.label_lower, "record_id": record_id}
+        ) from None
 
 
 def resolve_changes(model: type[models.Model], raw: Mapping[str, Any]) -> dict[str, Any]:
@@ -44,16 +48,20 @@ def resolve_changes(model: type[models.Model], raw: Mapping[str, Any]) -> dict[s
         try:
             field = model._meta.get_field(name)
         except FieldDoesNotExist:
-            raise InvalidInputError(f"{model._meta.label_lower} has no field {name!r}",
-                                    field=name) from None  # fmt: skip
+            message = _("%(model)s has no field %(name)r")
+            raise InvalidInputError(
+                message % {"model": model._meta.label_lower, "name": name}, field=name
+            ) from None
         if field.many_to_one and value not in (None, ""):
             related = field.related_model
             assert isinstance(related, type)
             try:
                 value = related._default_manager.get(pk=value)
             except (related.DoesNotExist, ValueError):  # type: ignore[attr-defined]
-                raise InvalidInputError(f"no {related._meta.label_lower} with id {value!r}",
-                                        field=name) from None  # fmt: skip
+                message = _("no %(model)s with id %(value)r")
+                raise InvalidInputError(
+                    message % {"model": related._meta.label_lower, "value": value}, field=name
+                ) from None
         elif field.many_to_one:
             value = None
         changes[name] = value
@@ -63,7 +71,7 @@ def resolve_changes(model: type[models.Model], raw: Mapping[str, Any]) -> dict[s
 def apply_correction(action: Action, actor: Actor, record: M, body: CorrectionIn) -> M:
     """Call ``action`` (``do_correct_remains`` ...) for ``record`` as of ``body.version``."""
     if not body.changes:
-        raise InvalidInputError("no field was changed, so there is nothing to correct",
+        raise InvalidInputError(_("no field was changed, so there is nothing to correct"),
                                 field="changes")  # fmt: skip
     changes = resolve_changes(type(record), body.changes)
     record.version = body.version  # type: ignore[attr-defined]

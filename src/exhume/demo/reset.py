@@ -13,6 +13,7 @@ from collections.abc import Collection
 
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.utils.translation import gettext as _
 
 from exhume.casework.models import Site
 from exhume.demo.scenario import SYNTHETIC
@@ -43,9 +44,13 @@ def reset_demo_database(demo_users: Collection[str]) -> None:
     found = real_data(demo_users)
     if found:
         raise InvalidInputError(
-            f"refusing to build the demo here: this database holds data that is not synthetic: "
-            f"{'; '.join(found)}. The demo only runs on an empty database or one of its own: set "
-            "EXHUME_DATA_DIR to another folder"
+            _(
+                "refusing to build the demo here: this database holds data "
+                "that is not synthetic: %(join)s. The demo only runs on an "
+                "empty database or one of its own: set EXHUME_DATA_DIR to "
+                "another folder"
+            )
+            % {"join": "; ".join(found)}
         )
     if not Site.objects.exists():
         return

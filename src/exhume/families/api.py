@@ -8,6 +8,7 @@ from typing import Any
 
 from django.forms.models import model_to_dict
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Router
 from ninja.security import django_auth
 
@@ -39,7 +40,7 @@ def correct_missing_person(
     request: HttpRequest, record_id: int, body: CorrectionIn
 ) -> dict[str, Any]:
     if not request.user.has_perm("families.change_missingperson"):
-        raise AccessDeniedError("your role may not correct missing-person reports")
+        raise AccessDeniedError(_("your role may not correct missing-person reports"))
     person = get_record(MissingPerson, record_id)
     corrected = apply_correction(do_correct_missing_person, actor_for(request), person, body)
     return _row(corrected)
