@@ -25,7 +25,7 @@ from tests.access.matrix import leaks
 from tests.web.builders import build_sites
 
 HREF = re.compile(r'href="([^"]+)"')
-SKIP = ("/admin/", "/accounts/logout", "/i18n/", "/static/")
+SKIP = ("/admin/", "/accounts/logout", "/language/", "/static/")
 LIMIT = 400
 
 

@@ -51,7 +51,7 @@ ENDPOINTS: dict[str, Rule] = {
     "api:openapi-view": Rule(Data.PUBLIC),
     "login": Rule(Data.PUBLIC),
     "logout": Rule(Data.PUBLIC),
-    "set_language": Rule(Data.PUBLIC),
+    "choose_language": Rule(Data.PUBLIC),
     # staff pages and their twins
     "casework:index": Rule(Data.STAFF),
     "api:sites": Rule(Data.STAFF),

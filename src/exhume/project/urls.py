@@ -8,6 +8,7 @@ from django.urls import include, path
 
 from exhume.project.api import api
 from exhume.project.health import healthz
+from exhume.translations.views import choose_language
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
@@ -19,7 +20,7 @@ urlpatterns = [
     path("staff/missing/", include("exhume.families.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("language/", choose_language, name="choose_language"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
 ]
