@@ -11,7 +11,8 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "src" / "exhume"
 PURE = ("kinship", "ledger", "names", "evidence")
-WEB = ("django", "ninja", "exhume.access", "exhume.casework", "exhume.families", "exhume.dna", "exhume.audit",
+WEB = ("django", "ninja", "exhume.access", "exhume.casework", "exhume.families", "exhume.dna",
+       "exhume.audit",
        "exhume.publication", "exhume.identification", "exhume.project", "exhume.cli",
        "exhume.demo")  # fmt: skip
 SKINS = ("exhume.cli",)

@@ -37,6 +37,12 @@ SAMPLES = {
     "content_type_id": "1",
     "object_id": "1",
     "url": "nothing-here/",
+    "pk": "999999",
+    "barcode": "NO-SUCH-BARCODE",
+    "family_id": "999999",
+    "proposal_id": "999999",
+    "run_id": "999999",
+    "step": "review",
 }
 #: Query strings some endpoints need to answer at all.
 QUERIES = {

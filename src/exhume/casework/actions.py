@@ -87,7 +87,7 @@ def record_identification(
     actions, inside their transaction."""
     if remains.kind != "body":
         raise InvalidInputError(
-            "only a body is identified; a body part follows its body", field="kind"
+            _("only a body is identified; a body part follows its body"), field="kind"
         )
     return correct(
         remains,

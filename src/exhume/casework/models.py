@@ -201,8 +201,10 @@ class Remains(models.Model):
     identified_on = models.DateField(
         null=True,
         blank=True,
-        help_text="when the identification board confirmed who this is (set only by the board's "
-        "actions; the name is never here)",
+        help_text=gettext_lazy(
+            "when the identification board confirmed who this is (set "
+            "only by the board's actions; the name is never here)"
+        ),
     )
     version = models.PositiveIntegerField(default=1)
 

@@ -65,9 +65,20 @@ def demo(seed: int, serve: bool, host: str, port: int) -> None:
     )
     if report.dna is not None:
         console.print(
-            f"Synthetic DNA: {report.dna.families} families ({report.dna.missing_persons} missing "
-            f"persons, {report.dna.typed_relatives} typed relatives), {report.dna.samples} "
-            f"samples, {report.dna.custody_events} custody events, {report.dna.profiles} profiles."
+            _(
+                "Synthetic DNA: %(families)s families (%(missing_persons)s "
+                "missing persons, %(typed_relatives)s typed relatives), "
+                "%(samples)s samples, %(custody_events)s custody events, "
+                "%(profiles)s profiles."
+            )
+            % {
+                "families": report.dna.families,
+                "missing_persons": report.dna.missing_persons,
+                "typed_relatives": report.dna.typed_relatives,
+                "samples": report.dna.samples,
+                "custody_events": report.dna.custody_events,
+                "profiles": report.dna.profiles,
+            }
         )
     for label, directory in releases:
         console.print(

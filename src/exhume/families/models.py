@@ -27,7 +27,9 @@ class MissingPerson(models.Model):
     description = models.TextField(blank=True)
     distinguishing_marks = models.TextField(blank=True)
     external_reference = models.CharField(
-        max_length=100, blank=True, help_text="id in another system (e.g. a dvi-json missing id)"
+        max_length=100,
+        blank=True,
+        help_text=gettext_lazy("id in another system (e.g. a dvi-json missing id)"),
     )
     version = models.PositiveIntegerField(default=1)
 

@@ -364,10 +364,14 @@ def do_tie_part_by_dna(actor: Actor, *, part: Remains, body: Remains, log10_lr: 
     from exhume.identification.search import DIRECT_MATCH_LOG10
 
     if actor.role not in REVIEW_ROLES | CONFIRM_ROLES:
-        raise AccessDeniedError("only a DNA analyst or a board member re-associates remains")
+        raise AccessDeniedError(_("only a DNA analyst or a board member re-associates remains"))
     if log10_lr < DIRECT_MATCH_LOG10:
         raise InvalidInputError(
-            f"a direct match of LR 10^{log10_lr:.1f} is below 10^{DIRECT_MATCH_LOG10:g}",
+            _("a direct match of LR 10^%(log10_lr)s is below 10^%(DIRECT_MATCH_LOG10)s")
+            % {
+                "log10_lr": format(log10_lr, ".1f"),
+                "DIRECT_MATCH_LOG10": format(DIRECT_MATCH_LOG10, "g"),
+            },
             field="log10_lr",
         )
     with transaction.atomic(durable=True):

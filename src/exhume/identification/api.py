@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Router
 from ninja.security import django_auth
 
@@ -34,4 +35,4 @@ def run(request: HttpRequest, run_id: int) -> dict[str, Any]:
 
 def _require(request: HttpRequest) -> None:
     if not request.user.has_perm("identification.view_proposal"):
-        raise AccessDeniedError("your role may not see identification proposals")
+        raise AccessDeniedError(_("your role may not see identification proposals"))

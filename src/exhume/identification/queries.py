@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
 from exhume.casework.models import Site
 from exhume.errors import NotFoundError
@@ -22,7 +23,7 @@ from exhume.identification.models import (
 def get_run(pk: int) -> IdentificationRun:
     run = IdentificationRun.objects.select_related("site", "policy").filter(pk=pk).first()
     if run is None:
-        raise NotFoundError(f"no identification run {pk}", field="run")
+        raise NotFoundError(_("no identification run %(pk)s") % {"pk": pk}, field="run")
     return run
 
 
@@ -122,7 +123,7 @@ def identified_count(site: Site) -> int:
 def get_site(slug: str) -> Site:
     site = Site.objects.filter(slug=slug).first()
     if site is None:
-        raise NotFoundError(f"no site '{slug}'", field="slug")
+        raise NotFoundError(_("no site '%(slug)s'") % {"slug": slug}, field="slug")
     return site
 
 
@@ -133,7 +134,7 @@ def get_proposal(pk: int) -> Proposal:
         .first()
     )
     if found is None:
-        raise NotFoundError(f"no proposal {pk}", field="proposal")
+        raise NotFoundError(_("no proposal %(pk)s") % {"pk": pk}, field="proposal")
     return found
 
 

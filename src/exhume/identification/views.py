@@ -8,6 +8,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required, permission_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from exhume.core.admin import actor_for
@@ -76,7 +77,7 @@ def sign(request: HttpRequest, pk: int, step: str) -> HttpResponse:
         elif step == "identify":
             report.issue_report(actor, record)
         else:
-            raise InvalidInputError(f"unknown step '{step}'", field="step")
+            raise InvalidInputError(_("unknown step '%(step)s'") % {"step": step}, field="step")
     except (AccessDeniedError, InvalidInputError) as exc:
         return render(
             request,

@@ -156,7 +156,8 @@ def unmarked() -> list[str]:
 
 SHOWN_ATTRIBUTE = re.compile(r'(?:aria-label|title|placeholder|alt)="([^"{]*)"')
 #: words that stay as they are in every language (names, codes, units)
-KEEP = {"exhume", "JSON", "OpenAPI", "HTMX", "ID", "FOLDER"}
+KEEP = {"exhume", "JSON", "OpenAPI", "HTMX", "ID", "FOLDER", "SVG", "LR", "SHA", "log",
+        "run", "inputs"}  # fmt: skip
 
 
 def _unmarked_in_templates() -> Iterator[str]:

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('casework', '0002_grave_number_and_body'),
+        ('casework', '0003_remains_identified_on'),
     ]
 
     operations = [
