@@ -43,6 +43,8 @@ SAMPLES = {
     "proposal_id": "999999",
     "run_id": "999999",
     "step": "review",
+    "record_id": "999999",
+    "kind": "remains",
 }
 #: Query strings some endpoints need to answer at all.
 QUERIES = {
