@@ -52,6 +52,7 @@ ENDPOINTS: dict[str, Rule] = {
     "login": Rule(Data.PUBLIC),
     "logout": Rule(Data.PUBLIC),
     "choose_language": Rule(Data.PUBLIC),
+    "healthz": Rule(Data.PUBLIC),  # liveness: answers ok, reads no record
     # staff pages and their twins
     "casework:index": Rule(Data.STAFF),
     "api:sites": Rule(Data.STAFF),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -65,7 +66,7 @@ def exhume_error(request: HttpRequest, exc: ExhumeError) -> HttpResponse:
 @api.exception_handler(AuthenticationError)
 def login_required(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
     """Staff data without a session: 401 in the same error shape."""
-    body = AccessDeniedError("log in first: this data is for staff").as_dict()
+    body = AccessDeniedError(_("log in first: this data is for staff")).as_dict()
     return api.create_response(request, body, status=401)
 
 
