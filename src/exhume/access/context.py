@@ -18,6 +18,8 @@ def policy(request: HttpRequest) -> dict[str, Any]:
     return {
         "may": {k: v > Level.NONE for k, v in levels.items()},
         "coded": {k: v is Level.CODED for k, v in levels.items()},
+        "full": {k: v is Level.FULL for k, v in levels.items()},
+        "opens": {k: v >= Level.CODED for k, v in levels.items()},
         "edits": {d.value: may_edit(user, d) for d in Data},
         "role": role,
         "role_label": role_label(role) if role else "",

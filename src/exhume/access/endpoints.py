@@ -80,15 +80,16 @@ ENDPOINTS: dict[str, Rule] = {
     "api:dna_sample": Rule(Data.GENETIC, record="dna.sample:{barcode}", at_least=Level.FULL),
     "api:dna_families": Rule(Data.GENETIC, record="dna.families:{slug}", at_least=Level.FULL),
     "api:dna_family": Rule(Data.GENETIC, record="dna.family:{family_id}", at_least=Level.FULL),
-    # identification (board pages): not yet filtered to identified persons, so family liaison's
-    # "after identification" level does not open them
-    "identification:board": Rule(Data.IDENTIFICATION, at_least=Level.FULL),
-    "identification:proposal": Rule(Data.IDENTIFICATION, at_least=Level.FULL),
-    "identification:report": Rule(Data.IDENTIFICATION, at_least=Level.FULL),
-    "identification:sign": Rule(Data.IDENTIFICATION, edit=True, at_least=Level.FULL),
-    "api:identification_board": Rule(Data.IDENTIFICATION, at_least=Level.FULL),
-    "api:identification_proposal": Rule(Data.IDENTIFICATION, at_least=Level.FULL),
-    "api:identification_run": Rule(Data.IDENTIFICATION, at_least=Level.FULL),
+    # identification (board pages, where the DNA analyst reviews and the board confirms): not yet
+    # filtered to identified persons, so family liaison's "after identification" level does not
+    # open them; the laboratory's review step needs them (coded level)
+    "identification:board": Rule(Data.IDENTIFICATION, at_least=Level.CODED),
+    "identification:proposal": Rule(Data.IDENTIFICATION, at_least=Level.CODED),
+    "identification:report": Rule(Data.IDENTIFICATION, at_least=Level.CODED),
+    "identification:sign": Rule(Data.IDENTIFICATION, at_least=Level.CODED),
+    "api:identification_board": Rule(Data.IDENTIFICATION, at_least=Level.CODED),
+    "api:identification_proposal": Rule(Data.IDENTIFICATION, at_least=Level.CODED),
+    "api:identification_run": Rule(Data.IDENTIFICATION, at_least=Level.CODED),
     # corrections (POST): the route checks the role's right to change that kind of record
     "api:correct_record": Rule(Data.STAFF, edit=False),
     "api:correct_missing_person": Rule(Data.MISSING_REPORTS, edit=True),

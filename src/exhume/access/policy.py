@@ -65,7 +65,7 @@ POLICY: dict[Data, tuple[Level, ...]] = {
     Data.MISSING_REPORTS: (N, N, N, N, F, F, F, F),
     Data.FAMILY_CONTACTS: (N, N, N, N, N, F, N, F),
     Data.GENETIC: (N, N, N, C, F, N, N, F),
-    Data.IDENTIFICATION: (N, N, N, N, F, A, F, F),
+    Data.IDENTIFICATION: (N, N, N, C, F, A, F, F),
     Data.AUDIT_LOG: (N, N, N, N, F, N, F, F),
     Data.ACCESS_LOG: (N, N, N, N, N, N, N, F),
     Data.ACCOUNTS: (N, N, N, N, N, N, N, F),
