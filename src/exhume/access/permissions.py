@@ -12,17 +12,19 @@ from typing import Any
 from django.apps import apps as global_apps
 
 from exhume.access.endpoints import MODEL_DATA
-from exhume.access.policy import EDITS, ROLES, Level, level_for_role
+from exhume.access.policy import EDITS, ROLES, Data, Level, level_for_role
 
 
 def codenames_for(role: str, model_label: str) -> list[str]:
     """The permission codenames (``view_remains`` ...) this role gets on one model."""
     data = MODEL_DATA[model_label]
     name = model_label.split(".")[1]
-    if level_for_role(role, data) is not Level.FULL:
+    # the identification pages check view_proposal themselves; the DNA analyst reviews there
+    minimum = Level.CODED if data is Data.IDENTIFICATION else Level.FULL
+    if level_for_role(role, data) < minimum:
         return []
     names = [f"view_{name}"]
-    if data in EDITS[role]:
+    if data in EDITS[role] and level_for_role(role, data) is Level.FULL:
         names += [f"add_{name}", f"change_{name}"]
     return names
 
