@@ -52,7 +52,12 @@ ENDPOINTS: dict[str, Rule] = {
     "login": Rule(Data.PUBLIC),
     "logout": Rule(Data.PUBLIC),
     "choose_language": Rule(Data.PUBLIC),
-    "healthz": Rule(Data.PUBLIC),  # liveness: answers ok, reads no record
+    "healthz": Rule(Data.PUBLIC),
+    # maps: the public map of sites, and a site's plan of graves for staff
+    "maps:sites": Rule(Data.PUBLIC),
+    "api:maps_sites": Rule(Data.PUBLIC),
+    "maps:plan": Rule(Data.GRAVES),
+    "api:maps_graves": Rule(Data.GRAVES),  # liveness: answers ok, reads no record
     # staff pages and their twins
     "casework:index": Rule(Data.STAFF),
     "api:sites": Rule(Data.STAFF),
@@ -131,6 +136,8 @@ MODEL_DATA: dict[str, Data] = {
     "dna.frequencydatabase": Data.GENETIC,
     "dna.allelefrequency": Data.GENETIC,
     "dna.kinshipparameters": Data.GENETIC,
+    "reports.report": Data.IDENTIFICATION,
+    "imports.importbatch": Data.ACCOUNTS,
     "audit.logentry": Data.AUDIT_LOG,
     "audit.loghead": Data.AUDIT_LOG,
     "audit.signingkey": Data.PUBLIC,
