@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 import pytest
-from django.contrib.auth.models import User
+from django.contrib.auth.models import Group, User
 from django.test import Client
 
 from tests.web.builders import PERSONAL, SLUG, build_sites
@@ -21,7 +21,9 @@ def sites() -> Any:
 
 @pytest.fixture
 def staff(client: Client, sites: Any) -> Client:
-    client.force_login(User.objects.create_user("olha", password="a-long-test-password"))
+    user = User.objects.create_user("olha", password="a-long-test-password")
+    user.groups.add(Group.objects.get(name="field"))  # a role that sees graves (exhume.access)
+    client.force_login(user)
     return client
 
 
