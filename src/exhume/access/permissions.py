@@ -30,20 +30,26 @@ def codenames_for(role: str, model_label: str) -> list[str]:
 
 
 def sync_role_permissions(sender: Any = None, *, apps: Any = global_apps, **_: Any) -> None:
-    """Create the role groups if missing and set each one's permissions from the policy."""
+    """Create the role groups if missing and set each one's permissions from the policy.
+
+    ``post_migrate`` is sent once per installed app; the groups are synced once, after the last
+    app (whose signal comes after every app's permissions exist), with one query for all
+    permissions instead of one per role, model and codename."""
+    if sender is not None and sender.label != list(global_apps.get_app_configs())[-1].label:
+        return
     group_model = apps.get_model("auth", "Group")
     permission_model = apps.get_model("auth", "Permission")
+    by_key = {
+        (p.content_type.app_label, p.content_type.model, p.codename): p
+        for p in permission_model.objects.select_related("content_type")
+    }
     for role in ROLES:
         group, _created = group_model.objects.get_or_create(name=role)
         wanted = []
         for label in MODEL_DATA:
             app_label, model = label.split(".")
             for codename in codenames_for(role, label):
-                wanted.extend(
-                    permission_model.objects.filter(
-                        content_type__app_label=app_label,
-                        content_type__model=model,
-                        codename=codename,
-                    )
-                )
+                permission = by_key.get((app_label, model, codename))
+                if permission is not None:
+                    wanted.append(permission)
         group.permissions.set(wanted)
