@@ -144,6 +144,12 @@ def map_tiles() -> str:
     return raw
 
 
+def cli_user() -> str:
+    """``EXHUME_USER``: the account the command line acts as (empty: this machine's user, acting
+    as the system)."""
+    return os.environ.get("EXHUME_USER", "").strip()
+
+
 def map_attribution() -> str:
     """The attribution the tile server asks for (``EXHUME_MAP_ATTRIBUTION``), shown on maps."""
     return os.environ.get("EXHUME_MAP_ATTRIBUTION", "").strip()

@@ -9,7 +9,7 @@ import shutil
 from typing import Any
 
 import pytest
-from django.contrib.auth.models import User
+from django.contrib.auth.models import Group, User
 
 from tests.browser.conftest import ARTIFACTS, SCREENSHOTS, log_in
 from tests.web.builders import SLUG, build_sites
@@ -34,7 +34,7 @@ def plotted(transactional_db: None) -> dict[str, int]:
                            longitude=37.25004)  # fmt: skip
     body = do_record_remains(actor, site=site, case_number="PLAN-0001",
                              exhumed_on=site.exhumation_started_on, grave=full)  # fmt: skip
-    User.objects.create_user("olha", password=PASSWORD)
+    User.objects.create_user("olha", password=PASSWORD).groups.add(Group.objects.get(name="field"))
     placed = Site.objects.filter(latitude__isnull=False, longitude__isnull=False).count()
     return {"sites": placed, "remains": body.pk}
 
@@ -96,7 +96,7 @@ def izium(transactional_db: None) -> None:
     from exhume.demo import build_demo
 
     build_demo(seed=2022)
-    User.objects.create_user("olha", password=PASSWORD)
+    User.objects.create_user("olha", password=PASSWORD).groups.add(Group.objects.get(name="field"))
 
 
 @pytest.mark.slow

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 import schemathesis
-from django.contrib.auth.models import Permission, User
+from django.contrib.auth.models import Group, User
 from django.test import Client
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import (
@@ -39,8 +39,8 @@ def cookies(request: pytest.FixtureRequest, built: Built) -> dict[str, str]:
     if request.param == "visitor":
         return {}
     user = User.objects.create_user(f"fuzz-{request.param}")
-    if request.param == "journal":
-        user.user_permissions.add(Permission.objects.get(codename="view_burialjournalentry"))
+    # staff: the field team (graves and remains); journal: the board, who may read journal names
+    user.groups.add(Group.objects.get(name="field" if request.param == "staff" else "board"))
     client = Client()
     client.force_login(user)
     return {"sessionid": client.cookies["sessionid"].value}
@@ -73,7 +73,7 @@ def test_an_anonymous_staff_request_gets_the_error_shape(client: Client, built: 
     assert response.status_code == 401
     assert response.json() == {
         "error": "AccessDeniedError",
-        "message": "log in first: this data is for staff",
+        "message": "log in first: this data is not public",
         "field": None,
         "row": None,
     }

@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.contrib.auth.models import User
+from django.contrib.auth.models import Group, User
 from django.test import Client
 
 from exhume.casework.models import Site
@@ -100,7 +100,9 @@ def test_an_absurd_coordinate_is_refused_naming_the_field(admin: Client) -> None
 def test_the_staff_filters_never_fail_and_never_reflect_markup(
     client: Client, built: Built, param: str, value: str
 ) -> None:
-    client.force_login(User.objects.create_user("fuzz-staff"))
+    staff = User.objects.create_user("fuzz-staff")
+    staff.groups.add(Group.objects.get(name="field"))
+    client.force_login(staff)
     page = client.get(f"/staff/sites/{SLUG}/remains/", {param: value})
     assert page.status_code < 500
     assert SCRIPT not in page.content.decode(errors="replace")

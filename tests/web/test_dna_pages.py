@@ -6,7 +6,7 @@ import re
 from typing import Any
 
 import pytest
-from django.contrib.auth.models import Permission, User
+from django.contrib.auth.models import Group, User
 from django.test import Client
 
 from exhume.dna.actions import do_record_custody, do_record_profile, do_take_sample
@@ -47,7 +47,7 @@ def case(actor: Any, make_site: Any, make_remains: Any) -> Family:
 @pytest.fixture
 def dna_client(client: Client) -> Client:
     user = User.objects.create_user("mariia", password="not-a-real-password")
-    user.user_permissions.add(Permission.objects.get(codename="view_profile"))
+    user.groups.add(Group.objects.get(name="board"))  # sees genotypes in full
     client.force_login(user)
     return client
 

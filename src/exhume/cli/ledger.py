@@ -25,13 +25,12 @@ FAILED = VerificationError.exit_code
 def _actor() -> Any:
     """The account named by ``$EXHUME_USER`` with its role, else this machine's user acting as
     the system (never an administrator by default)."""
-    import os
-
+    from exhume import config
     from exhume.access.policy import role_of
     from exhume.audit.events import Actor
     from exhume.audit.models import Role
 
-    named = os.environ.get("EXHUME_USER", "")
+    named = config.cli_user()
     if named:
         from django.contrib.auth import get_user_model
 
