@@ -62,8 +62,8 @@ def measure(
 
     def joint() -> None:
         ctx = dvi.make_context(problem)
-        name, table = choose_joint(ctx, options)
-        last.update(method=name, n_assignments=table.n_assignments,
+        choice = choose_joint(ctx, options)
+        last.update(method=choice.method, n_assignments=choice.table.n_assignments,
                     family_evaluations=ctx.families.evaluations)  # fmt: skip
 
     out["joint"] = median_seconds(joint, runs)

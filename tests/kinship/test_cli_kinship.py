@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 from typing import Any
@@ -11,6 +12,10 @@ from click.testing import CliRunner
 
 from exhume.cli import main
 from exhume.cli.kinship import kinship
+from exhume.kinship.dvi import make_context
+from exhume.kinship.dvijson_write import problem_document
+from exhume.kinship.dvisim import simulate_dvi
+from exhume.kinship.solve import solve
 from tests.kinship.test_dvi import marker, problem_dict
 
 KEYS = ["loglik0", "pairwise_lr", "exclusions", "joint", "posterior_pairing", "conclusions",
@@ -146,10 +151,83 @@ def test_solve_goes_stepwise_above_max_evaluations(dvi_examples: Path) -> None:
     assert out["joint"]["rows"][0] == full["joint"]["rows"][0]
 
 
-def test_too_costly_even_stepwise_is_a_clear_error(dvi_examples: Path) -> None:
-    result = run(str(dvi_examples / "fire.json"), "--max-evaluations", "5")
-    assert result.exit_code == 1
-    assert result.output == (
-        "error: the joint analysis would need 12 family likelihood evaluations, more than the "
-        "limit of 5; raise --max-evaluations\n"
+def test_too_costly_even_stepwise_degrades_to_single_pairings_and_says_why(
+    dvi_examples: Path,
+) -> None:
+    path = str(dvi_examples / "fire.json")
+    result = run(path, "--max-evaluations", "5", "--top", "20")
+    assert result.exit_code == 0, result.output
+    out = json.loads(result.output)
+    joint = out["joint"]
+    assert (joint["method"], joint["n_assignments"]) == ("pairwise", 10)
+    assert joint["method_reason"] == (
+        "the full problem has 34 assignments needing 18 new family likelihoods, more than 5 "
+        "(--max-evaluations); after exclusions and undisputed identifications (0 fixed) the "
+        "rest still has 34 assignments needing 12 new family likelihoods, more than 5 "
+        "(--max-evaluations), so the table holds only H0 and the 9 single pairings of the "
+        "open victims"
     )
+    pairwise = out["pairwise_lr"]
+    for row in joint["rows"]:
+        placed = [(v, m) for v, m in row["assignment"].items() if m != "*"]
+        if not placed:
+            assert row["lr"] == pytest.approx(1.0, rel=1e-12)
+            continue
+        ((v, m),) = placed
+        lr = pairwise["matrix"][pairwise["rows"].index(v)][pairwise["cols"].index(m)]
+        assert row["lr"] == pytest.approx(lr, rel=1e-12)
+
+
+def test_the_method_reason_names_the_counts_of_an_exhaustive_table(dvi_examples: Path) -> None:
+    out = json.loads(run(str(dvi_examples / "example2.json")).output)
+    assert out["joint"]["method_reason"] == (
+        "14 assignments needing 7 new family likelihoods, within --max-assignments and "
+        "--max-evaluations"
+    )
+
+
+def test_simulate_writes_a_dvi_json_problem_and_its_truth(tmp_path: Path) -> None:
+    problem, truth = tmp_path / "p.json", tmp_path / "t.json"
+    args = ["kinship", "simulate", "--families", "6", "--remains", "7", "--two-missing", "1",
+            "--markers", "5", "--seed", "2"]  # fmt: skip
+    args += ["--dvi-json", str(problem), "--truth", str(truth)]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.output)
+    assert {k: summary[k] for k in ("families", "victims", "missing", "references", "markers")} \
+        == {"families": 6, "victims": 7, "missing": 7, "references": 12, "markers": 5}  # fmt: skip
+    assert summary["sha256"] == hashlib.sha256(problem.read_bytes()).hexdigest()
+    known = json.loads(truth.read_text())
+    assert known["problem_sha256"] == summary["sha256"]
+    assert sorted(m for m in known["victims"].values() if m is not None) == sorted(
+        json.loads(problem.read_text())["missing"]
+    )
+    assert json.loads(run(str(problem)).output)["provenance"]["input_sha256"] == summary["sha256"]
+
+
+def test_simulate_needs_exactly_one_output() -> None:
+    result = CliRunner().invoke(main, ["kinship", "simulate", "--families", "2", "--remains",
+                                       "2", "--seed", "1"])  # fmt: skip
+    assert result.exit_code == 2
+    assert "give exactly one of --out (screening) and --dvi-json (DVI)" in result.output
+
+
+def test_the_cli_conclusions_equal_the_library_stepwise_solver_on_a_simulated_case(
+    tmp_path: Path,
+) -> None:
+    sim = simulate_dvi(12, 14, seed=5, n_two_missing=2)
+    path = tmp_path / "sim.json"
+    path.write_text(json.dumps(problem_document(sim.problem)))
+    result = run(str(path), "--top", "1")
+    assert result.exit_code == 0, result.output
+    out = json.loads(result.output)
+    assert out["joint"]["method"] == "stepwise"
+    assert out["joint"]["method_reason"].startswith(
+        "the full problem has more than 100000 assignments (--max-assignments); "
+    )
+    library = solve(make_context(sim.problem)).conclusions
+    assert [(c["missing"], c["sample"], c["conclusion"]) for c in out["conclusions"]] == [
+        (c.missing, c.sample, c.conclusion) for c in library
+    ]
+    named = {c.sample: c.missing for c in library if c.conclusion == "Undisputed"}
+    assert named and all(sim.truth[v] == m for v, m in named.items())

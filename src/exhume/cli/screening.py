@@ -1,5 +1,8 @@
 """``exhume kinship simulate|screen|evaluate`` and ``exhume bench screening``.
 
+``simulate --dvi-json`` writes a simulated DVI problem (:mod:`exhume.kinship.dvisim`) for
+``exhume kinship solve`` instead of a screening scenario.
+
 National-scale kinship screening (every body against every missing person, see
 :mod:`exhume.kinship.screening`) on scenario files written by ``exhume kinship simulate``
 (format in :mod:`exhume.kinship.scenariofile`). ``screen`` writes the JSON document of
@@ -21,8 +24,11 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
 from exhume.cli.base import bench
 from exhume.cli.kinship import kinship
+from exhume.kinship.dvijson_write import problem_document
+from exhume.kinship.dvisim import simulate_dvi, truth_document
 from exhume.kinship.frequencies import (
     DEFAULT_MUTATION_KIND,
+    FrequencyTable,
     read_frequency_table,
     synthetic_frequency_table,
 )
@@ -48,14 +54,15 @@ from exhume.kinship.simulate import Scenario, simulate_scenario
 
 
 @kinship.command("simulate")
-@click.option("--families", required=True, type=click.IntRange(min=1), help="Missing persons.")
+@click.option("--families", required=True, type=click.IntRange(min=1),
+              help="Missing persons (with --dvi-json: reference families).")  # fmt: skip
 @click.option("--remains", required=True, type=click.IntRange(min=0), help="Bodies.")
 @click.option(
     "--related-fraction",
-    default=0.5,
-    show_default=True,
+    default=None,
     type=click.FloatRange(0, 1),
-    help="Share of bodies that are missing persons.",
+    help="Share of bodies that are missing persons (default 0.5; with --dvi-json, as many as "
+    "there are missing persons).",
 )
 @click.option("--markers", default=23, show_default=True, type=click.IntRange(min=1))
 @click.option(
@@ -74,25 +81,55 @@ from exhume.kinship.simulate import Scenario, simulate_scenario
 @click.option("--seed", required=True, type=int)
 @click.option(
     "--out",
-    required=True,
     type=click.Path(dir_okay=False, path_type=Path),
-    help="Scenario file (.npz).",
+    help="Scenario file (.npz) for screening.",
 )
-@click.option("--truth", type=click.Path(dir_okay=False, path_type=Path),
-              help="Truth file (JSON): each body's family or null.")  # fmt: skip
+@click.option(
+    "--dvi-json",
+    "dvi_json",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write a DVI problem (dvi-json) for `exhume kinship solve` instead.",
+)
+@click.option(
+    "--two-missing",
+    default=0,
+    show_default=True,
+    type=click.IntRange(min=0),
+    help="With --dvi-json: families with two missing persons (father and son).",
+)
+@click.option(
+    "--partial-share",
+    default=0.25,
+    show_default=True,
+    type=click.FloatRange(0, 1),
+    help="With --dvi-json: share of bodies with partial profiles.",
+)
+@click.option(
+    "--truth",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Truth file (JSON): each body's family (or missing person) or null.",
+)
 def simulate_command(
     families: int,
     remains: int,
-    related_fraction: float,
+    related_fraction: float | None,
     markers: int,
     frequencies: Path | None,
     population: str | None,
     mutation_rate: float,
     seed: int,
-    out: Path,
+    out: Path | None,
+    dvi_json: Path | None,
+    two_missing: int,
+    partial_share: float,
     truth: Path | None,
 ) -> None:
-    """Simulate families of missing persons and bodies; print a JSON summary."""
+    """Simulate families of missing persons and bodies; print a JSON summary.
+
+    With --out, a national screening scenario; with --dvi-json, a DVI problem of reference
+    families and victims (exhume.kinship.dvisim)."""
+    if (out is None) == (dvi_json is None):
+        raise click.UsageError("give exactly one of --out (screening) and --dvi-json (DVI)")
     if frequencies is not None and population is None:
         raise click.UsageError("--frequencies needs --population")
     table = (
@@ -100,10 +137,15 @@ def simulate_command(
         if frequencies is not None
         else synthetic_frequency_table()
     )
+    if dvi_json is not None:
+        _simulate_dvi(families, remains, related_fraction, markers, table, mutation_rate, seed,
+                      dvi_json, two_missing, partial_share, truth)  # fmt: skip
+        return
+    assert out is not None
     scenario, known = simulate_scenario(
         families,
         remains,
-        related_fraction,
+        0.5 if related_fraction is None else related_fraction,
         seed=seed,
         table=table,
         n_markers=markers,
@@ -116,6 +158,36 @@ def simulate_command(
         save_truth(known, truth, scenario_sha256=sha)
     click.echo(json.dumps({"scenario": str(out), "sha256": sha, **scenario.params,
                            "seed": seed, "frequency_source": table.source.name}))  # fmt: skip
+
+
+def _simulate_dvi(
+    families: int,
+    remains: int,
+    related_fraction: float | None,
+    markers: int,
+    table: FrequencyTable,
+    mutation_rate: float,
+    seed: int,
+    path: Path,
+    two_missing: int,
+    partial_share: float,
+    truth: Path | None,
+) -> None:
+    """``simulate --dvi-json``: write the problem (and its truth), print a summary."""
+    identified = None if related_fraction is None else round(related_fraction * remains)
+    sim = simulate_dvi(families, remains, seed=seed, n_two_missing=two_missing,
+                       n_identified=identified, n_markers=markers, partial_share=partial_share,
+                       table=table, mutation_rate=mutation_rate)  # fmt: skip
+    path.write_text(json.dumps(problem_document(sim.problem), allow_nan=False))
+    sha = file_sha256(path)
+    if truth is not None:
+        truth.write_text(json.dumps(truth_document(sim, sha)))
+    p = sim.problem
+    click.echo(json.dumps({"dvi_json": str(path), "sha256": sha, "dataset": p.dataset,
+                           "families": len(p.families), "victims": len(p.victims),
+                           "missing": len(p.missing), "references": len(p.references),
+                           "markers": len(p.markers), "seed": seed,
+                           "frequency_source": table.source.name}))  # fmt: skip
 
 
 # -- screen -----------------------------------------------------------------------------------

@@ -496,6 +496,55 @@ def new_evaluations(ctx: DviContext, assignments: Int) -> int:
     return total
 
 
+@dataclass(frozen=True)
+class JointCost:
+    """What a joint table over some candidate codes would cost, counted up to a guard.
+
+    ``n_assignments`` is exact when at most the guard, else ``guard + 1``; ``evaluations``
+    (new family likelihoods) is ``None`` when the assignments were not enumerated.
+    """
+
+    n_assignments: int
+    evaluations: int | None
+    max_assignments: int
+    max_evaluations: int | None
+
+    @property
+    def within(self) -> bool:
+        """Whether the table may be built under both guards."""
+        if self.n_assignments > self.max_assignments or self.evaluations is None:
+            return False
+        return self.max_evaluations is None or self.evaluations <= self.max_evaluations
+
+    def explain(self) -> str:
+        """Why the table fits or does not, in words naming the guard."""
+        if self.n_assignments > self.max_assignments:
+            return f"more than {self.max_assignments} assignments (--max-assignments)"
+        evals = f"{self.n_assignments} assignments needing {self.evaluations} new family"
+        evals += " likelihoods"
+        if self.max_evaluations is not None and (self.evaluations or 0) > self.max_evaluations:
+            return f"{evals}, more than {self.max_evaluations} (--max-evaluations)"
+        return f"{evals}, within --max-assignments and --max-evaluations"
+
+
+def joint_cost(
+    ctx: DviContext,
+    codes: Sequence[Sequence[int]],
+    max_assignments: int = DEFAULT_MAX_ASSIGNMENTS,
+    max_evaluations: int | None = None,
+) -> JointCost:
+    """Count the assignments allowed by ``codes`` (stopping past ``max_assignments``) and, when
+    within that guard, the new family likelihoods their evaluation needs."""
+    n_missing = len(ctx.problem.missing)
+    count = count_assignments(codes, n_missing, cap=max_assignments + 1)
+    needed = None
+    if 0 < count <= max_assignments:
+        needed = new_evaluations(ctx, enumerate_assignments(codes, n_missing))
+    elif count == 0:
+        needed = 0
+    return JointCost(count, needed, max_assignments, max_evaluations)
+
+
 def build_joint(
     ctx: DviContext,
     codes: Sequence[Sequence[int]],

@@ -30,7 +30,10 @@ from exhume.kinship.pedigree import FEMALE, MALE, Pedigree
 from exhume.kinship.problem import DviProblem, Family, Victim
 from exhume.kinship.simulate import FamilyShape, degrade, gene_drop
 
-__all__ = ["DviSimulation", "simulate_dvi"]
+__all__ = ["TRUTH_FORMAT", "DviSimulation", "simulate_dvi", "truth_document"]
+
+#: Format name of the truth file written beside a simulated dvi-json problem.
+TRUTH_FORMAT = "exhume-dvi-truth"
 
 I64 = NDArray[np.int64]
 _Rec = tuple[str, str | None, str | None, int]
@@ -119,6 +122,16 @@ def simulate_dvi(
         source_sha256="",
     )
     return DviSimulation(problem, truth)
+
+
+def truth_document(sim: DviSimulation, problem_sha256: str | None = None) -> dict[str, object]:
+    """The truth as a JSON object: each victim's missing person or ``null``, in victim order."""
+    return {
+        "format": TRUTH_FORMAT,
+        "problem_sha256": problem_sha256,
+        "dataset": sim.problem.dataset,
+        "victims": {v.id: sim.truth[v.id] for v in sim.problem.victims},
+    }
 
 
 def _single() -> FamilyShape:

@@ -5,7 +5,8 @@ Shape (rows and columns in the order of the input file)::
     {"loglik0": float,
      "pairwise_lr": {"rows": [victims], "cols": [missing], "matrix": [[float | null]]},
      "exclusions": {"rows": [...], "cols": [...], "matrix": [[int | null]]},
-     "joint": {"method": "exhaustive" | "stepwise", "n_assignments": int,
+     "joint": {"method": "exhaustive" | "stepwise" | "pairwise", "method_reason": str,
+               "n_assignments": int,
                "rows": [{"assignment": {victim: missing | "*"}, "loglik": float | null,
                          "lr": float | null}]},
      "posterior_pairing": {"rows": [...], "cols": [missing..., "*"], "matrix": [[float]]},
@@ -27,7 +28,12 @@ victims, and dvir would take hours there too); otherwise it is *stepwise*:
 exclusions and undisputed identifications are settled first (dvir's ``dviSolve`` loop) and
 the remaining assignments enumerated with those identifications fixed; ``n_assignments`` then
 counts the assignments of that reduced problem, and posteriors are conditional on the fixed
-identifications. ``--top`` limits the rows written, never ``n_assignments``.
+identifications. When even the reduced problem exceeds a guard the table is *pairwise*: H0
+of the reduced problem and every single pairing of an open victim with an open missing person
+(at most ``1 + victims x missing`` rows, whose family likelihoods the pairwise LRs already
+computed), so the solve never fails for size; posteriors then assume at most one more
+identification. ``method_reason`` says in words which guard decided, with the counts.
+``--top`` limits the rows written, never ``n_assignments``.
 
 Conclusions are :func:`exhume.kinship.solve.solve`'s (dvir's ``dviSolve``, AM side): one per
 missing person, ``sample`` is a victim id, ``"V2/V3"`` for a symmetric match, or null.
@@ -53,19 +59,25 @@ from exhume.kinship.dvi import (
     Float,
     Int,
     JointTable,
-    count_assignments,
-    enumerate_assignments,
     exclusion_matrix,
+    joint_cost,
     joint_table,
     make_context,
-    new_evaluations,
     pairwise_lr,
     posterior_pairing,
 )
 from exhume.kinship.pedigree_check import check_json
 from exhume.kinship.problem import DviProblem
 from exhume.kinship.provenance import exhume_version, software
-from exhume.kinship.solve import DEFAULT_MAX_INCOMP, DEFAULT_THRESHOLD, solve, stepwise_joint
+from exhume.kinship.solve import (
+    DEFAULT_MAX_INCOMP,
+    DEFAULT_THRESHOLD,
+    reduce,
+    restricted_codes,
+    restricted_joint,
+    single_pairing_joint,
+    solve,
+)
 
 #: Rows of the joint table written by default.
 DEFAULT_TOP = 10
@@ -122,23 +134,46 @@ def joint_rows(problem: DviProblem, table: JointTable, top: int) -> list[dict[st
     return rows
 
 
-def choose_joint(ctx: DviContext, options: SolveOptions) -> tuple[str, JointTable]:
-    """Exhaustive when small enough, stepwise otherwise (see the module docstring).
+@dataclass(frozen=True)
+class JointChoice:
+    """The joint table the result prints, how it was built and why."""
+
+    method: str
+    reason: str
+    table: JointTable
+
+
+def choose_joint(ctx: DviContext, options: SolveOptions) -> JointChoice:
+    """Exhaustive when small enough, else stepwise, else single pairings (module docstring).
 
     Small enough: at most ``max_assignments`` assignments whose evaluation needs at most
-    ``max_evaluations`` family likelihoods.
+    ``max_evaluations`` new family likelihoods. The stepwise table obeys the same guards on the
+    reduced problem; when it does not, the table degrades to single pairings, which never fails
+    for size. ``reason`` names the guard and the counts that decided.
     """
-    n_missing = len(ctx.problem.missing)
-    count = count_assignments(ctx.codes, n_missing, cap=options.max_assignments + 1)
-    if count <= options.max_assignments:
-        needed = new_evaluations(ctx, enumerate_assignments(ctx.codes, n_missing))
-        if needed <= options.max_evaluations:
-            return "exhaustive", joint_table(ctx, options.max_assignments)
-    table = stepwise_joint(
-        ctx, options.threshold, options.max_incomp, options.max_assignments,
-        options.max_evaluations,
-    )  # fmt: skip
-    return "stepwise", table
+    limits = (options.max_assignments, options.max_evaluations)
+    full = joint_cost(ctx, ctx.codes, *limits)
+    if full.within:
+        return JointChoice("exhaustive", full.explain(), joint_table(ctx, *limits))
+    why = "the full problem has " + full.explain()
+    state, _, _ = reduce(ctx, options.threshold, options.max_incomp)
+    reduced = joint_cost(ctx, restricted_codes(ctx, state), *limits)
+    if reduced.within:
+        table = restricted_joint(ctx, state, None, *limits)
+        return JointChoice(
+            "stepwise",
+            f"{why}; exclusions and undisputed identifications first "
+            f"({len(state.fixed)} fixed), leaving {reduced.explain()}",
+            table,
+        )
+    table = single_pairing_joint(ctx, state)
+    return JointChoice(
+        "pairwise",
+        f"{why}; after exclusions and undisputed identifications ({len(state.fixed)} fixed) "
+        f"the rest still has {reduced.explain()}, so the table holds only H0 and the "
+        f"{table.n_assignments - 1} single pairings of the open victims",
+        table,
+    )
 
 
 def solve_problem(problem: DviProblem, options: SolveOptions | None = None) -> dict[str, Any]:
@@ -155,7 +190,8 @@ def solve_problem(problem: DviProblem, options: SolveOptions | None = None) -> d
     check_h0(ctx)
     victims = [v.id for v in problem.victims]
     missing = list(problem.missing)
-    method, table = choose_joint(ctx, opts)
+    choice = choose_joint(ctx, opts)
+    table = choice.table
     result = solve(
         ctx, opts.threshold, max_incomp=opts.max_incomp,
         max_assignments=opts.max_assignments, max_evaluations=opts.max_evaluations,
@@ -173,7 +209,8 @@ def solve_problem(problem: DviProblem, options: SolveOptions | None = None) -> d
             "matrix": _count_rows(exclusion_matrix(ctx)),
         },
         "joint": {
-            "method": method,
+            "method": choice.method,
+            "method_reason": choice.reason,
             "n_assignments": table.n_assignments,
             "rows": joint_rows(problem, table, opts.top),
         },

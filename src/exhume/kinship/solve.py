@@ -55,6 +55,8 @@ from exhume.kinship.dvi import (
     JointTable,
     build_joint,
     glr_matrix,
+    joint_logliks,
+    joint_order,
 )
 
 #: dvir's default LR threshold for an undisputed identification.
@@ -315,6 +317,14 @@ def restricted_joint(
     at ``*``, open victims range over their pairings (restricted to ``missing`` when given).
     Log-likelihoods and LRs are those of the whole problem against its H0.
     """
+    codes = restricted_codes(ctx, state, missing)
+    return build_joint(ctx, codes, max_assignments, max_evaluations)
+
+
+def restricted_codes(
+    ctx: DviContext, state: SolveState, missing: Sequence[int] | None = None
+) -> list[tuple[int, ...]]:
+    """Candidate codes of the open problem (see :func:`restricted_joint`)."""
     allowed = set(state.missing if missing is None else missing)
     where = {v: j for j, v in state.fixed.items()}
     codes: list[tuple[int, ...]] = []
@@ -325,7 +335,34 @@ def restricted_joint(
             codes.append(tuple(j for j in state.pairings[i] if j == STAR_CODE or j in allowed))
         else:
             codes.append((STAR_CODE,))
-    return build_joint(ctx, codes, max_assignments, max_evaluations)
+    return codes
+
+
+def single_pairing_joint(ctx: DviContext, state: SolveState) -> JointTable:
+    """The open problem's H0 and every assignment that places one open victim at one of its
+    open pairings, identifications fixed, sorted as a joint table.
+
+    This is the last resort when even the reduced problem has too many assignments: at most
+    ``1 + victims x missing`` rows, each needing only the family likelihoods of the pairwise
+    LRs (already cached by the stepwise loop). Log-likelihoods and LRs are those of the whole
+    problem against its H0; posteriors computed from it assume at most one more identification.
+    """
+    n_vic = len(ctx.problem.victims)
+    base = np.full(n_vic, STAR_CODE, dtype=np.int64)
+    for j, v in state.fixed.items():
+        base[v] = j
+    open_missing = set(state.missing)
+    rows = [base]
+    for i in state.victims:
+        for j in state.pairings[i]:
+            if j != STAR_CODE and j in open_missing:
+                row = base.copy()
+                row[i] = j
+                rows.append(row)
+    assignments = np.array(rows, dtype=np.int64)
+    logliks = joint_logliks(ctx, assignments)
+    order = joint_order(assignments, logliks, ctx.problem.missing)
+    return JointTable(assignments[order], logliks[order], ctx.loglik0)
 
 
 def stepwise_joint(
