@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from exhume.errors import InvalidInputError, ProblemFormatError
-from exhume.kinship.dvijson import _genotype_row, _marker, _sex, read_json_object
+from exhume.kinship.jsonparts import genotype_row, parse_marker, parse_sex, read_json_object
 from exhume.kinship.lr import IntArray, KinshipLR, kinship_lr
 from exhume.kinship.markers import Marker
 from exhume.kinship.pedigree import Pedigree
@@ -61,7 +61,7 @@ def parse_case(data: Mapping[str, Any], *, sha256: str = "") -> KinshipCase:
     raw_markers = data.get("markers")
     if not isinstance(raw_markers, list) or not raw_markers:
         raise ProblemFormatError("'markers' must be a non-empty list")
-    markers = tuple(_marker(m, i) for i, m in enumerate(raw_markers))
+    markers = tuple(parse_marker(m, i) for i, m in enumerate(raw_markers))
     by_name = {m.name: k for k, m in enumerate(markers)}
     if len(by_name) != len(markers):
         raise ProblemFormatError("a marker name appears twice in 'markers'")
@@ -78,7 +78,7 @@ def parse_case(data: Mapping[str, Any], *, sha256: str = "") -> KinshipCase:
     if not isinstance(typed, Mapping):
         raise ProblemFormatError("'genotypes' must map individual ids to genotypes")
     genotypes = {
-        str(ident): _genotype_row(row, markers, by_name, f"individual '{ident}'")
+        str(ident): genotype_row(row, markers, by_name, f"individual '{ident}'")
         for ident, row in typed.items()
     }
     return KinshipCase(
@@ -135,7 +135,7 @@ def _pedigree(name: str, rows: Any) -> Pedigree:
                 row["id"],
                 None if fid is None else str(fid),
                 None if mid is None else str(mid),
-                _sex(row.get("sex"), f"{where}, individual '{row['id']}'"),
+                parse_sex(row.get("sex"), f"{where}, individual '{row['id']}'"),
             )
         )
     try:
