@@ -9,7 +9,8 @@ An archive (``.tar.gz``, mode 0600) holds:
   snapshot);
 * ``keys/``: the private log keys. **Whoever holds the archive can sign releases: keep it
   offline and encrypted**;
-* ``releases/``: every published bundle, as in the data folder.
+* ``releases/``: every published bundle, as in the data folder;
+* ``photos/``: every stored photo (originals and their copies), as in the data folder.
 
 The database is copied first and the files after, so the archive may hold a release folder
 newer than the copied database; :func:`restore` puts back only the release folders that the
@@ -122,9 +123,9 @@ def backup(out: Path) -> BackupReport:
         state = _log_state()
         kind, dumped = _dump_database(Path(work))
         files = {dumped.name: dumped}
-        for sub in ("keys", "releases"):
+        for sub in ("keys", "releases", "photos"):
             for path in sorted((data / sub).rglob("*")) if (data / sub).is_dir() else []:
-                if path.is_file():
+                if path.is_file() and ".staging" not in path.parts:
                     files[path.relative_to(data).as_posix()] = path
         manifest = {
             "format": FORMAT,
@@ -231,7 +232,7 @@ def check_empty_database() -> None:
 
 
 def restore_files(unpacked: Path) -> tuple[int, list[str]]:
-    """Copy the keys (0700/0600) and the release folders the restored database lists.
+    """Copy the keys (0700/0600), the photos and the release folders the restored database lists.
     Returns (keys restored, release folders left out because the database does not know them)."""
     from exhume.publication.models import Release
 
@@ -252,4 +253,6 @@ def restore_files(unpacked: Path) -> tuple[int, list[str]]:
             left_out.append(name)
             continue
         shutil.copytree(folder, data / name)
+    if (unpacked / "photos").is_dir():
+        shutil.copytree(unpacked / "photos", data / "photos", dirs_exist_ok=True)
     return keys, left_out

@@ -14,6 +14,7 @@
 | ``EXHUME_LOG_ORIGIN`` | log origin: checkpoints' first line, log key name | ``exhume.local/log`` |
 | ``EXHUME_MAP_TILES`` | tile URL template ``https://HOST/{z}/{x}/{y}.png`` | none (offline) |
 | ``EXHUME_MAP_ATTRIBUTION`` | attribution text the tile server requires | empty |
+| ``EXHUME_PHOTO_MAX_MB`` | largest photo accepted, in megabytes (MiB) | ``50`` |
 """
 
 from __future__ import annotations
@@ -153,6 +154,12 @@ def cli_user() -> str:
 def map_attribution() -> str:
     """The attribution the tile server asks for (``EXHUME_MAP_ATTRIBUTION``), shown on maps."""
     return os.environ.get("EXHUME_MAP_ATTRIBUTION", "").strip()
+
+
+def photo_max_bytes() -> int:
+    """``EXHUME_PHOTO_MAX_MB``: the largest photo an upload may be, in bytes (default 50 MiB: a
+    camera's full-resolution JPEG or a scanned document page; a 200 MB file is refused)."""
+    return env_int("EXHUME_PHOTO_MAX_MB", 50) * 1024 * 1024
 
 
 def data_dir() -> Path:

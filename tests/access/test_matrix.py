@@ -45,6 +45,8 @@ SAMPLES = {
     "step": "review",
     "record_id": "999999",
     "kind": "remains",
+    "grave_id": "999999",
+    "variant": "thumb",
 }
 #: Query strings some endpoints need to answer at all.
 QUERIES = {

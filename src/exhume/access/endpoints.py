@@ -69,6 +69,25 @@ ENDPOINTS: dict[str, Rule] = {
     "api:remains": Rule(Data.REMAINS),
     "casework:remains_detail": Rule(Data.REMAINS),
     "api:remains_record": Rule(Data.REMAINS),
+    # photos: seen by the roles that see their record (remains' photos in full only: the
+    # laboratory works blind); added by the roles that edit it. Photos of personal effects that
+    # staff let family liaison show: for the roles that deal with families, each view logged.
+    "casework:grave_photos": Rule(Data.GRAVES, edit=True),
+    "api:grave_photos": Rule(Data.GRAVES),
+    "casework:grave_photo_file": Rule(Data.GRAVES),
+    "casework:remains_photos": Rule(Data.REMAINS, edit=True, at_least=Level.FULL),
+    "api:remains_photos": Rule(Data.REMAINS, at_least=Level.FULL),
+    "casework:remains_photo_file": Rule(Data.REMAINS, at_least=Level.FULL),
+    "casework:photo_liaison": Rule(Data.REMAINS, edit=True, at_least=Level.FULL),
+    "casework:liaison_photos": Rule(
+        Data.FAMILY_CONTACTS, at_least=Level.FULL, record="casework.photo:liaison"
+    ),
+    "api:liaison_photos": Rule(
+        Data.FAMILY_CONTACTS, at_least=Level.FULL, record="casework.photo:liaison"
+    ),
+    "casework:liaison_photo_file": Rule(
+        Data.FAMILY_CONTACTS, at_least=Level.FULL, record="casework.photo:{pk}"
+    ),
     "families:missing": Rule(Data.MISSING_REPORTS, record="families.missingperson:list"),
     "api:missing_persons": Rule(Data.MISSING_REPORTS, record="families.missingperson:list"),
     "families:missing_detail": Rule(Data.MISSING_REPORTS, record="families.missingperson:{pk}"),
@@ -121,6 +140,7 @@ MODEL_DATA: dict[str, Data] = {
     "casework.grave": Data.GRAVES,
     "casework.remains": Data.REMAINS,
     "casework.burialjournalentry": Data.JOURNAL_NAMES,
+    "casework.photo": Data.REMAINS,
     "families.missingperson": Data.MISSING_REPORTS,
     "identification.policyrecord": Data.IDENTIFICATION,
     "identification.identificationrun": Data.IDENTIFICATION,

@@ -5,12 +5,24 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.conf import settings
+from django.db import transaction
 from django.utils.translation import gettext as _
 
-from exhume.audit.events import Actor
-from exhume.audit.writes import correct, create
-from exhume.casework import rules
-from exhume.casework.models import BurialJournalEntry, Grave, Remains, Site, SiteText
+from exhume.audit.events import Actor, append_event
+from exhume.audit.writes import correct, create, full_clean
+from exhume.casework import photos, rules
+from exhume.casework.models import (
+    GRAVE_SUBJECTS,
+    REMAINS_SUBJECTS,
+    BurialJournalEntry,
+    Grave,
+    Photo,
+    PhotoSubject,
+    Remains,
+    Site,
+    SiteText,
+)
 from exhume.casework.queries import remains_category
 from exhume.errors import InvalidInputError
 
@@ -155,3 +167,91 @@ def _check_site(site: Site) -> None:
                 _("%(value)s is outside ±%(limit)s degrees") % {"value": value, "limit": limit},
                 field=name,
             )
+
+
+def do_add_photo(
+    actor: Actor,
+    *,
+    data: bytes,
+    subject: str,
+    grave: Grave | None = None,
+    remains: Remains | None = None,
+    caption: str = "",
+    shown_to_liaison: bool = False,
+) -> Photo:
+    """Add a photo of a grave or of remains (their effects, a document found with them).
+
+    The bytes are checked (:func:`exhume.casework.photos.check_image`: an image, within the
+    stated size limit, no decompression bomb), the derived copies made without metadata and
+    everything written under a temporary name; the record and its log entry, whose reason
+    names the original's SHA-256, are written in one durable transaction, and the files are
+    moved into place only once it has committed. A failure leaves neither record nor file.
+    """
+    owner = grave or remains
+    if owner is None or (grave is not None and remains is not None):
+        raise InvalidInputError(_("a photo belongs to one grave or one remains record"))
+    checked = photos.check_image(data, limit=settings.EXHUME_PHOTO_MAX_BYTES)
+    photo = Photo(
+        site=owner.site,
+        grave=grave,
+        remains=remains,
+        subject=subject,
+        caption=caption.strip(),
+        sha256=checked.sha256,
+        media_type=checked.media_type,
+        width=checked.width,
+        height=checked.height,
+        size_bytes=checked.size_bytes,
+        shown_to_liaison=shown_to_liaison,
+    )
+    check_photo(photo)
+    staging = photos.stage(checked.sha256, data, photos.derived_copies(data))
+    try:
+        with transaction.atomic(durable=True):
+            full_clean(photo)
+            photo.save()
+            append_event(
+                photo,
+                action="create",
+                actor=actor,
+                reason=f"{photo.subject} photo; original sha256 {checked.sha256}",
+            )
+            transaction.on_commit(lambda: photos.move_into_place(staging, checked.sha256))
+    except BaseException:
+        photos.discard(staging)
+        raise
+    return photo
+
+
+def do_show_photo_to_liaison(
+    actor: Actor, photo: Photo, *, shown: bool, reason: str, authority: str
+) -> Photo:
+    """Let family liaison show a photo of personal effects to families (or stop it): a logged
+    correction of the photo record."""
+    return correct(
+        photo,
+        actor,
+        {"shown_to_liaison": shown},
+        reason=reason,
+        authority=authority,
+        check=check_photo,
+    )
+
+
+def check_photo(photo: Photo) -> None:
+    """A photo belongs to one grave or one remains record, shows what such a record may show,
+    and only a photo of personal effects may be shown to family liaison."""
+    if (photo.grave is None) == (photo.remains is None):
+        raise InvalidInputError(_("a photo belongs to one grave or one remains record"))
+    allowed = GRAVE_SUBJECTS if photo.grave is not None else REMAINS_SUBJECTS
+    if photo.subject not in allowed:
+        raise InvalidInputError(
+            _("a photo of this record shows one of: %(join)s")
+            % {"join": ", ".join(str(s.value) for s in allowed)},
+            field="subject",
+        )
+    if photo.shown_to_liaison and photo.subject != PhotoSubject.EFFECTS:
+        raise InvalidInputError(
+            _("only a photo of personal effects may be shown to family liaison"),
+            field="shown_to_liaison",
+        )

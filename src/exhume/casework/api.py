@@ -8,6 +8,7 @@ from typing import Any
 
 from django.forms.models import model_to_dict
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Router
 from ninja.security import django_auth
@@ -21,6 +22,7 @@ from exhume.casework.actions import (
     do_correct_site,
 )
 from exhume.casework.models import BurialJournalEntry, Grave, Remains, Site
+from exhume.casework.photos import VARIANTS
 from exhume.core.admin import actor_for
 from exhume.core.corrections import CorrectionIn, apply_correction, get_record
 from exhume.core.dates import parse_date
@@ -66,6 +68,34 @@ def remains_record(request: HttpRequest, remains_id: int) -> dict[str, Any]:
     if level_of(request.user, Data.REMAINS) is Level.CODED:
         return queries.coded(record)
     return _row(record)
+
+
+@router.get("/graves/{grave_id}/photos", summary="A grave's photos (hashes, sizes, copies)")
+def grave_photos(request: HttpRequest, grave_id: int) -> list[dict[str, Any]]:
+    grave = queries.grave_record(request.user, grave_id)
+    return [_photo(p, "casework:grave_photo_file") for p in queries.photos_of(grave)]
+
+
+@router.get("/remains/{remains_id}/photos", summary="Photos of remains, effects, documents")
+def remains_photos(request: HttpRequest, remains_id: int) -> list[dict[str, Any]]:
+    record = queries.remains_record(request.user, remains_id)
+    return [_photo(p, "casework:remains_photo_file") for p in queries.photos_of(record)]
+
+
+@router.get("/liaison/photos", summary="Photos of personal effects family liaison may show")
+def liaison_photos(request: HttpRequest) -> list[dict[str, Any]]:
+    return [
+        {**row, "urls": _copies("casework:liaison_photo_file", row["id"])}
+        for row in queries.liaison_photos(request.user)
+    ]
+
+
+def _photo(photo: Any, url_name: str) -> dict[str, Any]:
+    return {**_row(photo), "urls": _copies(url_name, photo.pk)}
+
+
+def _copies(url_name: str, pk: int) -> dict[str, str]:
+    return {v: reverse(url_name, kwargs={"pk": pk, "variant": v}) for v in VARIANTS}
 
 
 @router.post(

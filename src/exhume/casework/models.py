@@ -253,3 +253,51 @@ class SiteText(models.Model):
 
     def __str__(self) -> str:
         return f"{self.site.slug} ({self.language})"
+
+
+class PhotoSubject(models.TextChoices):
+    GRAVE = "grave", gettext_lazy("Grave")
+    REMAINS = "remains", gettext_lazy("Remains")
+    EFFECTS = "effects", gettext_lazy("Personal effects")
+    DOCUMENT = "document", gettext_lazy("Document")
+
+
+#: what a photo of each kind of record may show
+GRAVE_SUBJECTS = (PhotoSubject.GRAVE, PhotoSubject.DOCUMENT)
+REMAINS_SUBJECTS = (PhotoSubject.REMAINS, PhotoSubject.EFFECTS, PhotoSubject.DOCUMENT)
+
+
+class Photo(models.Model):
+    """A photo of a grave, of remains, of personal effects or of a document found with them.
+
+    The file is stored by the SHA-256 of its bytes (:mod:`exhume.casework.photos`); the record
+    holds that hash, which its log entry names. A photo belongs to exactly one grave or one
+    remains record and is seen by the roles that see that record. A photo of personal effects
+    may be shown to family liaison (``shown_to_liaison``), who show it to families.
+    """
+
+    site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="photos")
+    grave = models.ForeignKey(
+        Grave, null=True, blank=True, on_delete=models.PROTECT, related_name="photos"
+    )
+    remains = models.ForeignKey(
+        Remains, null=True, blank=True, on_delete=models.PROTECT, related_name="photos"
+    )
+    subject = models.CharField(max_length=16, choices=PhotoSubject.choices)
+    caption = models.CharField(max_length=300, blank=True)
+    sha256 = models.CharField(max_length=64, help_text=gettext_lazy("SHA-256 of the original"))
+    media_type = models.CharField(max_length=32)
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    size_bytes = models.PositiveBigIntegerField()
+    shown_to_liaison = models.BooleanField(
+        default=False,
+        help_text=gettext_lazy("a photo of personal effects that family liaison may show"),
+    )
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["site", "id"]
+
+    def __str__(self) -> str:
+        return f"photo {self.pk} ({self.subject}, {self.sha256[:12]})"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator, Mapping
+from pathlib import Path
 from typing import Any
 
 from django.db.models import QuerySet
@@ -13,7 +14,8 @@ from django.utils.translation import gettext as _
 from exhume.access.coding import code_for
 from exhume.access.policy import Data, Level, level_of
 from exhume.access.records import may_see_record, visible
-from exhume.casework.models import BurialJournalEntry, Grave, Remains, Site
+from exhume.casework import photos as photo_files
+from exhume.casework.models import BurialJournalEntry, Grave, Photo, PhotoSubject, Remains, Site
 from exhume.counting import category
 from exhume.errors import NotFoundError
 
@@ -163,3 +165,72 @@ def categories(site: Site, *, as_of: dt.date | None = None) -> Iterator[dict[str
         qs = qs.filter(exhumed_on__lte=as_of)
     for row in qs.iterator(chunk_size=2000):
         yield remains_category(row)
+
+
+def grave_record(user: Any, pk: int) -> Grave:
+    """One grave (its site loaded), or NotFoundError when it does not exist or is restricted."""
+    grave = Grave.objects.select_related("site").filter(pk=pk).first()
+    if grave is None or not may_see_record(user, grave):
+        raise NotFoundError(_("no grave with id %(pk)s") % {"pk": pk}, field="grave")
+    return grave
+
+
+def photos_of(record: Grave | Remains) -> QuerySet[Photo]:
+    """The photos of a grave or of a remains record, oldest first."""
+    return record.photos.order_by("id")
+
+
+def photo_of(user: Any, pk: int, *, owner: str) -> Photo:
+    """A photo of a ``grave`` or of ``remains`` (``owner``), or NotFoundError when there is no
+    such photo of that kind of record, or its record is restricted from ``user``."""
+    photo = Photo.objects.select_related("grave", "remains").filter(pk=pk).first()
+    record = getattr(photo, owner, None) if photo is not None else None
+    if photo is None or record is None or not may_see_record(user, record):
+        raise NotFoundError(_("no photo with id %(pk)s") % {"pk": pk}, field="photo")
+    return photo
+
+
+def liaison_photos(user: Any) -> list[dict[str, Any]]:
+    """Photos of personal effects that staff let family liaison show to families: the photo,
+    its site and the remains' code, nothing else (no case number, grave or caption)."""
+    rows = (
+        Photo.objects.filter(subject=PhotoSubject.EFFECTS, shown_to_liaison=True)
+        .select_related("site", "remains")
+        .order_by("site__name", "id")
+    )
+    return [_liaison_row(p) for p in rows if p.remains and may_see_record(user, p.remains)]
+
+
+def _liaison_row(photo: Photo) -> dict[str, Any]:
+    return {
+        "id": photo.pk,
+        "site": photo.site.name,
+        "code": code_for("casework.remains", photo.remains_id),
+        "width": photo.width,
+        "height": photo.height,
+    }
+
+
+def liaison_photo(user: Any, pk: int) -> Photo:
+    """A photo family liaison may show, or NotFoundError."""
+    photo = Photo.objects.select_related("remains").filter(pk=pk).first()
+    if (
+        photo is None
+        or photo.subject != PhotoSubject.EFFECTS
+        or not photo.shown_to_liaison
+        or photo.remains is None
+        or not may_see_record(user, photo.remains)
+    ):
+        raise NotFoundError(_("no photo with id %(pk)s") % {"pk": pk}, field="photo")
+    return photo
+
+
+def photo_file(photo: Photo, variant: str) -> Path:
+    """The file of a derived copy of ``photo`` (``view`` or ``thumb``; never the original)."""
+    path = photo_files.variant_path(photo.sha256, variant)
+    if variant not in photo_files.VARIANTS or not path.is_file():
+        raise NotFoundError(
+            _("no %(variant)s copy of photo %(pk)s") % {"variant": variant, "pk": photo.pk},
+            field="variant",
+        )
+    return path

@@ -9,13 +9,19 @@ under ``/api/staff/``.
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from typing import Any
+
+from django.conf import settings
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from exhume.access.policy import Data, Level, level_of
 from exhume.audit import queries as audit
 from exhume.casework import queries
+from exhume.casework.actions import do_add_photo, do_show_photo_to_liaison
+from exhume.casework.forms import LiaisonForm, PhotoForm
 from exhume.casework.models import (
     AgeClass,
     CauseOfDeath,
@@ -24,7 +30,9 @@ from exhume.casework.models import (
     TortureIndicator,
     ViolentDeath,
 )
+from exhume.casework.photos import check_size
 from exhume.casework.queries import CODED_FILTERS
+from exhume.core.admin import actor_for
 from exhume.core.choices import Sex
 from exhume.core.dates import parse_date
 from exhume.core.http import not_found_as_404
@@ -108,3 +116,121 @@ def remains_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "history": audit.history(record),
     }
     return render(request, "casework/remains_detail.html", context)
+
+
+#: what a multipart form around a photo adds to the request (fields, boundaries)
+FORM_OVERHEAD = 64 * 1024
+
+
+@not_found_as_404
+def grave_photos(request: HttpRequest, pk: int) -> HttpResponse:
+    """The photos of one grave; a POST adds one (roles that edit graves)."""
+    grave = queries.grave_record(request.user, pk)
+    return _photos_page(request, grave, owner="grave", site=grave.site)
+
+
+@not_found_as_404
+def remains_photos(request: HttpRequest, pk: int) -> HttpResponse:
+    """The photos of one remains record, its effects and documents; a POST adds one."""
+    record = queries.remains_record(request.user, pk)
+    return _photos_page(request, record, owner="remains", site=record.site)
+
+
+def _photos_page(request: HttpRequest, record: Any, *, owner: str, site: Any) -> HttpResponse:
+    form, refused = PhotoForm(owner=owner), ""
+    if request.method == "POST":
+        form, refused = _add_photo(request, record, owner)
+        if form.is_bound and not refused and not form.errors:
+            return redirect(request.path)
+    context = {
+        "site": site,
+        "record": record,
+        "owner": owner,
+        "photos": queries.photos_of(record),
+        "form": form,
+        "refused": refused,
+        "limit_mb": settings.EXHUME_PHOTO_MAX_BYTES / 2**20,
+    }
+    status = 400 if refused or form.errors else 200
+    return render(request, "casework/photos.html", context, status=status)
+
+
+def _add_photo(request: HttpRequest, record: Any, owner: str) -> tuple[PhotoForm, str]:
+    """Validate the upload and call the action: the form, and why the upload was refused
+    before the form was read. The stated size limit is checked on the request's length
+    first, so an upload far over it is refused before its file is read."""
+    limit = settings.EXHUME_PHOTO_MAX_BYTES
+    try:
+        check_size(max(0, int(request.META.get("CONTENT_LENGTH") or 0) - FORM_OVERHEAD), limit)
+    except InvalidInputError as exc:
+        return PhotoForm(owner=owner), exc.message
+    form = PhotoForm(request.POST, request.FILES, owner=owner)
+    if not form.is_valid():
+        return form, ""
+    upload = form.cleaned_data["photo"]
+    try:
+        check_size(upload.size or 0, limit)
+        do_add_photo(
+            actor_for(request),
+            data=upload.read(),
+            subject=form.cleaned_data["subject"],
+            caption=form.cleaned_data["caption"],
+            shown_to_liaison=form.cleaned_data.get("shown_to_liaison", False),
+            **{owner: record},
+        )
+    except InvalidInputError as exc:
+        form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+    return form, ""
+
+
+@not_found_as_404
+def grave_photo_file(request: HttpRequest, pk: int, variant: str) -> FileResponse:
+    """A derived copy (no metadata) of a photo of a grave."""
+    photo = queries.photo_of(request.user, pk, owner="grave")
+    return _image(queries.photo_file(photo, variant))
+
+
+@not_found_as_404
+def remains_photo_file(request: HttpRequest, pk: int, variant: str) -> FileResponse:
+    """A derived copy (no metadata) of a photo of remains, effects or a document."""
+    photo = queries.photo_of(request.user, pk, owner="remains")
+    return _image(queries.photo_file(photo, variant))
+
+
+def _image(path: Any) -> FileResponse:
+    response = FileResponse(path.open("rb"), content_type="image/jpeg")
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+@require_POST
+@not_found_as_404
+def photo_liaison(request: HttpRequest, pk: int) -> HttpResponse:
+    """Let family liaison show a photo of personal effects, or stop it (POST, with a reason)."""
+    photo = queries.photo_of(request.user, pk, owner="remains")
+    form = LiaisonForm(request.POST)
+    if form.is_valid():
+        try:
+            do_show_photo_to_liaison(
+                actor_for(request),
+                photo,
+                shown=form.cleaned_data["shown"],
+                reason=form.cleaned_data["reason"],
+                authority=request.user.get_username(),
+            )
+        except InvalidInputError as exc:
+            return HttpResponse(exc.message, status=400, content_type="text/plain")
+        return redirect("casework:remains_photos", pk=photo.remains_id)
+    return HttpResponse(form.errors.as_text(), status=400, content_type="text/plain")
+
+
+def liaison_photos(request: HttpRequest) -> HttpResponse:
+    """Photos of personal effects that family liaison may show to families."""
+    context = {"photos": queries.liaison_photos(request.user)}
+    return render(request, "casework/liaison_photos.html", context)
+
+
+@not_found_as_404
+def liaison_photo_file(request: HttpRequest, pk: int, variant: str) -> FileResponse:
+    """A derived copy of a photo of personal effects that family liaison may show."""
+    return _image(queries.photo_file(queries.liaison_photo(request.user, pk), variant))

@@ -174,6 +174,8 @@ LOGGING = {
 # Maps: no tile server unless one is configured, so that maps request nothing from elsewhere.
 EXHUME_MAP_TILES = config.map_tiles()
 EXHUME_MAP_ATTRIBUTION = config.map_attribution()
+# Photos: the largest upload accepted (a stated limit, checked before the image is read).
+EXHUME_PHOTO_MAX_BYTES = config.photo_max_bytes()
 
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/staff/"
