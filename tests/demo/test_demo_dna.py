@@ -100,3 +100,15 @@ def test_the_demo_shows_dna_to_staff_with_the_permission(izium_demo: Any, client
     assert (
         'data-step="stored"' in client.get(f"/staff/dna/samples/{sample.barcode}/").content.decode()
     )
+
+
+def test_every_reference_sample_has_a_plausible_consent(izium_demo: Any) -> None:
+    from exhume.dna.models import Consent
+
+    references = Sample.objects.filter(donor__isnull=False)
+    consents = Consent.objects.filter(sample__in=references)
+    assert consents.count() == references.count()
+    scopes = Counter(consents.values_list("scope", flat=True))
+    assert set(scopes) == {"case", "national", "international"}
+    assert scopes["national"] > scopes["international"] > scopes["case"] > 0
+    assert 0 < consents.filter(retention="destroy").count() < consents.count() / 2

@@ -104,6 +104,13 @@ ENDPOINTS: dict[str, Rule] = {
     "api:dna_sample": Rule(Data.GENETIC, record="dna.sample:{barcode}", at_least=Level.FULL),
     "api:dna_families": Rule(Data.GENETIC, record="dna.families:{slug}", at_least=Level.FULL),
     "api:dna_family": Rule(Data.GENETIC, record="dna.family:{family_id}", at_least=Level.FULL),
+    # consent per reference sample (family liaison records it; no genotype is shown)
+    "dna:consents": Rule(Data.FAMILY_CONTACTS, record="dna.consents:{slug}"),
+    "dna:consent": Rule(Data.FAMILY_CONTACTS, edit=True, record="dna.consent:{barcode}"),
+    "dna:consent_form": Rule(Data.FAMILY_CONTACTS, record="dna.consent:{barcode}"),
+    "dna:consent_blank": Rule(Data.STAFF),
+    "api:dna_consents": Rule(Data.FAMILY_CONTACTS, record="dna.consents:{slug}"),
+    "api:dna_consent": Rule(Data.FAMILY_CONTACTS, record="dna.consent:{barcode}"),
     # identification (board pages, where the DNA analyst reviews and the board confirms): not yet
     # filtered to identified persons, so family liaison's "after identification" level does not
     # open them; the laboratory's review step needs them (coded level)
@@ -153,6 +160,7 @@ MODEL_DATA: dict[str, Data] = {
     "dna.family": Data.GENETIC,
     "dna.pedigreemember": Data.GENETIC,
     "dna.custodyevent": Data.GENETIC,
+    "dna.consent": Data.FAMILY_CONTACTS,
     "dna.frequencydatabase": Data.GENETIC,
     "dna.allelefrequency": Data.GENETIC,
     "dna.kinshipparameters": Data.GENETIC,

@@ -27,7 +27,7 @@ from exhume.demo.scenario import SYNTHETIC as SCENARIO_NOTE
 from exhume.dna import custody
 from exhume.dna.actions import import_frequencies, set_kinship_parameters
 from exhume.dna.frequencies import FrequencyRow
-from exhume.dna.models import CustodyEvent, Family, PedigreeMember, Profile, Sample
+from exhume.dna.models import Consent, CustodyEvent, Family, PedigreeMember, Profile, Sample
 from exhume.dna.relationships import PedigreeBuilder, Person, Statement
 from exhume.families.models import MissingPerson
 from exhume.kinship.frequencies import synthetic_frequency_table
@@ -321,6 +321,9 @@ def _write_samples(
     ]  # fmt: skip
     create_many(profiles, actor)
     tick("DNA profiles", len(profiles), len(profiles))
+    consents = _consents(random.Random(f"consent-{len(saved)}"), [s for s in saved if s.donor_id])
+    create_many(consents, actor)
+    tick("consents", len(consents), len(consents))
     return DnaReport(
         families=len(plans), missing_persons=sum(len(p.missing) for p in plans),
         typed_relatives=typed, samples=len(saved), custody_events=len(events),
@@ -353,4 +356,22 @@ def _degrade(rng: random.Random, genotype: Genotype) -> Genotype:
         if rng.random() < lost:
             continue
         out[marker] = [a] if a != b and rng.random() < 0.15 else [a, b]
+    return out
+
+
+def _consents(rng: random.Random, references: list[Sample]) -> list[Consent]:
+    """Each family's consent, recorded when its samples were taken: most allow national search,
+    some international exchange, a few this case only; most keep the sample. (Its own random
+    stream, so the rest of the demo stays as it was.)"""
+    scopes = ["national"] * 12 + ["international"] * 5 + ["case"] * 3
+    out: list[Consent] = []
+    for sample in references:
+        relative = sample.kind != "personal_effect" and sample.donor is not None
+        when = dt.datetime.combine(sample.collected_on, dt.time(11), tzinfo=dt.UTC)
+        out.append(Consent(
+            sample=sample, scope=rng.choice(scopes),
+            retention="destroy" if rng.random() < 0.2 else "keep",
+            given_on=sample.collected_on, given_by=sample.donor.name if relative else "",  # type: ignore[union-attr]
+            recorded_by="demo-liaison", recorded_at=when,
+        ))  # fmt: skip
     return out

@@ -8,6 +8,7 @@ from django.contrib import admin
 from exhume.audit.admin import ReadOnlyAdmin
 from exhume.dna.models import (
     AlleleFrequency,
+    Consent,
     CustodyEvent,
     Family,
     FrequencyDatabase,
@@ -65,3 +66,10 @@ class AlleleFrequencyAdmin(ReadOnlyAdmin):
 @admin.register(KinshipParameters)
 class KinshipParametersAdmin(ReadOnlyAdmin):
     list_display = ("site", "frequency_database", "dataset")
+
+
+@admin.register(Consent)
+class ConsentAdmin(ReadOnlyAdmin):
+    list_display = ("sample", "scope", "retention", "given_on", "recorded_by", "recorded_at")
+    list_filter = ("scope", "retention")
+    search_fields = ("sample__barcode",)

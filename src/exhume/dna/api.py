@@ -50,3 +50,15 @@ def family(request: HttpRequest, family_id: int) -> dict[str, Any]:
     for member, at in zip(record["members"], placed, strict=True):
         member["drawing"] = {"generation": at.generation, "x": at.x}
     return record
+
+
+@router.get("/sites/{slug}/consent", url_name="dna_consents")
+def consents(request: HttpRequest, slug: str) -> list[dict[str, Any]]:
+    """The reference samples of a site's families and the consent in force (no DNA)."""
+    return queries.consent_rows(get_site(slug))
+
+
+@router.get("/consent/{barcode}", url_name="dna_consent")
+def consent(request: HttpRequest, barcode: str) -> dict[str, Any]:
+    """A reference sample's consent in force and its history."""
+    return queries.consent_record(queries.get_reference_sample(barcode))

@@ -38,13 +38,15 @@ from exhume.dna.actions import (
     set_kinship_parameters,
     take_sample,
 )
+from exhume.dna.consent import Use, permits
 from exhume.dna.frequencies import FrequencyRow, marker_frequencies
 from exhume.dna.genotypes import marker_name
-from exhume.dna.models import Family, KinshipParameters, Profile, SampleKind
+from exhume.dna.models import Consent, Family, KinshipParameters, Profile, Sample, SampleKind
 from exhume.dna.pedigree_actions import MemberSpec, record_pedigree
 from exhume.dna.transactions import durable
 from exhume.errors import InvalidInputError, NotFoundError
 from exhume.families.actions import do_report_missing_person
+from exhume.families.models import MissingPerson
 from exhume.kinship.dvijson import load_problem
 from exhume.kinship.markers import MISSING
 from exhume.kinship.problem import DviProblem
@@ -162,8 +164,28 @@ def import_dvi(actor: Actor, path: Path, *, slug: str, on: dt.date | None = None
 do_import_dvi = durable(import_dvi)
 
 
-def export_dvi(site: Site) -> dict[str, Any]:
-    """The site's DNA case as a dvi-json document (see the module docstring)."""
+@dataclass(frozen=True)
+class DviExport:
+    """A site's DNA case for a use: the dvi-json document, which missing-person report each
+    (family in the document, pedigree label) of a missing member stands for, and how many
+    typed references the families' consent left out."""
+
+    document: dict[str, Any]
+    missing: dict[tuple[str, str], MissingPerson]
+    withheld: int
+
+
+def export_dvi(site: Site, *, use: str = Use.CASE) -> dict[str, Any]:
+    """The site's DNA case as a dvi-json document (see :func:`export_case`)."""
+    return export_case(site, use=use).document
+
+
+def export_case(site: Site, *, use: str = Use.CASE) -> DviExport:
+    """The site's DNA case as a dvi-json document, honouring each reference's consent
+    (:mod:`exhume.dna.consent`): the site's own families with the references whose consent
+    permits use in their case (or ``use``, for an international file); for a national or
+    international search, also the families of other sites (named ``site/family``) with the
+    references whose consent permits ``use``. A withdrawn consent permits nothing."""
     try:
         params = KinshipParameters.objects.select_related("frequency_database").get(site=site)
     except KinshipParameters.DoesNotExist:
@@ -184,13 +206,26 @@ def export_dvi(site: Site) -> dict[str, Any]:
                     "genotypes": _pairs(profile.genotype, order),
                 }
             )
-    families, missing, references = [], [], []
-    for family in site.dna_families.order_by("id"):
-        doc, fam_missing, fam_refs = _export_family(family, order)
-        families.append(doc)
-        missing += fam_missing
-        references += fam_refs
-    return {
+    own: str = Use.INTERNATIONAL if use == Use.INTERNATIONAL else Use.CASE
+    searched: list[tuple[Family, str, str]] = [
+        (f, f.name, own) for f in site.dna_families.order_by("id")
+    ]
+    if use != Use.CASE:
+        others = Family.objects.exclude(site=site).select_related("site").order_by("id")
+        searched += [(f, f"{f.site.slug if f.site else 'national'}/{f.name}", use) for f in others]
+    families, missing, references, withheld = [], [], [], 0
+    persons: dict[tuple[str, str], MissingPerson] = {}
+    for family, name, needed in searched:
+        part = _export_family(family, name, order, needed)
+        withheld += part.withheld
+        if family.site_id != site.pk and not part.references:
+            continue  # another case's family with no reference it may be compared with
+        families.append(part.doc)
+        missing += part.missing
+        references += part.references
+        persons.update({(name, label): p for label, p in part.persons.items()})
+    stored = params.pairings if use == Use.CASE else None
+    document = {
         "format": "dvi-json v1 (see README.md)",
         "dataset": params.dataset or site.slug,
         "title": site.name,
@@ -200,9 +235,10 @@ def export_dvi(site: Site) -> dict[str, Any]:
         "am": families,
         "missing": missing,
         "references": references,
-        "pairings": _pairings(params.pairings, {str(v["id"]) for v in victims}, set(missing)),
+        "pairings": _pairings(stored, {str(v["id"]) for v in victims}, set(missing)),
         "marker_overrides": None,
     }
+    return DviExport(document, persons, withheld)
 
 
 # -- pieces ------------------------------------------------------------------------------------
@@ -270,11 +306,20 @@ def _export_markers(params: KinshipParameters) -> list[dict[str, Any]]:
     return out
 
 
-def _export_family(
-    family: Family, order: Sequence[str]
-) -> tuple[dict[str, Any], list[str], list[str]]:
-    members = list(family.members.select_related("father", "mother"))
-    pedigree, genotypes, missing, refs = [], {}, [], []
+@dataclass(frozen=True)
+class _FamilyPart:
+    doc: dict[str, Any]
+    missing: list[str]
+    references: list[str]
+    persons: dict[str, MissingPerson]
+    withheld: int
+
+
+def _export_family(family: Family, name: str, order: Sequence[str], use: str) -> _FamilyPart:
+    members = list(family.members.select_related("father", "mother", "missing_person"))
+    scopes = consent_scopes(family)
+    pedigree, genotypes, missing, refs, withheld = [], {}, [], [], 0
+    persons: dict[str, MissingPerson] = {}
     for m in members:
         pedigree.append(
             {
@@ -284,20 +329,39 @@ def _export_family(
                 "sex": SEX_CODE[m.sex],
             }
         )
-        if m.missing_person_id is not None:
+        if m.missing_person is not None:
             missing.append(m.label)
+            persons[m.label] = m.missing_person
             continue
-        profile = _counting(Profile.objects.filter(sample__donor=m))
+        profiles = Profile.objects.filter(sample__donor=m)
+        allowed = [s for s, scope in scopes.get(m.pk, {}).items() if permits(scope, use)]
+        profile = _counting(profiles.filter(sample_id__in=allowed))
         if profile is not None:
             genotypes[m.label] = _pairs(profile.genotype, order)
             refs.append(m.label)
+        elif _counting(profiles) is not None:
+            withheld += 1
     doc = {
-        "family": family.name,
+        "family": name,
         "pedigree": pedigree,
         "genotypes": genotypes,
         "founderInbreeding": None,
     }
-    return doc, missing, refs
+    return _FamilyPart(doc, missing, refs, persons, withheld)
+
+
+def consent_scopes(family: Family) -> dict[int, dict[int, str | None]]:
+    """Per member of ``family`` (id), the consent in force of each of their samples (sample id
+    -> scope; ``None``: no consent recorded)."""
+    out: dict[int, dict[int, str | None]] = {}
+    for sample_id, donor_id in Sample.objects.filter(donor__family=family).values_list(
+        "id", "donor_id"
+    ):
+        out.setdefault(donor_id, {})[sample_id] = None
+    rows = Consent.objects.filter(sample__donor__family=family).order_by("recorded_at", "id")
+    for sample_id, donor_id, scope in rows.values_list("sample_id", "sample__donor_id", "scope"):
+        out[donor_id][sample_id] = scope  # the latest statement wins
+    return out
 
 
 def _counting(profiles: Any) -> Profile | None:

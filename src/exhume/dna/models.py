@@ -12,6 +12,7 @@ from django.db import models
 
 from exhume.casework.models import Remains, Site
 from exhume.core.choices import Sex
+from exhume.dna.consent import Retention, Scope
 from exhume.families.models import MissingPerson
 
 
@@ -274,3 +275,25 @@ class Profile(models.Model):
 
     def __str__(self) -> str:
         return f"profile {self.pk} of {self.sample.barcode}"
+
+
+class Consent(models.Model):
+    """One statement of a family's consent for a reference sample: the use, the retention
+    after the identification, when it was given and who recorded it. A change is a new row
+    (rules in :mod:`exhume.dna.consent`); the latest row of a sample is in force."""
+
+    sample = models.ForeignKey(Sample, on_delete=models.PROTECT, related_name="consents")
+    scope = models.CharField(max_length=16, choices=Scope.choices)
+    retention = models.CharField(max_length=8, choices=Retention.choices)
+    given_on = models.DateField()
+    given_by = models.CharField(max_length=300, blank=True)
+    recorded_by = models.CharField(max_length=150)
+    recorded_at = models.DateTimeField()
+    reason = models.TextField(blank=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["sample", "recorded_at", "id"]
+
+    def __str__(self) -> str:
+        return f"consent of {self.sample.barcode}: {self.scope}"

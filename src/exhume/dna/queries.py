@@ -8,8 +8,9 @@ from django.db.models import Q, QuerySet
 
 from exhume.casework.models import Site
 from exhume.dna import custody
+from exhume.dna.consent import DEFAULT_SCOPE, NOT_RECORDED
 from exhume.dna.drawing import Individual
-from exhume.dna.models import CustodyEvent, Family, PedigreeMember, Profile, Sample
+from exhume.dna.models import Consent, CustodyEvent, Family, PedigreeMember, Profile, Sample
 from exhume.errors import NotFoundError
 
 PERMISSION = "dna.view_profile"
@@ -187,3 +188,82 @@ def _source(sample: Sample) -> str:
     if donor is None:
         return ""
     return f"family {donor.family.name}, {donor.label}"
+
+
+# -- consent (family liaison: no genotype, no profile) ------------------------------------------
+
+
+def reference_samples(site: Site) -> QuerySet[Sample]:
+    """The reference samples of a site's families (relatives' samples, personal effects)."""
+    return (
+        Sample.objects.filter(donor__family__site=site)
+        .select_related("donor__family", "donor__relative_of", "donor__missing_person")
+        .order_by("donor__family_id", "id")
+    )
+
+
+def consent_rows(site: Site) -> list[dict[str, Any]]:
+    """One row per reference sample of the site: donor, family and the consent in force."""
+    rows = list(reference_samples(site))
+    latest: dict[int, Consent] = {}
+    for consent in Consent.objects.filter(sample__in=[s.pk for s in rows]).order_by(
+        "recorded_at", "id"
+    ):
+        latest[consent.sample_id] = consent
+    return [{**_reference(s), **_consent(latest.get(s.pk))} for s in rows]
+
+
+def get_reference_sample(barcode: str) -> Sample:
+    """A reference sample by barcode, or NotFoundError (a sample of remains is none)."""
+    sample = get_sample(barcode)
+    if sample.donor_id is None:
+        raise NotFoundError(
+            f"sample {barcode!r} is not a family's reference sample", field="barcode"
+        )
+    return sample
+
+
+def consent_record(sample: Sample) -> dict[str, Any]:
+    """A reference sample's consent in force and its whole history (oldest first)."""
+    history = [_consent(c) for c in sample.consents.order_by("recorded_at", "id")]
+    return {
+        **_reference(sample),
+        "consent": history[-1] if history else _consent(None),
+        "history": history,
+        "default_scope": DEFAULT_SCOPE.value,
+    }
+
+
+def _reference(sample: Sample) -> dict[str, Any]:
+    donor: PedigreeMember = sample.donor  # type: ignore[assignment]
+    person = donor.missing_person or donor.relative_of
+    return {
+        "barcode": sample.barcode,
+        "kind": sample.kind,
+        "kind_label": sample.get_kind_display(),
+        "collected_on": sample.collected_on.isoformat(),
+        "family": donor.family.name,
+        "family_id": donor.family_id,
+        "site": donor.family.site.slug if donor.family.site else None,
+        "donor": donor.name or donor.label,
+        "relationship": donor.relationship or ("missing" if donor.missing_person_id else ""),
+        "missing_person": str(person) if person else "",
+    }
+
+
+def _consent(consent: Consent | None) -> dict[str, Any]:
+    if consent is None:
+        return {"scope": None, "retention": None, "given_on": None, "given_by": "",
+                "recorded_by": "", "recorded_at": None, "reason": "",
+                "scope_label": str(NOT_RECORDED), "retention_label": ""}  # fmt: skip
+    return {
+        "scope": consent.scope,
+        "scope_label": str(consent.get_scope_display()),
+        "retention": consent.retention,
+        "retention_label": str(consent.get_retention_display()),
+        "given_on": consent.given_on.isoformat(),
+        "given_by": consent.given_by,
+        "recorded_by": consent.recorded_by,
+        "recorded_at": consent.recorded_at.isoformat(),
+        "reason": consent.reason,
+    }

@@ -11,4 +11,8 @@ urlpatterns = [
     path("sites/<slug:slug>/families/", views.families, name="families"),
     path("families/<int:pk>/", views.family, name="family"),
     path("families/<int:pk>/pedigree.svg", views.pedigree_svg, name="pedigree_svg"),
+    path("sites/<slug:slug>/consent/", views.consents, name="consents"),
+    path("consent/form/", views.consent_form, name="consent_blank"),
+    path("consent/<str:barcode>/", views.consent, name="consent"),
+    path("consent/<str:barcode>/form/", views.consent_form, name="consent_form"),
 ]

@@ -6,13 +6,19 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required, permission_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils.translation import get_language, override
 
 from exhume.casework.queries import get_site
+from exhume.core.admin import actor_for
+from exhume.core.http import not_found_as_404
 from exhume.dna import queries
+from exhume.dna.consent import Retention, Scope
+from exhume.dna.consent_actions import do_record_consent
+from exhume.dna.consent_forms import ConsentForm
 from exhume.dna.drawing import svg
 from exhume.dna.models import Family
-from exhume.errors import NotFoundError
+from exhume.errors import AccessDeniedError, InvalidInputError, NotFoundError
 
 PERMISSION = queries.PERMISSION
 
@@ -79,3 +85,57 @@ def _family(pk: int) -> Family:
         return queries.get_family(pk)
     except NotFoundError as exc:
         raise Http404(exc.message) from None
+
+
+# -- consent (family liaison) -------------------------------------------------------------------
+
+
+@login_required
+@not_found_as_404
+def consents(request: HttpRequest, slug: str) -> HttpResponse:
+    """The reference samples of a site's families and the consent in force for each."""
+    site = get_site(slug)
+    context = {"site": site, "rows": queries.consent_rows(site)}
+    return render(request, "dna/consents.html", context)
+
+
+@login_required
+@not_found_as_404
+def consent(request: HttpRequest, barcode: str) -> HttpResponse:
+    """A reference sample's consent and its history; family liaison records a change (POST)."""
+    sample = queries.get_reference_sample(barcode)
+    form = ConsentForm(request.POST or None)
+    error = ""
+    if request.method == "POST" and form.is_valid():
+        try:
+            do_record_consent(actor_for(request), sample, **form.cleaned_data)
+        except (InvalidInputError, AccessDeniedError) as exc:
+            error = exc.message
+        else:
+            return redirect("dna:consent", barcode=sample.barcode)
+    context = {
+        "site": sample.donor.family.site,  # type: ignore[union-attr]
+        "record": queries.consent_record(sample),
+        "form": form,
+        "error": error,
+    }
+    return render(request, "dna/consent.html", context, status=400 if error else 200)
+
+
+@login_required
+@not_found_as_404
+def consent_form(request: HttpRequest, barcode: str | None = None) -> HttpResponse:
+    """The printable consent form, blank or for one reference sample, in the language asked
+    (``?lang=uk`` or ``en``; else the reader's)."""
+    record = queries.consent_record(queries.get_reference_sample(barcode)) if barcode else None
+    language = request.GET.get("lang") or get_language() or "en"
+    if language not in {"uk", "en"}:
+        language = "en"
+    with override(language):
+        context = {
+            "record": record,
+            "scopes": [c for c in Scope.choices if c[0] != Scope.WITHDRAWN],
+            "retentions": Retention.choices,
+            "language": language,
+        }
+        return render(request, "dna/consent_form.html", context)

@@ -1,5 +1,6 @@
 """A site's DNA records as the engine's problem: the DNA app's dvi-json export, read by the
-engine's own reader, and which record each id stands for (victim id = case number; missing id
+engine's own reader (honouring each reference's consent, :mod:`exhume.dna.consent`), and
+which record each id stands for (victim id = case number; missing id
 = the pedigree member's label, which is the dvi-json missing id for an imported case). Labels
 are a family's own ("M", "FA"); when two families share one, every id becomes
 ``family/label``."""
@@ -11,29 +12,29 @@ import json
 from typing import Any
 
 from exhume.casework.models import Site
-from exhume.dna.dvi import export_dvi
-from exhume.dna.models import PedigreeMember
+from exhume.dna.consent import Use
+from exhume.dna.dvi import export_case
 from exhume.families.models import MissingPerson
 from exhume.identification.runs import SiteDna
 from exhume.kinship.dvijson import parse_problem
 
 
-def site_dna(site: Site) -> SiteDna:
-    """The site's problem (hash of its canonical JSON as the run's input hash) and id maps."""
-    doc = export_dvi(site)
-    members = PedigreeMember.objects.filter(
-        family__site=site, missing_person__isnull=False
-    ).select_related("family", "missing_person")
-    missing = {
-        (m.family.name, m.label): m.missing_person for m in members if m.missing_person is not None
-    }
-    by_id = _unique_ids(doc, missing)
+def site_dna(site: Site, *, use: str = Use.CASE) -> SiteDna:
+    """The site's problem (hash of its canonical JSON as the run's input hash) and id maps.
+    Only references whose family's consent permits ``use`` are in it (a national search also
+    brings other sites' families whose consent reaches that far); the run's parameters say
+    which use and how many references consent left out."""
+    export = export_case(site, use=use)
+    doc = export.document
+    by_id = _unique_ids(doc, export.missing)
     digest = hashlib.sha256(json.dumps(doc, sort_keys=True).encode()).hexdigest()
     problem = parse_problem(doc, sha256=digest)
     victims = {v.id for v in problem.victims}
     remains = {r.case_number: r for r in site.remains.all() if r.case_number in victims}
     models = sorted({type(m.mutation).__name__ for m in problem.markers})
-    parameters = {"dataset": problem.dataset, "markers": len(problem.markers), "mutation": models}
+    references = {"use": str(use), "withheld_by_consent": export.withheld}
+    parameters = {"dataset": problem.dataset, "markers": len(problem.markers), "mutation": models,
+                  "references": references}  # fmt: skip
     return SiteDna(problem, remains, by_id, parameters)
 
 
