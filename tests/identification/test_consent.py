@@ -47,3 +47,28 @@ def test_a_withdrawn_consent_sends_signed_decisions_back_and_leaves_later_runs(
     dna = site_dna(site)
     assert dna.parameters["references"] == {"use": "case", "withheld_by_consent": len(references)}
     assert not any(f.references for f in dna.problem.families if f.id == family.name)
+
+
+def test_a_national_search_brings_only_the_other_cases_references_that_consented(
+    shared_data: Path, policy_in_force: Any
+) -> None:
+    import json
+
+    from click.testing import CliRunner
+
+    from exhume.cli import main
+    from exhume.dna.dvi import do_import_dvi
+    from exhume.dna.models import Sample
+
+    for slug in ("a", "b", "c"):
+        do_import_dvi(SYSTEM, shared_data / "dvi-examples" / "example1.json", slug=slug)
+    do_record_consent(LIAISON, Sample.objects.get(barcode="b-F1-R1"), scope="national",
+                      retention="keep", given_on=dt.date(2022, 10, 5))  # fmt: skip
+    out = CliRunner().invoke(main, ["identify", "--site", "a", "--search", "national", "--json"],
+                             catch_exceptions=False)  # fmt: skip
+    report = json.loads(out.output)
+    from exhume.identification.models import IdentificationRun
+
+    run = IdentificationRun.objects.get(pk=report["run"])
+    assert run.parameters["references"] == {"use": "national", "withheld_by_consent": 1}
+    assert report["missing_with_references"] == 6  # a's three and b's three; c's: this case only

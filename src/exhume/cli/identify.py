@@ -13,8 +13,17 @@ from exhume.cli.base import main, setup_django
 @click.option("--site", "slug", required=True, help="Slug of the site.")
 @click.option("--json", "as_json", is_flag=True, help="Print the run as one JSON object.")
 @click.option("--user", default="cli", show_default=True, help="Who runs it (for the log).")
-def identify(slug: str, as_json: bool, user: str) -> None:
-    """Screen every typed body against every family, solve jointly, compare remains, propose."""
+@click.option(
+    "--search",
+    type=click.Choice(["case", "national"]),
+    default="case",
+    show_default=True,
+    help="case: the site's own families; national: also other sites' families whose consent "
+    "allows national search.",
+)
+def identify(slug: str, as_json: bool, user: str, search: str) -> None:
+    """Screen every typed body against every family, solve jointly, compare remains, propose.
+    Each reference is used only as far as its family's consent reaches."""
     setup_django(migrate=True)
     from exhume.audit.events import Actor
     from exhume.identification.dna_source import site_dna
@@ -22,7 +31,7 @@ def identify(slug: str, as_json: bool, user: str) -> None:
     from exhume.identification.runs import run_identification
 
     site = get_site(slug)
-    run = run_identification(Actor(f"cli:{user}", "system"), site, site_dna(site))
+    run = run_identification(Actor(f"cli:{user}", "system"), site, site_dna(site, use=search))
     report = run_report(run)
     if as_json:
         click.echo(json.dumps(report, ensure_ascii=False, indent=1))
