@@ -70,6 +70,7 @@ def test_nothing_outside_the_cli_imports_the_cli() -> None:
         str(p.relative_to(PACKAGE))
         for p in PACKAGE.rglob("*.py")
         if not str(p.relative_to(PACKAGE)).startswith("cli/")
+        and str(p.relative_to(PACKAGE)) != "__main__.py"  # `python -m exhume`, a skin itself
         and any(n == s or n.startswith(s + ".") for n in imports_of(p) for s in SKINS)
     ]
     assert offenders == []

@@ -10,7 +10,6 @@ from typing import Any
 
 import click
 
-from exhume import __version__
 from exhume.errors import ExhumeError
 
 
@@ -28,6 +27,8 @@ class ExhumeGroup(click.Group):
 def _error_line(exc: ExhumeError) -> str:
     """``error: ...`` in the command's language once Django is set up (commands that only read
     files run without it, in English)."""
+    if "django.conf" not in sys.modules:  # a file-only command never loaded Django
+        return "error: " + exc.located()
     from django.conf import settings
 
     if not settings.configured:
@@ -70,7 +71,7 @@ def _activate_language() -> None:
 
 
 @click.group(cls=ExhumeGroup)
-@click.version_option(__version__, prog_name="exhume")
+@click.version_option(package_name="exhume", prog_name="exhume")  # read only when asked
 def main() -> None:
     """exhume: case records, DNA identification and verifiable counts for mass graves."""
 

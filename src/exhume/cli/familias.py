@@ -14,13 +14,6 @@ import click
 
 from exhume.cli.kinship import kinship
 from exhume.errors import ProblemFormatError
-from exhume.kinship.dvijson import load_problem
-from exhume.kinship.dvijson_write import with_male_parameters
-from exhume.kinship.familias import load_fam
-from exhume.kinship.familias_case import case_document, case_from_document
-from exhume.kinship.familias_write import write_case, write_dvi
-from exhume.kinship.freqdb import parse_frequency_database, write_long_csv
-from exhume.kinship.lrjson import FORMAT as LR_FORMAT
 
 _IN = click.Path(exists=True, dir_okay=False, path_type=Path)
 _OUT = click.Path(dir_okay=False, writable=True, path_type=Path)
@@ -38,6 +31,10 @@ _OUT = click.Path(dir_okay=False, writable=True, path_type=Path)
               help="Population name in the CSV (default: the file's database name).")  # fmt: skip
 def familias_import(fam: Path, out: Path, population: str | None) -> None:
     """Convert a Familias .fam file to dvi-json, kinship-lr-json or a frequency CSV."""
+    from exhume.kinship.familias import load_fam
+    from exhume.kinship.familias_case import case_document
+    from exhume.kinship.freqdb import write_long_csv
+
     read = load_fam(fam)
     if out.suffix.lower() == ".csv":
         text = write_long_csv(read.markers, population or read.database or fam.stem)
@@ -63,6 +60,12 @@ def familias_import(fam: Path, out: Path, population: str | None) -> None:
               help="Database name written in the file.")  # fmt: skip
 def familias_export(problem: Path, out: Path, database: str) -> None:
     """Write a dvi-json problem or a kinship-lr-json case as a Familias .fam file."""
+    from exhume.kinship.dvijson import load_problem
+    from exhume.kinship.dvijson_write import with_male_parameters
+    from exhume.kinship.familias_case import case_from_document
+    from exhume.kinship.familias_write import write_case, write_dvi
+    from exhume.kinship.lrjson import FORMAT as LR_FORMAT
+
     try:
         doc = json.loads(problem.read_bytes())
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
@@ -83,6 +86,8 @@ def familias_export(problem: Path, out: Path, database: str) -> None:
 @click.option("--out", required=True, type=_OUT, help="The long CSV to write.")
 def frequencies_import(database: Path, population: str, out: Path) -> None:
     """Convert a Familias or FamLinkX frequency database (list or ladder) to exhume's CSV."""
+    from exhume.kinship.freqdb import parse_frequency_database, write_long_csv
+
     try:
         text = database.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError as exc:

@@ -3,7 +3,8 @@
 ``exhume kinship solve PROBLEM.json`` reads a dvi-json problem, solves it (pairwise LRs,
 exclusions, joint table, posterior pairings, conclusions) and prints the JSON result described
 in :mod:`exhume.kinship.report`. Other kinship commands attach themselves to the ``kinship``
-group defined here.
+group defined here. Command modules import the engine inside their commands, so that
+``exhume --help`` and every command's ``--help`` start without NumPy, SciPy or Django.
 """
 
 from __future__ import annotations
@@ -14,15 +15,12 @@ from pathlib import Path
 import click
 
 from exhume.cli.base import ExhumeGroup, main
-from exhume.kinship.dvi import DEFAULT_MAX_ASSIGNMENTS
-from exhume.kinship.dvijson import load_problem
-from exhume.kinship.report import (
+from exhume.kinship.defaults import (
+    DEFAULT_MAX_ASSIGNMENTS,
     DEFAULT_MAX_EVALUATIONS,
+    DEFAULT_THRESHOLD,
     DEFAULT_TOP,
-    SolveOptions,
-    solve_problem,
 )
-from exhume.kinship.solve import DEFAULT_THRESHOLD
 
 
 @click.group(cls=ExhumeGroup)
@@ -72,6 +70,9 @@ def solve(
     threshold: float,
 ) -> None:
     """Solve a DVI problem (dvi-json) and print the result as JSON."""
+    from exhume.kinship.dvijson import load_problem
+    from exhume.kinship.report import SolveOptions, solve_problem
+
     options = SolveOptions(
         top=top,
         max_assignments=max_assignments,

@@ -7,12 +7,15 @@ import json
 import os
 
 import click
-from django.utils.translation import gettext as _
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-from rich.table import Table
 
 from exhume.cli.base import main, setup_django
+
+
+def _(message: str) -> str:
+    """Django's ``gettext``, imported on first use so that ``--help`` does not load Django."""
+    from django.utils.translation import gettext
+
+    return gettext(message)
 
 
 @main.command()
@@ -24,6 +27,9 @@ from exhume.cli.base import main, setup_django
 def demo(seed: int, serve: bool, host: str, port: int) -> None:
     """Build the synthetic Izium scenario in the default database (and serve it)."""
     setup_django(migrate=True)
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
     from exhume.demo import build_demo
     from exhume.demo.accounts import DEMO_ACCOUNTS
     from exhume.demo.reset import reset_demo_database
@@ -122,6 +128,9 @@ def serve(host: str, port: int, workers: int | None) -> None:
 def stats(slug: str, as_of: dt.datetime | None, as_json: bool) -> None:
     """Print a site's figures, computed from its records by the counting rules."""
     setup_django()
+    from rich.console import Console
+    from rich.table import Table
+
     from exhume.casework.queries import get_site
     from exhume.publication.queries import site_summary
 

@@ -16,39 +16,22 @@ import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
-import numpy as np
-from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
 from exhume.cli.base import bench
 from exhume.cli.kinship import kinship
-from exhume.kinship.dvijson_write import problem_document
-from exhume.kinship.dvisim import simulate_dvi, truth_document
-from exhume.kinship.frequencies import (
-    DEFAULT_MUTATION_KIND,
-    FrequencyTable,
-    read_frequency_table,
-    synthetic_frequency_table,
-)
-from exhume.kinship.scenariofile import (
-    file_sha256,
-    load_scenario,
-    load_truth,
-    save_scenario,
-    save_truth,
-)
-from exhume.kinship.screening import (
-    BlockExecutor,
-    ProgressFn,
-    ScreeningParams,
-    ScreeningResult,
-    screen,
-)
-from exhume.kinship.screeningbench import benchmark
-from exhume.kinship.screeningreport import LOG10, evaluate_document, result_document
-from exhume.kinship.simulate import Scenario, simulate_scenario
+
+if TYPE_CHECKING:
+    from exhume.kinship.frequencies import FrequencyTable
+    from exhume.kinship.screening import (
+        BlockExecutor,
+        ProgressFn,
+        ScreeningParams,
+        ScreeningResult,
+    )
+    from exhume.kinship.simulate import Scenario
 
 # -- simulate ---------------------------------------------------------------------------------
 
@@ -128,6 +111,14 @@ def simulate_command(
 
     With --out, a national screening scenario; with --dvi-json, a DVI problem of reference
     families and victims (exhume.kinship.dvisim)."""
+    from exhume.kinship.frequencies import (
+        DEFAULT_MUTATION_KIND,
+        read_frequency_table,
+        synthetic_frequency_table,
+    )
+    from exhume.kinship.scenariofile import file_sha256, save_scenario, save_truth
+    from exhume.kinship.simulate import simulate_scenario
+
     if (out is None) == (dvi_json is None):
         raise click.UsageError("give exactly one of --out (screening) and --dvi-json (DVI)")
     if frequencies is not None and population is None:
@@ -174,6 +165,10 @@ def _simulate_dvi(
     truth: Path | None,
 ) -> None:
     """``simulate --dvi-json``: write the problem (and its truth), print a summary."""
+    from exhume.kinship.dvijson_write import problem_document
+    from exhume.kinship.dvisim import simulate_dvi, truth_document
+    from exhume.kinship.scenariofile import file_sha256
+
     identified = None if related_fraction is None else round(related_fraction * remains)
     sim = simulate_dvi(families, remains, seed=seed, n_two_missing=two_missing,
                        n_identified=identified, n_markers=markers, partial_share=partial_share,
@@ -198,6 +193,8 @@ def _progress_bar(total: int, enabled: bool) -> Iterator[ProgressFn | None]:
     if not enabled:
         yield None
         return
+    from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+
     columns = (TextColumn("screening"), BarColumn(), TextColumn("{task.percentage:>3.0f}%"),
                TimeRemainingColumn())  # fmt: skip
     with Progress(*columns, transient=True) as bar:
@@ -224,6 +221,8 @@ def run_screening(
     show_progress: bool = False,
 ) -> ScreeningResult:
     """Screen a scenario serially or on a Dask cluster, with an optional progress bar."""
+    from exhume.kinship.screening import screen
+
     fam = scenario.family_data()
     executor, ctx = _executor(dask, workers)
     n_blocks_hint = max(1, params.min_blocks)
@@ -283,6 +282,12 @@ def screen_command(
     progress: bool,
 ) -> None:
     """Screen every body of SCENARIO against every missing person; write JSON to --out."""
+    import numpy as np
+
+    from exhume.kinship.scenariofile import file_sha256, load_scenario
+    from exhume.kinship.screening import ScreeningParams
+    from exhume.kinship.screeningreport import LOG10, result_document
+
     data = load_scenario(scenario)
     params = ScreeningParams(top=top, threshold=threshold, full_matrix=full_matrix,
                              memory_mb=memory_mb, threads=threads,
@@ -313,6 +318,9 @@ def screen_command(
               type=click.Path(exists=True, dir_okay=False, path_type=Path))  # fmt: skip
 def evaluate_command(scenario: Path, result: Path, truth: Path) -> None:
     """Accuracy of a screening RESULT against the simulation's truth (JSON)."""
+    from exhume.kinship.scenariofile import load_scenario, load_truth
+    from exhume.kinship.screeningreport import evaluate_document
+
     doc = json.loads(result.read_text())
     report = evaluate_document(load_scenario(scenario), doc, load_truth(truth))
     click.echo(json.dumps(report, indent=2))
@@ -347,6 +355,9 @@ def bench_screening(
     as_json: bool,
 ) -> None:
     """Time screening of REMAINS bodies x MISSING persons against a gather-and-sum baseline."""
+    from exhume.kinship.screening import ScreeningParams
+    from exhume.kinship.screeningbench import benchmark
+
     params = ScreeningParams(threshold=threshold, threads=threads, memory_mb=memory_mb)
     report = benchmark(remains, missing, markers, seed=seed, params=params)
     if as_json:

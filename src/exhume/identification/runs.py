@@ -32,8 +32,8 @@ from exhume.identification.actions import (
 from exhume.identification.factors import pair_factors, scope_of
 from exhume.identification.models import FlagKind, IdentificationRun, PolicyRecord
 from exhume.identification.search import Candidate, SearchResult, search
+from exhume.kinship.defaults import DEFAULT_THRESHOLD
 from exhume.kinship.problem import DviProblem
-from exhume.kinship.solve import DEFAULT_THRESHOLD
 
 NO_REFERENCES = "no typed references in scope: nothing can be proposed"
 

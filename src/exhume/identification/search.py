@@ -24,12 +24,13 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
+from exhume.kinship.defaults import DEFAULT_THRESHOLD
 from exhume.kinship.dvi import DviContext, exclusion_matrix, make_context, pairwise_lr
 from exhume.kinship.markers import MISSING
 from exhume.kinship.pedigree import Pedigree
 from exhume.kinship.pedigree_check import check_references, find_corrections
 from exhume.kinship.problem import DviProblem
-from exhume.kinship.solve import DEFAULT_THRESHOLD, solve
+from exhume.kinship.solve import solve
 
 #: Solver conclusions that name a body for a missing person.
 PROPOSING = ("Undisputed", "Match (GLR)", "Probable")

@@ -55,6 +55,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from exhume.errors import KinshipError, ProblemFormatError
+from exhume.kinship.defaults import DEFAULT_MAX_ASSIGNMENTS
 from exhume.kinship.likelihood import loglik
 from exhume.kinship.pedigree import Pedigree
 from exhume.kinship.problem import DviProblem, Family
@@ -66,8 +67,6 @@ STAR_CODE = -1
 #: Relative log-likelihood difference (``|a - b| <= tol * max(1, |a|)``) under which two
 #: assignments tie when sorting.
 TIE_TOLERANCE = 1e-10
-#: dvir's default ``maxAssign``.
-DEFAULT_MAX_ASSIGNMENTS = 100_000
 
 Int = NDArray[np.int64]
 Float = NDArray[np.float64]

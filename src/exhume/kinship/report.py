@@ -51,8 +51,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from exhume.errors import KinshipError
-from exhume.kinship.dvi import (
+from exhume.kinship.defaults import (
     DEFAULT_MAX_ASSIGNMENTS,
+    DEFAULT_MAX_EVALUATIONS,
+    DEFAULT_MAX_INCOMP,
+    DEFAULT_THRESHOLD,
+    DEFAULT_TOP,
+)
+from exhume.kinship.dvi import (
     STAR,
     STAR_CODE,
     DviContext,
@@ -70,8 +76,6 @@ from exhume.kinship.pedigree_check import check_json
 from exhume.kinship.problem import DviProblem
 from exhume.kinship.provenance import exhume_version, software
 from exhume.kinship.solve import (
-    DEFAULT_MAX_INCOMP,
-    DEFAULT_THRESHOLD,
     reduce,
     restricted_codes,
     restricted_joint,
@@ -79,10 +83,6 @@ from exhume.kinship.solve import (
     solve,
 )
 
-#: Rows of the joint table written by default.
-DEFAULT_TOP = 10
-#: New family likelihood evaluations allowed for an exhaustive joint table (a cost guard).
-DEFAULT_MAX_EVALUATIONS = 20_000
 #: ``--disable-mutations`` choices: dvir 3.4's ``pairwiseLR`` and ``dviJoint`` keep the mutation
 #: models as given ("no", the default); "yes" strips them; "auto" is dvir's ``NA`` rule (off in
 #: families whose reference data are consistent without mutations).

@@ -46,8 +46,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from exhume.errors import KinshipError
+from exhume.kinship.defaults import DEFAULT_MAX_ASSIGNMENTS, DEFAULT_MAX_INCOMP, DEFAULT_THRESHOLD
 from exhume.kinship.dvi import (
-    DEFAULT_MAX_ASSIGNMENTS,
     STAR_CODE,
     DviContext,
     Float,
@@ -59,10 +59,6 @@ from exhume.kinship.dvi import (
     joint_order,
 )
 
-#: dvir's default LR threshold for an undisputed identification.
-DEFAULT_THRESHOLD = 1e4
-#: dvir's default number of incompatible markers tolerated before a pairing is excluded.
-DEFAULT_MAX_INCOMP = 2
 _EPS = math.sqrt(np.finfo(float).eps)
 
 
