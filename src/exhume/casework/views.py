@@ -35,28 +35,33 @@ from exhume.casework.queries import CODED_FILTERS
 from exhume.core.admin import actor_for
 from exhume.core.choices import Sex
 from exhume.core.dates import parse_date
+from exhume.core.exports import export, record_row, requested_format
 from exhume.core.http import not_found_as_404
 from exhume.errors import InvalidInputError
 
 
 def index(request: HttpRequest) -> HttpResponse:
+    if fmt := requested_format(request):
+        return export([record_row(s) for s in queries.sites()], name="sites", fmt=fmt)
     return render(request, "casework/index.html", {"sites": queries.sites()})
 
 
 @not_found_as_404
 def graves(request: HttpRequest, slug: str) -> HttpResponse:
     site = queries.get_site(slug)
+    if fmt := requested_format(request):
+        rows = [record_row(g) for g in queries.graves(site)]
+        return export(rows, name=f"{slug}-graves", fmt=fmt)
     return render(request, "casework/graves.html", {"site": site, "graves": queries.graves(site)})
 
 
 @not_found_as_404
 def journal(request: HttpRequest, slug: str) -> HttpResponse:
     site = queries.get_site(slug)
-    return render(
-        request,
-        "casework/journal.html",
-        {"site": site, "entries": queries.journal(site, request.user)},
-    )
+    entries = queries.journal(site, request.user)
+    if fmt := requested_format(request):
+        return export([record_row(e) for e in entries], name=f"{slug}-journal", fmt=fmt)
+    return render(request, "casework/journal.html", {"site": site, "entries": entries})
 
 
 @not_found_as_404
@@ -67,6 +72,10 @@ def remains_list(request: HttpRequest, slug: str) -> HttpResponse:
     error = _date_error(filters.get("exhumed_on"))
     searched = {k: v for k, v in filters.items() if not (error and k == "exhumed_on")}
     is_coded = level_of(request.user, Data.REMAINS) is Level.CODED
+    if fmt := requested_format(request):
+        found = queries.remains_for(request.user, site, searched)
+        table = [r if isinstance(r, dict) else record_row(r) for r in found]
+        return export(table, name=f"{slug}-remains", fmt=fmt)
     choices = {
         "sex": Sex.choices,
         "age_class": AgeClass.choices,
@@ -81,7 +90,7 @@ def remains_list(request: HttpRequest, slug: str) -> HttpResponse:
         "is_coded": is_coded,
         "filters": filters,
         "filter_error": error,
-        "query": request.GET.urlencode(),
+        "query": _without_format(request),
         "choices": {k: v for k, v in choices.items() if not is_coded or k in CODED_FILTERS},
     }
     rows = "_remains_coded_rows" if is_coded else "_remains_rows"
@@ -89,6 +98,12 @@ def remains_list(request: HttpRequest, slug: str) -> HttpResponse:
         f"casework/{rows}.html" if request.headers.get("HX-Request") else "casework/remains.html"
     )
     return render(request, template, context)
+
+
+def _without_format(request: HttpRequest) -> str:
+    query = request.GET.copy()
+    query.pop("format", None)
+    return query.urlencode()
 
 
 def _date_error(raw: str | None) -> str:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from exhume.cli import (
     corrections,
     dna,
+    exports,
     familias,
     identify,
     imports,
@@ -29,6 +30,7 @@ __all__ = [
     "bench",
     "corrections",
     "dna",
+    "exports",
     "familias",
     "identify",
     "imports",

@@ -71,7 +71,7 @@ def release(slug: str, out: Path | None, as_json: bool) -> None:
 
 
 @main.command()
-@click.argument("directory", required=False, type=click.Path(path_type=Path, file_okay=False))
+@click.argument("directory", required=False, type=click.Path(path_type=Path))
 @click.option("--previous", type=click.Path(path_type=Path, file_okay=False), default=None,
               help="The site's previous release: prove the log only grew since.")  # fmt: skip
 @click.option("--key", "keys", multiple=True,
@@ -89,11 +89,15 @@ def verify(
     disclosure: Path | None,
     as_json: bool,
 ) -> None:
-    """Verify a release bundle offline, and/or the live database against its log."""
+    """Verify a release bundle (DIR) or a site archive (FILE, from exhume export site) offline,
+    and/or the live database against its log."""
     if directory is None and not check_db:
         raise InvalidInputError("give a release DIR to verify, or --db", field="DIRECTORY")
     result: dict[str, Any] = {"ok": True}
     lines: list[str] = []
+    if directory is not None and directory.is_file():
+        result["archive"] = _verify_archive(directory, keys, lines)
+        directory = None
     if directory is not None:
         result["release"] = _verify_bundle(directory, previous, keys, lines)
         if disclosure is not None:
@@ -124,6 +128,21 @@ def _verify_bundle(
             f"ok: release {report.release} verifies: {report.records_checked} records, "
             f"{report.entries_checked} proven entries, tree size {report.tree_size} "
             f"(keys from {report.keys_from})"
+        )
+    return report.as_dict()
+
+
+def _verify_archive(path: Path, keys: tuple[str, ...], lines: list[str]) -> dict[str, Any]:
+    from exhume.ledger.archive import verify_site_archive
+
+    report = verify_site_archive(path, _vkeys(keys) if keys else None, count=count_rule)
+    lines += [f"warning: {w}" for w in report.warnings]
+    lines += [f"problem: {p}" for p in report.problems]
+    if report.ok:
+        lines.append(
+            f"ok: site archive {path} ({report.site}) verifies: {report.log_size} log entries, "
+            f"{report.records} records open their commitments, {report.photos} photos' hashes, "
+            f"{len(report.releases)} releases consistent with the log"
         )
     return report.as_dict()
 

@@ -11,6 +11,7 @@ from django.utils.translation import get_language, override
 
 from exhume.casework.queries import get_site
 from exhume.core.admin import actor_for
+from exhume.core.exports import export, requested_format
 from exhume.core.http import not_found_as_404
 from exhume.dna import queries
 from exhume.dna.consent import Retention, Scope
@@ -30,6 +31,8 @@ def samples(request: HttpRequest, slug: str) -> HttpResponse:
         site = get_site(slug)
     except NotFoundError as exc:
         raise Http404(exc.message) from None
+    if fmt := requested_format(request):
+        return export(queries.sample_rows(site), name=f"{slug}-dna-samples", fmt=fmt)
     context = {"site": site, "samples": queries.sample_rows(site)}
     return render(request, "dna/samples.html", context)
 
@@ -53,6 +56,8 @@ def families(request: HttpRequest, slug: str) -> HttpResponse:
         site = get_site(slug)
     except NotFoundError as exc:
         raise Http404(exc.message) from None
+    if fmt := requested_format(request):
+        return export(queries.family_rows(site), name=f"{slug}-dna-families", fmt=fmt)
     return render(
         request, "dna/families.html", {"site": site, "families": queries.family_rows(site)}
     )

@@ -9,14 +9,16 @@ from __future__ import annotations
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from exhume.core.exports import export, record_row, requested_format
 from exhume.errors import NotFoundError
 from exhume.families import queries
 
 
 def missing(request: HttpRequest) -> HttpResponse:
-    return render(
-        request, "families/missing.html", {"people": queries.missing_persons(request.user)}
-    )
+    people = queries.missing_persons(request.user)
+    if fmt := requested_format(request):
+        return export([record_row(p) for p in people], name="missing-persons", fmt=fmt)
+    return render(request, "families/missing.html", {"people": people})
 
 
 def missing_detail(request: HttpRequest, pk: int) -> HttpResponse:
