@@ -10,7 +10,8 @@ from django.db import transaction
 from exhume.audit.events import append_event, entry_of_row, snapshot
 from exhume.audit.models import LogEntry
 from exhume.casework.actions import do_correct_remains
-from exhume.ledger import Log, audit_entries, commit, entry_leaf
+from exhume.errors import InvalidInputError
+from exhume.ledger import Log, audit_entries, commit, entry_leaf, open_note
 
 pytestmark = pytest.mark.django_db
 
@@ -30,13 +31,21 @@ def test_the_database_log_rebuilds_as_a_ledger_log_with_its_correction_chain(
 ) -> None:
     remains = make_remains(make_site(), sex="undetermined")
     do_correct_remains(
-        actor, remains, reason="pelvis examined", authority="pathologist", sex="male"
+        actor,
+        remains,
+        reason="pelvis examined",
+        authority="pathologist",
+        reason_code="new_examination",
+        sex="male",
     )
     leaves = [leaf.encode() for leaf in LogEntry.objects.values_list("leaf", flat=True)]
     log = Log.from_leaves(leaves)
     last = log.entry(2)
     assert (log.size, last["action"], last["supersedes"], last["version"]) == (3, "correct", 1, 2)
-    assert (last["reason"], last["authority"]) == ("pelvis examined", "pathologist")
+    assert (last["format"], last["reason"], "authority" in last) == (2, "new_examination", False)
+    row = LogEntry.objects.get(seq=2)
+    assert (row.reason, row.authority, row.note) == ("pelvis examined", "pathologist", last["note"])
+    open_note(last, "pelvis examined", "pathologist", bytes.fromhex(row.note_salt))
     assert last["category"]["sex"] == "male"
     assert audit_entries(leaves) == []
 
@@ -54,3 +63,14 @@ def test_appending_outside_a_transaction_is_refused(make_site: Any, actor: Any) 
     assert not transaction.get_connection().in_atomic_block
     with pytest.raises(RuntimeError, match="inside the action's transaction"):
         append_event(site, action="create", actor=actor)
+
+
+def test_a_correction_with_an_unknown_reason_code_is_refused_naming_the_field(
+    make_site: Any, make_remains: Any, actor: Any
+) -> None:
+    remains = make_remains(make_site())
+    with pytest.raises(InvalidInputError, match="unknown reason code 'typo'") as info:
+        do_correct_remains(
+            actor, remains, reason="x", authority="y", reason_code="typo", sex="male"
+        )
+    assert info.value.field == "reason_code"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from exhume.ledger.commitments import commit, make_entry
+from exhume.ledger.commitments import commit, make_entry, note_commitment
 from exhume.ledger.log import Log
 
 T0 = datetime(2024, 5, 1, 9, 0, tzinfo=UTC)
@@ -42,11 +42,18 @@ def change(
     previous: dict[str, Any],
     category: dict[str, Any] | None,
     action: str = "correct",
+    entry_format: int = 2,
 ) -> dict[str, Any]:
-    """Append an entry superseding ``previous`` with a new category."""
-    reason, authority = (
-        ("re-examination", "chief pathologist") if action != "update" else (None,) * 2
+    """Append an entry superseding ``previous`` with a new category (``entry_format`` 1: the
+    reason and authority in clear, as entries written before format 2)."""
+    reason, note = (
+        ("new_examination", note_commitment("re-examination", "chief pathologist", SALT))
+        if action != "update"
+        else (None,) * 2
     )
+    authority = None
+    if entry_format == 1 and action != "update":
+        reason, note, authority = "re-examination", None, "chief pathologist"
     entry = make_entry(
         seq=log.size,
         record_type=previous["record_type"],
@@ -58,8 +65,10 @@ def change(
         time=T0 + timedelta(minutes=log.size),
         supersedes=previous["seq"],
         reason=reason,
+        note=note,
         authority=authority,
         category=category,
+        entry_format=entry_format,
     )
     log.append(entry)
     return entry

@@ -438,3 +438,18 @@ def test_an_auditor_log_with_another_root_is_refused(tmp_path: Path) -> None:
     assert verify_release_against_log(r1, [leaves[1], leaves[0], *leaves[2:]]) == [
         "the log given does not have the checkpoint's root at size 4"
     ]
+
+
+def test_a_release_over_format_1_and_format_2_corrections_verifies(tmp_path: Path) -> None:
+    site = Site(tmp_path)
+    first = create(site.log, "R-1", person("male"))
+    old = change(site.log, first, person("female"), entry_format=1)
+    r1 = site.publish("r1")
+    change(site.log, old, person("male"))
+    r2 = site.publish("r2", previous="r1")
+    assert verify(site, r1).problems == []
+    assert verify(site, r2, r1).problems == []
+    entries = [item["entry"] for item in json.loads((r2 / "proofs.json").read_text())["entries"]]
+    formats = {e["seq"]: e.get("format") for e in entries if e["action"] == "correct"}
+    assert formats == {1: None, 3: 2}
+    assert b"chief pathologist" in (r1 / "proofs.json").read_bytes()  # format 1: as written then

@@ -20,6 +20,8 @@ from exhume.ledger.commitments import (
     entry_leaf,
     make_entry,
     new_salt,
+    note_commitment,
+    open_note,
     parse_entry_leaf,
     verify_disclosure,
 )
@@ -79,7 +81,11 @@ def test_entry_leaf_is_the_canonical_json_of_the_entry() -> None:
         ({"version": 2}, "a 'create' entry has version 1 and supersedes nothing"),
         (
             {"action": "correct", "seq": 5, "supersedes": 3, "version": 2},
-            "a 'correct' entry needs a reason and an authority",
+            "a 'correct' entry needs a reason code and a note",
+        ),
+        (
+            {"action": "correct", "seq": 5, "supersedes": 3, "version": 2, "reason": "typo"},
+            "'reason' must be null or one of data_entry_error, new_examination",
         ),
         ({"action": "update", "seq": 2, "supersedes": 2}, "'supersedes' must name an earlier"),
         ({"commitment": "AB" * 32}, "'commitment' must be 64 lowercase hex digits"),
@@ -168,3 +174,46 @@ def test_a_disclosure_round_trips_through_json() -> None:
 def test_a_malformed_disclosure_is_named() -> None:
     with pytest.raises(InvalidInputError, match="disclosure is malformed: KeyError"):
         Disclosure.from_dict({"record": {}})
+
+
+def correction(**changes: Any) -> dict[str, Any]:
+    fields: dict[str, Any] = {"action": "correct", "seq": 5, "supersedes": 3, "version": 2}
+    fields.update(changes)
+    return entry(**fields)
+
+
+def test_a_format_2_correction_holds_a_reason_code_and_a_note_never_the_text() -> None:
+    note = note_commitment("Petro Ivanenko's sister called", "prosecutor Koval", SALT)
+    e = correction(reason="new_examination", note=note)
+    leaf = entry_leaf(e)
+    assert e["format"] == 2 and "authority" not in e
+    assert b"Ivanenko" not in leaf and b"Koval" not in leaf
+    assert parse_entry_leaf(leaf) == e
+
+
+def test_the_note_is_sha256_of_tag_salt_and_the_canonical_texts() -> None:
+    expected = hashlib.sha256(
+        b"exhume/entry-note/v1\x00" + SALT + b'{"authority":"court","reason":"typo"}'
+    ).hexdigest()
+    assert note_commitment("typo", "court", SALT) == expected
+
+
+def test_a_disclosed_note_opens_only_with_the_same_texts_and_salt() -> None:
+    e = correction(reason="data_entry_error", note=note_commitment("typo", "court", SALT))
+    open_note(e, "typo", "court", SALT)
+    for reason, authority, salt in (("typo!", "court", SALT), ("typo", "court", bytes(32))):
+        with pytest.raises(VerificationError, match="do not open its note"):
+            open_note(e, reason, authority, salt)
+
+
+def test_a_format_2_entry_refuses_an_authority_in_clear() -> None:
+    with pytest.raises(InvalidInputError, match="keeps the authority in its note"):
+        correction(reason="other", note="ab" * 32, authority="prosecutor Koval")
+
+
+def test_format_1_entries_written_before_format_2_stay_valid() -> None:
+    e = correction(reason="pelvis re-examined", authority="chief pathologist", entry_format=1)
+    assert "format" not in e and e["authority"] == "chief pathologist"
+    assert parse_entry_leaf(entry_leaf(e)) == e
+    with pytest.raises(InvalidInputError, match="needs a reason and an authority"):
+        correction(reason="pelvis re-examined", entry_format=1)

@@ -84,8 +84,6 @@ def _append_creates(
             actor_role=str(actor.role),
             time=now,
             supersedes=None,
-            reason=None,
-            authority=None,
             category=None if category is None else json.loads(json.dumps(category)),
         )
         rows.append(
@@ -101,6 +99,7 @@ def _append_creates(
                 salt=salt.hex(),
                 commitment=entry["commitment"],
                 category=entry["category"],
+                entry_format=entry["format"],
                 leaf=entry_leaf(entry).decode(),
             )
         )

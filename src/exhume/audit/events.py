@@ -8,7 +8,10 @@ verifier cannot drift apart:
   deliberate disclosure;
 * the entry is ``ledger.make_entry(...)`` (validated) and the stored ``leaf`` is
   ``ledger.entry_leaf(entry)``: the RFC 8785 bytes the Merkle leaf hashes;
-* ``seq`` is the entry's leaf index, taken from :class:`LogHead` under a row lock.
+* ``seq`` is the entry's leaf index, taken from :class:`LogHead` under a row lock;
+* entries are written in format 2 (``exhume.ledger.ENTRY_FORMAT``): the leaf holds a reason code
+  and ``note``, a commitment to the free-text reason and authority under a private salt
+  (``note_salt``); the texts stay in the row. Rows written in format 1 keep their leaves.
 """
 
 from __future__ import annotations
@@ -21,9 +24,18 @@ from typing import Any, Protocol
 
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from exhume.audit.models import LogEntry, LogHead, Role
-from exhume.ledger import commit, entry_leaf, make_entry, new_salt
+from exhume.errors import InvalidInputError
+from exhume.ledger import (
+    REASON_CODES,
+    commit,
+    entry_leaf,
+    make_entry,
+    new_salt,
+    note_commitment,
+)
 
 
 @dataclass(frozen=True)
@@ -120,6 +132,12 @@ class LogRow(Protocol):
     def authority(self) -> str: ...
     @property
     def category(self) -> Any: ...
+    @property
+    def entry_format(self) -> int: ...
+    @property
+    def reason_code(self) -> str: ...
+    @property
+    def note(self) -> str: ...
 
 
 def commitment(record: Mapping[str, Any], salt_hex: str) -> str:
@@ -142,11 +160,20 @@ def append_event(
     supersedes: LogEntry | None = None,
     reason: str = "",
     authority: str = "",
+    reason_code: str = "",
 ) -> LogEntry:
-    """Append one log entry for ``instance`` in the caller's transaction (must be inside one)."""
+    """Append one log entry for ``instance`` in the caller's transaction (must be inside one).
+
+    ``reason`` and ``authority`` are free text, kept in the row and committed by the entry's
+    note; ``reason_code`` (one of ``exhume.ledger.REASON_CODES``) is what the leaf shows
+    (``other`` for a correction or retraction that gives none).
+    """
+    if action in ("correct", "retract") and not reason_code:
+        reason_code = "other"
     _require_transaction()
     head = lock_head()
     salt = new_salt()
+    note, note_salt = make_note(reason, authority)
     entry = make_entry(
         seq=head.size,
         record_type=record_type_of(instance),
@@ -157,11 +184,39 @@ def append_event(
         actor_role=str(actor.role),
         time=timezone.now(),
         supersedes=supersedes.seq if supersedes is not None else None,
-        reason=reason or None,
-        authority=authority or None,
+        reason=str(check_reason_code(reason_code)) or None,
+        note=note,
         category=None if category is None else json.loads(json.dumps(category)),
     )
-    return store_entry(entry, actor=actor, salt=salt.hex(), head=head, supersedes=supersedes)
+    return store_entry(
+        entry,
+        actor=actor,
+        salt=salt.hex(),
+        head=head,
+        supersedes=supersedes,
+        texts=(reason, authority, note_salt),
+    )
+
+
+def check_reason_code(code: str) -> str:
+    """``code`` when it is empty or one of ``exhume.ledger.REASON_CODES``, else an
+    InvalidInputError naming the field and the codes."""
+    if code and code not in REASON_CODES:
+        raise InvalidInputError(
+            _("unknown reason code %(code)r: use one of %(codes)s")
+            % {"code": code, "codes": ", ".join(REASON_CODES)},
+            field="reason_code",
+        )
+    return code
+
+
+def make_note(reason: str, authority: str) -> tuple[str | None, str]:
+    """``(note, salt hex)`` committing to the free texts, or ``(None, "")`` when both are
+    empty."""
+    if not (reason or authority):
+        return None, ""
+    salt = new_salt()
+    return note_commitment(reason, authority, salt), salt.hex()
 
 
 def lock_head() -> LogHead:
@@ -177,11 +232,17 @@ def store_entry(
     salt: str,
     head: LogHead,
     supersedes: LogEntry | None = None,
+    texts: tuple[str, str, str] = ("", "", ""),
 ) -> LogEntry:
     """Store an entry made by :func:`exhume.ledger.make_entry` as the next row of the log.
 
     ``entry["seq"]`` must be the locked head's size. The stored leaf is ``entry_leaf(entry)``.
+    ``texts`` are a format 2 entry's private (reason, authority, note salt hex).
     """
+    version2 = "format" in entry
+    reason, authority, note_salt = (
+        texts if version2 else (entry["reason"] or "", entry["authority"] or "", "")
+    )
     _require_transaction()
     if entry["seq"] != head.size:
         raise RuntimeError(f"entry seq {entry['seq']} is not the next leaf {head.size}")
@@ -198,8 +259,12 @@ def store_entry(
         commitment=entry["commitment"],
         category=entry["category"],
         supersedes=supersedes,
-        reason=entry["reason"] or "",
-        authority=entry["authority"] or "",
+        entry_format=entry.get("format", 1),
+        reason_code=(entry["reason"] or "") if version2 else "",
+        reason=reason,
+        authority=authority,
+        note=entry.get("note") or "",
+        note_salt=note_salt,
         leaf=entry_leaf(entry).decode(),
     )
     row.save()
@@ -212,8 +277,25 @@ def entry_of_row(row: LogRow, supersedes_seq: int | None) -> dict[str, Any]:
     """The ledger entry a log row's fields describe (``supersedes_seq``: the seq its FK names).
 
     :func:`exhume.ledger.entry_leaf` of it must equal the stored ``leaf``; raises
-    :class:`exhume.errors.InvalidInputError` when the fields break an entry rule.
+    :class:`exhume.errors.InvalidInputError` when the fields break an entry rule. A format 2 row
+    gives its reason code and note (its texts are not in the leaf); a format 1 row its texts.
     """
+    if row.entry_format != 1:
+        return make_entry(
+            seq=row.seq,
+            record_type=row.record_type,
+            record_id=row.record_id,
+            version=row.version,
+            commitment=row.commitment,
+            action=row.action,
+            actor_role=row.actor_role,
+            time=row.time,
+            supersedes=supersedes_seq,
+            reason=row.reason_code or None,
+            note=row.note or None,
+            category=row.category,
+            entry_format=row.entry_format,
+        )
     return make_entry(
         seq=row.seq,
         record_type=row.record_type,
@@ -227,6 +309,7 @@ def entry_of_row(row: LogRow, supersedes_seq: int | None) -> dict[str, Any]:
         reason=row.reason or None,
         authority=row.authority or None,
         category=row.category,
+        entry_format=1,
     )
 
 

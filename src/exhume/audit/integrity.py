@@ -76,6 +76,9 @@ class Row(NamedTuple):
     category: Any
     leaf: str
     salt: str
+    entry_format: int
+    reason_code: str
+    note: str
 
 
 @dataclass

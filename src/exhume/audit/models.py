@@ -26,6 +26,20 @@ class Role(models.TextChoices):
     SYSTEM = "system", gettext_lazy("System (importer, demo builder)")
 
 
+class ReasonCode(models.TextChoices):
+    """Why a record was corrected: the closed list ``exhume.ledger.REASON_CODES``, the only part
+    of a correction's reason a published log entry shows (the free text stays private)."""
+
+    DATA_ENTRY_ERROR = "data_entry_error", gettext_lazy("Data entry or transcription error")
+    NEW_EXAMINATION = "new_examination", gettext_lazy("Re-examination or new findings")
+    IDENTIFICATION = "identification", gettext_lazy("Identification confirmed or withdrawn")
+    ASSOCIATION = "association", gettext_lazy("Body part tied to or untied from a body")
+    DUPLICATE = "duplicate", gettext_lazy("Entered twice")
+    LEGAL_ORDER = "legal_order", gettext_lazy("Ordered by a court or prosecutor")
+    DATA_PROTECTION = "data_protection", gettext_lazy("Personal data removed or restricted")
+    OTHER = "other", gettext_lazy("Other")
+
+
 class LogHead(models.Model):
     """A single row locked while appending, so that ``seq`` stays gap-free."""
 
@@ -52,8 +66,16 @@ class LogEntry(models.Model):
     supersedes = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="superseded_by"
     )
+    #: The leaf's format (``exhume.ledger.ENTRY_FORMAT``): 1 for entries written before format 2,
+    #: whose leaf holds the reason and authority in clear.
+    entry_format = models.PositiveSmallIntegerField(default=1)
+    #: Format 2: the reason code (``exhume.ledger.REASON_CODES``), in the leaf.
+    reason_code = models.CharField(max_length=32, blank=True)
+    #: Free text, private from format 2 on: the leaf holds only ``note``, a commitment to them.
     reason = models.TextField(blank=True)
     authority = models.CharField(max_length=200, blank=True)
+    note = models.CharField(max_length=64, blank=True)
+    note_salt = models.CharField(max_length=64, blank=True)
     leaf = models.TextField(
         help_text=gettext_lazy("canonical JSON of the entry: the bytes the Merkle leaf hashes")
     )

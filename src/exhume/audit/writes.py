@@ -11,7 +11,13 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models, transaction
 from django.utils.translation import gettext as _
 
-from exhume.audit.events import Actor, append_event, latest_entry, record_type_of
+from exhume.audit.events import (
+    Actor,
+    append_event,
+    check_reason_code,
+    latest_entry,
+    record_type_of,
+)
 from exhume.errors import ConflictError, InvalidInputError
 
 M = TypeVar("M", bound=models.Model)
@@ -77,10 +83,14 @@ def correct(
     *,
     reason: str,
     authority: str,
+    reason_code: str = "other",
     check: Check | None = None,
     categorise: Categorise | None = None,
 ) -> M:
     """Change fields of a record as a logged correction that supersedes its previous entry.
+
+    ``reason_code`` (one of ``exhume.ledger.REASON_CODES``) is what the log's leaf shows; the
+    free-text ``reason`` and ``authority`` stay in the log row, committed by the leaf's note.
 
     The correction is made against ``instance.version``, the version its author read (a form or
     request carries it). Under a lock on the row, if the record has moved on since (a
@@ -93,6 +103,9 @@ def correct(
         raise InvalidInputError(
             _("a correction needs the authority that ordered it"), field="authority"
         )
+    if not reason_code:
+        raise InvalidInputError(_("a correction needs a reason code"), field="reason_code")
+    check_reason_code(reason_code)
     unknown = set(changes) - {f.name for f in instance._meta.concrete_fields} - {"body_id"}
     if unknown or "id" in changes or "version" in changes:
         bad = sorted(unknown | ({"id", "version"} & set(changes)))
@@ -118,6 +131,7 @@ def correct(
             supersedes=latest_entry(locked),
             reason=reason,
             authority=authority,
+            reason_code=reason_code,
         )
     return locked
 

@@ -39,10 +39,18 @@ def do_translate_site(actor: Actor, *, site: Site, language: str, **fields: Any)
 
 
 def do_correct_site_text(
-    actor: Actor, text: SiteText, *, reason: str, authority: str, **changes: Any
+    actor: Actor,
+    text: SiteText,
+    *,
+    reason: str,
+    authority: str,
+    reason_code: str = "other",
+    **changes: Any,
 ) -> SiteText:
     """Correct a site's text in one language as a logged new version."""
-    return correct(text, actor, changes, reason=reason, authority=authority)
+    return correct(
+        text, actor, changes, reason=reason, authority=authority, reason_code=reason_code
+    )
 
 
 def do_record_grave(actor: Actor, *, site: Site, grave_number: str, **fields: Any) -> Grave:
@@ -77,7 +85,13 @@ def do_record_remains(
 
 
 def do_correct_remains(
-    actor: Actor, remains: Remains, *, reason: str, authority: str, **changes: Any
+    actor: Actor,
+    remains: Remains,
+    *,
+    reason: str,
+    authority: str,
+    reason_code: str = "other",
+    **changes: Any,
 ) -> Remains:
     """Correct a remains record: a new version whose log entry supersedes the previous one."""
     return correct(
@@ -86,6 +100,7 @@ def do_correct_remains(
         changes,
         reason=reason,
         authority=authority,
+        reason_code=reason_code,
         check=check_remains,
         categorise=remains_category,
     )
@@ -107,30 +122,61 @@ def record_identification(
         {"identified_on": identified_on},
         reason=reason,
         authority=authority,
+        reason_code="identification",
         check=check_remains,
         categorise=remains_category,
     )
 
 
 def do_correct_site(
-    actor: Actor, site: Site, *, reason: str, authority: str, **changes: Any
+    actor: Actor,
+    site: Site,
+    *,
+    reason: str,
+    authority: str,
+    reason_code: str = "other",
+    **changes: Any,
 ) -> Site:
     """Correct a site's description (dates, place, coordinates ...) as a logged new version."""
-    return correct(site, actor, changes, reason=reason, authority=authority, check=_check_site)
+    return correct(
+        site,
+        actor,
+        changes,
+        reason=reason,
+        authority=authority,
+        reason_code=reason_code,
+        check=_check_site,
+    )
 
 
 def do_correct_grave(
-    actor: Actor, grave: Grave, *, reason: str, authority: str, **changes: Any
+    actor: Actor,
+    grave: Grave,
+    *,
+    reason: str,
+    authority: str,
+    reason_code: str = "other",
+    **changes: Any,
 ) -> Grave:
     """Correct a grave record (grave number, coordinates, kind) as a logged new version."""
-    return correct(grave, actor, changes, reason=reason, authority=authority)
+    return correct(
+        grave, actor, changes, reason=reason, authority=authority, reason_code=reason_code
+    )
 
 
 def do_correct_journal_entry(
-    actor: Actor, entry: BurialJournalEntry, *, reason: str, authority: str, **changes: Any
+    actor: Actor,
+    entry: BurialJournalEntry,
+    *,
+    reason: str,
+    authority: str,
+    reason_code: str = "other",
+    **changes: Any,
 ) -> BurialJournalEntry:
     """Correct a transcription of the burial journal as a logged new version."""
-    return correct(entry, actor, changes, reason=reason, authority=authority)
+    return correct(
+        entry, actor, changes, reason=reason, authority=authority, reason_code=reason_code
+    )
 
 
 def check_remains(remains: Remains) -> None:

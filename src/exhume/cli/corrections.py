@@ -10,6 +10,7 @@ import click
 
 from exhume.cli.base import main, setup_django
 from exhume.errors import InvalidInputError, NotFoundError
+from exhume.ledger.commitments import REASON_CODES
 
 #: ``record type -> (module, model, correction action)``, imported once Django is set up.
 KINDS = {
@@ -48,8 +49,20 @@ def parse_change(text: str) -> tuple[str, Any]:
 )
 @click.option("--reason", required=True, help="Why the record is corrected (kept in the log).")
 @click.option("--authority", required=True, help="Who ordered or approved the correction.")
+@click.option(
+    "--reason-code",
+    type=click.Choice(REASON_CODES),
+    default="other",
+    show_default=True,
+    help="The kind of correction: the only part of the reason a published log entry shows.",
+)
 def correct(
-    record: str, changes: tuple[str, ...], expected_version: int, reason: str, authority: str
+    record: str,
+    changes: tuple[str, ...],
+    expected_version: int,
+    reason: str,
+    authority: str,
+    reason_code: str,
 ) -> None:
     """Correct RECORD (TYPE:ID, e.g. casework.remains:17) with FIELD=VALUE changes, as of the
     version you read; a conflict (someone corrected it meanwhile) exits 75 naming the fields."""
@@ -68,7 +81,7 @@ def correct(
     model = getattr(importlib.import_module(f"{package}.models"), model_name)
     action = getattr(importlib.import_module(f"{package}.actions"), action_name)
     body = CorrectionIn(
-        version=expected_version, reason=reason, authority=authority,
+        version=expected_version, reason=reason, authority=authority, reason_code=reason_code,
         changes=dict(parse_change(c) for c in changes),
     )  # fmt: skip
     actor = Actor(f"cli:{_user()}", Role.ADMIN)

@@ -28,6 +28,7 @@ from django.utils.translation import gettext_lazy
 from exhume.access.policy import role_of
 from exhume.access.records import visible
 from exhume.audit.events import Actor
+from exhume.audit.models import ReasonCode
 from exhume.errors import ConflictError, InvalidInputError
 
 admin.site.site_header = "exhume: data entry"
@@ -71,7 +72,7 @@ class ActionForm(forms.ModelForm):  # type: ignore[type-arg]
 
 
 #: The fields of a correction form that are not fields of the record.
-CORRECTION_FIELDS = ("reason", "authority", "loaded_version")
+CORRECTION_FIELDS = ("reason_code", "reason", "authority", "loaded_version")
 
 
 class CorrectionForm(ActionForm):
@@ -80,6 +81,12 @@ class CorrectionForm(ActionForm):
 
     correct_with: ClassVar[Callable[..., models.Model]]
 
+    reason_code = forms.ChoiceField(
+        choices=ReasonCode.choices,
+        initial="other",
+        required=False,  # left out: "other"
+        help_text=gettext_lazy("the kind of correction: the only part of the reason published"),
+    )
     reason = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=gettext_lazy("why the record is corrected (kept in the audit log)"),
@@ -105,6 +112,7 @@ class CorrectionForm(ActionForm):
             self.instance,
             reason=data["reason"],
             authority=data["authority"],
+            reason_code=data["reason_code"] or ReasonCode.OTHER.value,
             **changes,
         )
 

@@ -25,6 +25,9 @@ class CorrectionIn(Schema):
     version: int
     reason: str
     authority: str
+    #: what the public log shows (``exhume.ledger.REASON_CODES``); reason and authority stay
+    #: private
+    reason_code: str = "other"
     changes: dict[str, Any]
 
 
@@ -75,5 +78,12 @@ def apply_correction(action: Action, actor: Actor, record: M, body: CorrectionIn
                                 field="changes")  # fmt: skip
     changes = resolve_changes(type(record), body.changes)
     record.version = body.version  # type: ignore[attr-defined]
-    corrected: M = action(actor, record, reason=body.reason, authority=body.authority, **changes)
+    corrected: M = action(
+        actor,
+        record,
+        reason=body.reason,
+        authority=body.authority,
+        reason_code=body.reason_code,
+        **changes,
+    )
     return corrected

@@ -18,10 +18,24 @@ def do_report_missing_person(actor: Actor, **fields: Any) -> MissingPerson:
 
 
 def do_correct_missing_person(
-    actor: Actor, person: MissingPerson, *, reason: str, authority: str, **changes: Any
+    actor: Actor,
+    person: MissingPerson,
+    *,
+    reason: str,
+    authority: str,
+    reason_code: str = "other",
+    **changes: Any,
 ) -> MissingPerson:
     """Correct a missing-person report as a logged new version."""
-    return correct(person, actor, changes, reason=reason, authority=authority, check=_check_missing)
+    return correct(
+        person,
+        actor,
+        changes,
+        reason=reason,
+        authority=authority,
+        reason_code=reason_code,
+        check=_check_missing,
+    )
 
 
 def _check_missing(person: MissingPerson) -> None:

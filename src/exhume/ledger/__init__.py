@@ -35,12 +35,16 @@ from exhume.ledger.checkpoint import (
     verify_checkpoint,
 )
 from exhume.ledger.commitments import (
+    ENTRY_FORMAT,
+    REASON_CODES,
     Disclosure,
     commit,
     disclose,
     entry_leaf,
     make_entry,
     new_salt,
+    note_commitment,
+    open_note,
     verify_disclosure,
 )
 from exhume.ledger.keys import (
@@ -67,6 +71,8 @@ from exhume.ledger.verify import VerificationReport, verify_release, verify_rele
 __all__ = [
     "COSIGNATURE_V1",
     "ED25519",
+    "ENTRY_FORMAT",
+    "REASON_CODES",
     "Checkpoint",
     "CountingRule",
     "Disclosure",
@@ -89,6 +95,8 @@ __all__ = [
     "load_private_key",
     "make_entry",
     "new_salt",
+    "note_commitment",
+    "open_note",
     "parse_checkpoint_body",
     "parse_vkey",
     "read_release",

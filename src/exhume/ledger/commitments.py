@@ -6,22 +6,36 @@ Rules:
   with a fresh 32-byte random salt per record version, written as 64 lowercase hex digits. The
   salt keeps low-entropy records (a name, a sex, an age class) from being guessed from the
   commitment; revealing (record, salt) opens exactly one commitment.
-* A log **entry** is a JSON object, and its Merkle leaf is its RFC 8785 canonical bytes::
+* A log **entry** is a JSON object, and its Merkle leaf is its RFC 8785 canonical bytes. Two
+  formats exist; every new entry is format 2, and format 1 entries (written before it) stay
+  valid forever, so old logs and old releases still verify::
 
-    {"seq": int >= 0,                 # = its leaf index in the log
+    {"format": 2,                     # absent in format 1
+     "seq": int >= 0,                 # = its leaf index in the log
      "record_type": str, "record_id": str, "version": int >= 1,
      "commitment": hex64,             # commit(record, salt) for this version
      "action": "create" | "update" | "correct" | "retract" | "publish",
      "actor_role": str,               # a role, never a person's name
      "time": "YYYY-MM-DDTHH:MM:SS[.fraction]Z",   # RFC 3339, UTC
      "supersedes": seq | null,        # the entry this one replaces (same record, earlier seq)
-     "reason": str | null, "authority": str | null,
+     "reason": code | null,           # format 2: one of REASON_CODES (format 1: free text)
+     "note": hex64 | null,            # format 2: note_commitment(reason text, authority, salt)
+     "authority": str | null,         # format 1 only: free text
      "category": {...} | null,        # the counting fields, in clear (see check_category)
      "prev": hex64}                   # optional: the log root before this entry
 
+* Format 2 keeps free text out of the leaf, because leaves are published (a release's
+  proofs.json shows every entry it proves): a correction's reason is a code from the closed list
+  :data:`REASON_CODES`, and its free-text reason and authority (which may name people) are
+  committed by ``note = SHA-256("exhume/entry-note/v1" || 0x00 || salt ||
+  canonical_json({"authority", "reason"}))`` with their own private 32-byte salt, so the text
+  can be shown to an auditor later and checked against the published leaf
+  (:func:`open_note`), and cannot be guessed from it.
+
 * ``create`` has version 1 and supersedes nothing; ``update``, ``correct`` and ``retract`` name
   the entry they supersede; ``correct`` and ``retract`` need a reason and an authority (who
-  authorised changing what may already have been published); ``publish`` records a release.
+  authorised changing what may already have been published): in format 2 a reason code and a
+  note committing to both texts; ``publish`` records a release.
 * The category holds only the fields a published count uses, never names (see
   :data:`CATEGORY_FIELDS`), so that a leaf can be shown to the public as it is.
 """
@@ -43,8 +57,23 @@ from exhume.ledger.checkpoint import Checkpoint
 from exhume.ledger.merkle import leaf_hash, verify_inclusion
 
 COMMITMENT_TAG = b"exhume/record-commitment/v1\x00"
+NOTE_TAG = b"exhume/entry-note/v1\x00"
 SALT_SIZE = 32
 ACTIONS = ("create", "update", "correct", "retract", "publish")
+#: The entry format new entries are written in (format 1: free-text reason and authority).
+ENTRY_FORMAT = 2
+#: Why a record was corrected (format 2 ``reason``): a closed list, so a leaf never holds text.
+REASON_CODES = (
+    "data_entry_error",  # a typing or transcription mistake
+    "new_examination",  # re-examination, new forensic findings
+    "identification",  # the identification board confirmed or withdrew an identification
+    "association",  # a body part tied to or untied from a body
+    "duplicate",  # the same remains or person entered twice
+    "legal_order",  # ordered by a court, a prosecutor or another legal authority
+    "data_protection",  # personal data removed or restricted
+    "other",
+)
+#: The fields of a format 1 entry.
 REQUIRED_FIELDS = (
     "seq",
     "record_type",
@@ -59,6 +88,8 @@ REQUIRED_FIELDS = (
     "authority",
     "category",
 )
+#: The fields of a format 2 entry: ``format`` and ``note`` added, ``authority`` gone.
+REQUIRED_FIELDS_V2 = (*(f for f in REQUIRED_FIELDS if f != "authority"), "format", "note")
 OPTIONAL_FIELDS = ("prev",)
 #: The counting fields a category may hold, and nothing else.
 CATEGORY_FIELDS = ("kind", "sex", "age_class", "status", "violent_death", "torture", "exhumed_on",
@@ -82,6 +113,24 @@ def commit(record: Mapping[str, Any], salt: bytes) -> str:
     return hashlib.sha256(COMMITMENT_TAG + salt + canonical_json(record)).hexdigest()
 
 
+def note_commitment(reason: str, authority: str, salt: bytes) -> str:
+    """``SHA-256(tag || salt || canonical_json({"authority", "reason"}))`` as 64 hex digits: a
+    format 2 entry's ``note``, committing to the free text kept out of the leaf."""
+    if len(salt) != SALT_SIZE:
+        raise InvalidInputError(f"a note salt has {SALT_SIZE} bytes, got {len(salt)}")
+    text = canonical_json({"authority": authority, "reason": reason})
+    return hashlib.sha256(NOTE_TAG + salt + text).hexdigest()
+
+
+def open_note(entry: Mapping[str, Any], reason: str, authority: str, salt: bytes) -> None:
+    """Check that the disclosed (reason, authority, salt) is what a format 2 entry's ``note``
+    commits to; raises VerificationError naming the entry."""
+    if entry.get("note") is None or note_commitment(reason, authority, salt) != entry["note"]:
+        raise VerificationError(
+            f"{describe_entry(entry)}: this reason, authority and salt do not open its note"
+        )
+
+
 def rfc3339_utc(moment: datetime) -> str:
     """``YYYY-MM-DDTHH:MM:SS.ffffffZ`` for an aware datetime (naive ones are refused)."""
     if moment.tzinfo is None:
@@ -102,10 +151,19 @@ def make_entry(
     supersedes: int | None = None,
     reason: str | None = None,
     authority: str | None = None,
+    note: str | None = None,
     category: Mapping[str, Any] | None = None,
     prev: bytes | None = None,
+    entry_format: int = ENTRY_FORMAT,
 ) -> dict[str, Any]:
-    """Build and validate one log entry (format in the module docstring)."""
+    """Build and validate one log entry (format in the module docstring).
+
+    Format 2 (the default): ``reason`` is a code of :data:`REASON_CODES` and ``note`` the
+    :func:`note_commitment` of the texts; ``authority`` must be None. Format 1 (only to rebuild
+    entries written before format 2): ``reason`` and ``authority`` are free text.
+    """
+    if entry_format not in (1, 2):
+        raise InvalidInputError(f"unknown entry format {entry_format}", field="format")
     entry: dict[str, Any] = {
         "seq": seq,
         "record_type": record_type,
@@ -120,6 +178,16 @@ def make_entry(
         "authority": authority,
         "category": None if category is None else dict(category),
     }
+    if entry_format == 2:
+        if authority is not None:
+            raise InvalidInputError(
+                "a format 2 entry keeps the authority in its note, never in clear",
+                field="authority",
+            )
+        del entry["authority"]
+        entry.update({"format": 2, "note": note})
+    elif note is not None:
+        raise InvalidInputError("a format 1 entry has no note", field="note")
     if prev is not None:
         entry["prev"] = prev.hex()
     check_entry(entry)
@@ -166,11 +234,15 @@ def describe_entry(entry: Mapping[str, Any]) -> str:
 def check_entry(entry: Mapping[str, Any], *, where: str = "entry") -> None:
     """Raise InvalidInputError naming the entry and field when ``entry`` breaks a format rule."""
     names = entry.keys()
-    if names - _ALLOWED or _REQUIRED - names:
-        missing = [f for f in REQUIRED_FIELDS if f not in entry]
-        extra = sorted(str(f) for f in names - _ALLOWED)
+    version2 = "format" in entry
+    required, allowed = (_REQUIRED_V2, _ALLOWED_V2) if version2 else (_REQUIRED, _ALLOWED)
+    if names - allowed or required - names:
+        order = REQUIRED_FIELDS_V2 if version2 else REQUIRED_FIELDS
+        missing = [f for f in order if f not in entry]
+        extra = sorted(str(f) for f in names - allowed)
         raise InvalidInputError(f"{where}: missing fields {missing}, unknown fields {extra}")
-    problems = [message for name, ok, message in _FIELD_RULES if not ok(entry[name])]
+    rules = _FIELD_RULES_V2 if version2 else _FIELD_RULES
+    problems = [message for name, ok, message in rules if not ok(entry[name])]
     if "prev" in entry and not _is_hex64(entry["prev"]):
         problems.append("'prev' must be 64 lowercase hex digits")
     if entry["category"] is not None and not problems:
@@ -196,6 +268,8 @@ def _is_time(v: Any) -> bool:
 _is_seq = _is_int(0)
 _REQUIRED = frozenset(REQUIRED_FIELDS)
 _ALLOWED = frozenset(REQUIRED_FIELDS + OPTIONAL_FIELDS)
+_REQUIRED_V2 = frozenset(REQUIRED_FIELDS_V2)
+_ALLOWED_V2 = frozenset(REQUIRED_FIELDS_V2 + OPTIONAL_FIELDS)
 #: (field, test, message) for every field; the category is checked by category_problem.
 _FIELD_RULES: tuple[tuple[str, Callable[[Any], bool], str], ...] = (
     ("seq", _is_seq, "'seq' must be an integer from 0 to 2^53 - 1"),
@@ -215,6 +289,17 @@ _FIELD_RULES: tuple[tuple[str, Callable[[Any], bool], str], ...] = (
     ("authority", lambda v: v is None or type(v) is str, "'authority' must be text or null"),
     ("category", lambda v: v is None or type(v) is dict, "'category' must be an object or null"),
 )
+#: Format 2: ``reason`` a code, ``note`` a commitment, no ``authority``.
+_FIELD_RULES_V2: tuple[tuple[str, Callable[[Any], bool], str], ...] = (
+    ("format", lambda v: type(v) is int and v == 2, "'format' must be 2 (or absent: format 1)"),
+    *(rule for rule in _FIELD_RULES if rule[0] not in ("reason", "authority")),
+    (
+        "reason",
+        lambda v: v is None or (type(v) is str and v in REASON_CODES),
+        "'reason' must be null or one of " + ", ".join(REASON_CODES),
+    ),
+    ("note", lambda v: v is None or _is_hex64(v), "'note' must be 64 lowercase hex digits or null"),
+)
 
 
 def _action_problems(e: Mapping[str, Any]) -> list[str]:
@@ -226,8 +311,13 @@ def _action_problems(e: Mapping[str, Any]) -> list[str]:
         problems.append(f"a '{action}' entry must name the entry it supersedes")
     if supersedes is not None and not 0 <= supersedes < e["seq"]:
         problems.append("'supersedes' must name an earlier entry")
-    if action in ("correct", "retract") and not (e["reason"] and e["authority"]):
-        problems.append(f"a '{action}' entry needs a reason and an authority")
+    if action in ("correct", "retract"):
+        if "format" in e and not (e["reason"] and e["note"]):
+            problems.append(
+                f"a '{action}' entry needs a reason code and a note (reason, authority)"
+            )
+        elif "format" not in e and not (e["reason"] and e["authority"]):
+            problems.append(f"a '{action}' entry needs a reason and an authority")
     return problems
 
 
