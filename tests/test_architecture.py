@@ -20,7 +20,8 @@ SKINS = ("exhume.cli",)
 #: those before it. A new app must be placed here, which is the decision docs/architecture.md
 #: asks for.
 APP_LAYERS = ("translations", "audit", "access", "core", "casework", "families", "dna",
-              "identification", "publication", "reports", "maps", "imports", "project")  # fmt: skip
+              "identification", "publication", "reports", "maps", "imports", "portal",
+              "project")  # fmt: skip
 #: Modules that serve pages or JSON: they read through their own app's queries, never another
 #: app's models.
 SKIN_MODULES = ("views.py", "api.py")

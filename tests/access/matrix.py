@@ -39,6 +39,8 @@ SENTINELS: dict[str, Data] = {
     PERSONAL["journal_name"]: Data.JOURNAL_NAMES,
     PERSONAL["missing_family_name"]: Data.MISSING_REPORTS,
     PERSONAL["missing_description"].split()[-1]: Data.MISSING_REPORTS,
+    "Portalcontact-7731": Data.FAMILY_CONTACTS,  # a family's report through the portal
+    "Portalfamily-5519": Data.MISSING_REPORTS,
 }
 
 PARAM = re.compile(r"<(?:(?P<converter>[^>:]+):)?(?P<name>[^>]+)>|\(\?P<(?P<group>\w+)>[^)]*\)")

@@ -68,6 +68,11 @@ def world(django_db_setup: None, django_db_blocker: DjangoDbBlocker) -> Iterator
         built = build_sites()
         users = make_users()
         person = MissingPerson.objects.get()
+        from exhume.portal.actions import submit_report
+
+        sent = submit_report(language="uk", reporter_name="Portal reporter",
+                                reporter_contact="Portalcontact-7731",
+                                family_name="Portalfamily-5519")  # fmt: skip
         samples = {
             **SAMPLES,
             "casework:remains_detail.pk": str(built.first.pk),
@@ -75,6 +80,9 @@ def world(django_db_setup: None, django_db_blocker: DjangoDbBlocker) -> Iterator
             "families:missing_detail.pk": str(person.pk),
             "person_id": str(person.pk),
             "id": str(users["field"].pk),
+            "token": sent.token,  # the family's status link: public, and it must leak nothing
+            "report_id": str(sent.report.pk),
+            "portal:report_detail.pk": str(sent.report.pk),
         }
         yield {"users": users, "samples": samples}
         transaction.set_rollback(True)

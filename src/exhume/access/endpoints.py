@@ -53,6 +53,17 @@ ENDPOINTS: dict[str, Rule] = {
     "logout": Rule(Data.PUBLIC),
     "choose_language": Rule(Data.PUBLIC),
     "healthz": Rule(Data.PUBLIC),
+    # the family portal: the public report form and a family's private status link (which
+    # shows coarse steps only); family liaison checks the reports
+    "portal:report": Rule(Data.PUBLIC),
+    "portal:status": Rule(Data.PUBLIC),
+    "api:family_status": Rule(Data.PUBLIC),
+    "portal:reports": Rule(Data.FAMILY_CONTACTS, record="portal.familyreport:list"),
+    "portal:report_detail": Rule(
+        Data.FAMILY_CONTACTS, edit=True, record="portal.familyreport:{pk}"
+    ),
+    "api:family_reports": Rule(Data.FAMILY_CONTACTS, record="portal.familyreport:list"),
+    "api:family_report": Rule(Data.FAMILY_CONTACTS, record="portal.familyreport:{report_id}"),
     # maps: the public map of sites, and a site's plan of graves for staff
     "maps:sites": Rule(Data.PUBLIC),
     "api:maps_sites": Rule(Data.PUBLIC),
@@ -161,6 +172,7 @@ MODEL_DATA: dict[str, Data] = {
     "dna.pedigreemember": Data.GENETIC,
     "dna.custodyevent": Data.GENETIC,
     "dna.consent": Data.FAMILY_CONTACTS,
+    "portal.familyreport": Data.FAMILY_CONTACTS,
     "dna.frequencydatabase": Data.GENETIC,
     "dna.allelefrequency": Data.GENETIC,
     "dna.kinshipparameters": Data.GENETIC,

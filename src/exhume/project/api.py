@@ -105,6 +105,8 @@ def _register() -> None:
     from exhume.identification.api import router as identification_router
     from exhume.maps.api import public as maps_public
     from exhume.maps.api import staff as maps_staff
+    from exhume.portal.api import public as portal_public
+    from exhume.portal.api import staff as portal_staff
     from exhume.publication.api import router as publication_router
 
     api.add_router("/", publication_router)
@@ -115,6 +117,8 @@ def _register() -> None:
     api.add_router("/", maps_public)
     api.add_router("/staff/", maps_staff)
     api.add_router("/staff/", access_router)
+    api.add_router("/", portal_public)
+    api.add_router("/staff/", portal_staff)
 
 
 _register()

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "exhume.reports",
     "exhume.maps",
     "exhume.imports",
+    "exhume.portal",
     "exhume.translations",
     "axes",  # throttles failed logins (last, as its docs ask)
 ]

@@ -18,6 +18,7 @@ urlpatterns = [
     path("staff/dna/", include("exhume.dna.urls")),
     path("", include("exhume.maps.urls")),
     path("staff/missing/", include("exhume.families.urls")),
+    path("", include("exhume.portal.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
     path("language/", choose_language, name="choose_language"),

@@ -26,7 +26,7 @@ PACKAGE = Path(__file__).resolve().parent.parent
 PO = PACKAGE / "locale" / "uk" / "LC_MESSAGES" / "django.po"
 PYTHON_DIRS = ("access", "audit", "casework", "core", "families", "identification", "publication",
                "demo", "project",
-               "translations", "cli/base.py", "cli/records.py", "dna/consent.py",
+               "translations", "portal", "cli/base.py", "cli/records.py", "dna/consent.py",
                "dna/consent_actions.py", "dna/consent_forms.py")  # fmt: skip
 KEYWORDS = {
     "_": None,
