@@ -8,7 +8,12 @@ starts from a fresh context, so nothing is cached between runs):
 * ``joint``: the joint table the CLI would print, exhaustive (``dviJoint``) or stepwise;
 * ``solve``: everything ``exhume kinship solve`` computes (library call, no JSON);
 * ``cli``: wall time of the ``exhume kinship solve`` command in a fresh process (with --cli);
-* ``family_evaluations``: pedigree likelihoods evaluated for the joint table.
+* ``family_evaluations``: pedigree likelihoods evaluated for the joint table;
+* ``placements`` (with ``--placements N``): up to N distinct family placements of the
+  exhaustive table, evenly spaced, evaluated batched (``FamilyLikelihoods.prefetch``, one
+  elimination over many placements) and, as the same-run baseline, one ``loglik`` call each;
+  milliseconds per placement, the ratio, and the whole exhaustive table's family terms
+  extrapolated from the batched rate.
 
 Baselines: dvir 3.4 (R) takes about 25 s for ``dviJoint(symmetricSibs)`` and 0.4 s on
 ``planecrash`` (figures given with the task); the ratio is printed where one is known.
@@ -19,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
 import statistics
 import subprocess
@@ -47,6 +53,41 @@ def median_seconds(task: Callable[[], object], runs: int) -> float:
         task()
         times.append(time.perf_counter() - start)
     return statistics.median(times)
+
+
+def placements(problem: DviProblem, limit: int, runs: int) -> dict[str, Any]:
+    """Batched against one-at-a-time evaluation of the exhaustive table's family placements."""
+    ctx = dvi.make_context(problem)
+    am = dvi.am_oriented(dvi.enumerate_assignments(ctx.codes, len(problem.missing)),
+                         len(problem.missing))  # fmt: skip
+    subs: list[tuple[int, tuple[int, ...]]] = []
+    for f in range(len(problem.families)):
+        found, _ = dvi.family_subs(ctx, am, f)
+        keys = {ctx.families.canonical(f, tuple(int(x) for x in s)) for s in found}
+        subs += [(f, k) for k in sorted(keys)]
+    total = len(subs)
+    sample = subs[:: max(1, total // limit)][:limit]
+
+    def batched() -> None:
+        fresh = dvi.make_context(problem)
+        for f in range(len(problem.families)):
+            fresh.families.prefetch(f, [k for g, k in sample if g == f])
+
+    def single() -> None:
+        fresh = dvi.make_context(problem)
+        for f, k in sample:
+            fresh.families(f, k)
+
+    t_batch = median_seconds(batched, runs)
+    t_single = median_seconds(single, runs)
+    return {
+        "distinct_placements": total,
+        "sampled": len(sample),
+        "batched_ms_each": 1e3 * t_batch / len(sample),
+        "single_ms_each": 1e3 * t_single / len(sample),
+        "single_over_batched": t_single / t_batch,
+        "exhaustive_family_terms_seconds_extrapolated": t_batch / len(sample) * total,
+    }
 
 
 def measure(
@@ -89,6 +130,8 @@ def main() -> None:
     parser.add_argument("--examples", nargs="*", default=None, help="dataset names (default: all)")
     parser.add_argument("--max-evaluations", type=int, default=SolveOptions().max_evaluations)
     parser.add_argument("--cli", action="store_true", help="also time the CLI in a subprocess")
+    parser.add_argument("--placements", type=int, default=0,
+                        help="sample this many placements: batched vs one at a time")  # fmt: skip
     args = parser.parse_args()
     if not EXAMPLES.is_dir():
         sys.exit(f"dvi examples not found at {EXAMPLES}")
@@ -98,9 +141,13 @@ def main() -> None:
     for name in names:
         path = EXAMPLES / f"{name}.json"
         results[name] = measure(load_problem(path), path, options, args.runs, args.cli)
+        if args.placements:
+            results[name]["placements"] = placements(load_problem(path), args.placements,
+                                                     args.runs)  # fmt: skip
         print(f"{name}: {results[name]['solve']:.3f} s", file=sys.stderr, flush=True)
     print(json.dumps({
         "benchmark": "kinship_examples",
+        "load_average": os.getloadavg()[0],
         "runs": args.runs,
         "max_evaluations": args.max_evaluations,
         "python": platform.python_version(),

@@ -389,3 +389,22 @@ def test_exchangeable_brothers_share_one_cached_evaluation() -> None:
     assert dvi.exchangeable_slots(ctx.problem.families[0]) == [[0, 1]]
     assert ctx.families(0, (0, 1)) == ctx.families(0, (1, 0))
     assert ctx.families.evaluations == 1
+
+
+@pytest.mark.parametrize("name", ["example2", "fire", "planecrash", "icmp", "grave"])
+def test_batched_family_terms_equal_the_one_at_a_time_path(dvi_examples: Path, name: str) -> None:
+    problem = load_problem(dvi_examples / f"{name}.json")
+    batched, single = dvi.make_context(problem), dvi.make_context(problem)
+    rows = dvi.enumerate_assignments(batched.codes, len(problem.missing))
+    am = dvi.am_oriented(rows[:: max(1, rows.shape[0] // 60)], len(problem.missing))
+    for f in range(len(problem.families)):
+        subs, _ = dvi.family_subs(batched, am, f)
+        keys = [tuple(int(x) for x in s) for s in subs]
+        for mutation in (True, False):
+            batched.families.prefetch(f, keys, mutation)
+            for key in keys:
+                got = batched.families.per_marker(f, key, mutation)
+                want = single.families.per_marker(f, key, mutation)
+                assert np.array_equal(np.isneginf(got), np.isneginf(want))
+                ok = np.isfinite(want)
+                np.testing.assert_allclose(got[ok], want[ok], rtol=1e-12, atol=1e-12)

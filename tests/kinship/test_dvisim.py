@@ -44,3 +44,11 @@ def test_counting_the_assignments_of_a_large_problem_stops_at_the_guard() -> Non
     small = [(0, 1, dvi.STAR_CODE), (0, 1), (1, 2, dvi.STAR_CODE)]
     # V2 = M0: V1 in {M1, *}, V3 in {M2, *} or {M1, M2, *}: 5; V2 = M1: 2 x 2 = 4
     assert dvi.count_assignments(small, 3, cap=1000) == 9
+
+
+def test_the_closed_form_for_at_most_two_placed_victims_matches_enumeration() -> None:
+    codes = [(0, 1, dvi.STAR_CODE), (0, 2, dvi.STAR_CODE), (1, 2, dvi.STAR_CODE)]
+    rows = dvi.enumerate_assignments(codes, 3)
+    two_or_fewer = int(((rows != dvi.STAR_CODE).sum(axis=1) <= 2).sum())
+    assert dvi._at_most_two_placed(codes, 3) == two_or_fewer == 1 + 6 + 9
+    assert dvi._at_most_two_placed([(0,), (0, 1, dvi.STAR_CODE)], 2) == 0

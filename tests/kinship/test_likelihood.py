@@ -16,7 +16,7 @@ from exhume.errors import InvalidInputError, KinshipError
 from exhume.kinship._lumping import Lumped, lump, marker_table
 from exhume.kinship.dvijson import load_problem
 from exhume.kinship.genotypes import genotype_index, n_genotypes
-from exhume.kinship.likelihood import genotype_posterior, loglik, loglik_marker
+from exhume.kinship.likelihood import genotype_posterior, loglik, loglik_batch, loglik_marker
 from exhume.kinship.markers import Marker, make_marker
 from exhume.kinship.mutation import MutationModel, mutation_model
 from exhume.kinship.pedigree import Pedigree
@@ -763,3 +763,34 @@ def test_forrel_kinship_lr_paternity_case() -> None:
     l1 = loglik(h1, [m], geno((0, 0), (-1, -1), (0, 0))).total
     l2 = loglik(h2, [m], geno((0, 0), (0, 0))).total
     assert math.exp(l1 - l2) == pytest.approx(20.0, rel=1e-13)
+
+
+@FAST
+@given(cases(), st.booleans(), st.booleans(), st.integers(1, 4), st.integers(0, 2**32 - 1))
+def test_a_batch_of_genotype_arrays_equals_loglik_one_array_at_a_time(
+    case: tuple[Pedigree, list[Marker], np.ndarray],
+    mut: bool,
+    alleles: bool,
+    n_batch: int,
+    seed: int,
+) -> None:
+    ped, markers, g = case
+    rng = np.random.default_rng(seed)
+    batch = np.repeat(g[None], n_batch, axis=0)
+    for p in range(1, n_batch):  # other placements: one member retyped, or left untyped
+        i = int(rng.integers(ped.n))
+        for k, m in enumerate(markers):
+            batch[p, i, k] = rng.integers(0, m.n_alleles, 2) if rng.random() < 0.7 else -1
+    with _engine_choice(alleles):
+        together = loglik_batch(ped, markers, batch, mutation=mut)
+        for p in range(n_batch):
+            alone = loglik(ped, markers, batch[p], mutation=mut).per_marker
+            assert np.array_equal(np.isneginf(together[p]), np.isneginf(alone))
+            finite = np.isfinite(alone)
+            np.testing.assert_allclose(together[p][finite], alone[finite], rtol=1e-12, atol=1e-12)
+    _assert_same_loglik(together[0], naive_loglik(ped, markers, g, mutation=mut))
+
+
+def test_a_batch_must_be_four_dimensional(trio: Pedigree) -> None:
+    with pytest.raises(InvalidInputError, match="batched genotypes must have shape"):
+        loglik_batch(trio, [MARKER], geno((0, 1), (1, 1), (-1, -1)))

@@ -36,6 +36,9 @@ class MarkerTable:
     female: FloatArray  # (K, A, A)
     models: tuple[MutationModel | None, ...]
     always_lumpable: BoolArray  # (K,) True when no model or the model lumps any set
+    #: When set, column ``c`` uses matrix ``rows[c]`` of ``male`` and ``female`` (a batch of
+    #: placements repeats each marker without copying its matrices); ``None``: column ``c``.
+    rows: IntArray | None = None
 
     @property
     def n_markers(self) -> int:
@@ -150,11 +153,12 @@ def lump(table: MarkerTable, genotypes: IntArray, *, enabled: bool = True) -> Lu
     is_lump_col = ok[:, None] & (j[None, :] == nobs[:, None])
     freq = np.where(is_lump_col, lump_freq[:, None], freq)
     freq = np.where(valid, freq, 0.0)
-    male = _lump_matrix(table.male, sel, kept, is_lump_col, valid)
+    src = np.arange(k) if table.rows is None else table.rows
+    male = _lump_matrix(table.male, src, sel, kept, is_lump_col, valid)
     female = (
         male
         if table.female is table.male
-        else _lump_matrix(table.female, sel, kept, is_lump_col, valid)
+        else _lump_matrix(table.female, src, sel, kept, is_lump_col, valid)
     )
     rank = np.cumsum(obs, axis=1) - 1
     newidx = np.where(recode[:, None], np.where(obs, rank, nobs[:, None]), np.arange(a)[None, :])
@@ -163,14 +167,38 @@ def lump(table: MarkerTable, genotypes: IntArray, *, enabled: bool = True) -> Lu
 
 
 def _lump_matrix(
-    mats: FloatArray, sel: IntArray, kept: BoolArray, is_lump_col: BoolArray, valid: BoolArray
+    mats: FloatArray,
+    src: IntArray,
+    sel: IntArray,
+    kept: BoolArray,
+    is_lump_col: BoolArray,
+    valid: BoolArray,
 ) -> FloatArray:
-    k = mats.shape[0]
-    sub = mats[np.arange(k)[:, None, None], sel[:, :, None], sel[:, None, :]]
+    sub = mats[src[:, None, None], sel[:, :, None], sel[:, None, :]]
     kept_sum = np.where(kept[:, None, :], sub, 0.0).sum(axis=2)
     sub = np.where(is_lump_col[:, None, :], 1.0 - kept_sum[:, :, None], sub)
     return np.where(valid[:, :, None] & valid[:, None, :], sub, 0.0)
 
 
 def _unlumped(table: MarkerTable, g: IntArray) -> Lumped:
-    return Lumped(table.n_alleles, table.freq, table.male, table.female, g)
+    if table.rows is None:
+        return Lumped(table.n_alleles, table.freq, table.male, table.female, g)
+    male = table.male[table.rows]
+    female = male if table.female is table.male else table.female[table.rows]
+    return Lumped(table.n_alleles, table.freq, male, female, g)
+
+
+def repeated_table(table: MarkerTable, times: int) -> MarkerTable:
+    """``table``'s markers repeated ``times`` times along the marker axis (column
+    ``p * K + k`` is marker ``k``), sharing the transition matrices."""
+    k = table.n_markers
+    base = np.arange(k) if table.rows is None else table.rows
+    return MarkerTable(
+        np.tile(table.n_alleles, times),
+        np.tile(table.freq, (times, 1)),
+        table.male,
+        table.female,
+        table.models * times,
+        np.tile(table.always_lumpable, times),
+        np.tile(base, times),
+    )

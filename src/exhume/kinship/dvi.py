@@ -48,7 +48,7 @@ Rules mirrored from dvir (``pairwiseLR``, ``findExclusions``, ``dviJoint``, ``Bm
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -56,7 +56,7 @@ from numpy.typing import NDArray
 
 from exhume.errors import KinshipError, ProblemFormatError
 from exhume.kinship.defaults import DEFAULT_MAX_ASSIGNMENTS
-from exhume.kinship.likelihood import loglik
+from exhume.kinship.likelihood import loglik, loglik_batch
 from exhume.kinship.pedigree import Pedigree
 from exhume.kinship.problem import DviProblem, Family
 
@@ -184,6 +184,20 @@ def exchangeable_slots(family: Family) -> list[list[int]]:
     return [g for g in groups.values() if len(g) > 1]
 
 
+#: Members x marker columns evaluated in one batch by :meth:`FamilyLikelihoods.prefetch`.
+_BATCH_CELLS = 8192
+
+
+def _typing_kind(genotypes: NDArray[np.intp]) -> int:
+    """0: typed at every marker; 1: some one-allele call; 2: some marker untyped; 3: none."""
+    missing = genotypes < 0
+    if missing.all():
+        return 3
+    if missing.all(axis=1).any():
+        return 2
+    return 1 if missing.any() else 0
+
+
 class FamilyLikelihoods:
     """Family log-likelihoods cached by sub-assignment (which victim sits at which missing).
 
@@ -204,6 +218,7 @@ class FamilyLikelihoods:
         self._groups = [exchangeable_slots(fam) for fam in problem.families]
         self._cache: dict[tuple[int, tuple[int, ...]], float] = {}
         self._per_marker: dict[tuple[int, tuple[int, ...], bool], Float] = {}
+        self._victim_kinds = tuple(_typing_kind(v.genotypes) for v in problem.victims)
 
     def canonical(self, f: int, sub: tuple[int, ...]) -> tuple[int, ...]:
         """``sub`` with the victims of each exchangeable group in decreasing order."""
@@ -230,6 +245,41 @@ class FamilyLikelihoods:
             ).per_marker
             self._per_marker[key] = value
         return value
+
+    def prefetch(
+        self, f: int, subs: Iterable[tuple[int, ...]], mutation: bool | None = None
+    ) -> None:
+        """Evaluate the sub-assignments of family ``f`` not yet cached, many at a time.
+
+        Sub-assignments whose victims are typed alike (per slot: none placed, fully typed,
+        one-allele calls, untyped markers) share one elimination plan; they are evaluated
+        together by :func:`~exhume.kinship.likelihood.loglik_batch`, in chunks of about
+        ``_BATCH_CELLS / members`` marker columns. ``mutation``: the family's flag when ``None``.
+        The values equal :meth:`per_marker`'s one at a time to rounding.
+        """
+        flag = self.mutation_flags[f] if mutation is None else mutation
+        flag = flag and self._has_models
+        todo: dict[tuple[int, ...], dict[tuple[int, ...], None]] = {}
+        for sub in subs:
+            c = self.canonical(f, sub)
+            if (f, c, flag) not in self._per_marker:
+                key = tuple(-1 if v == STAR_CODE else self._victim_kinds[v] for v in c)
+                todo.setdefault(key, {})[c] = None
+        fam = self.problem.families[f]
+        markers = self.problem.markers
+        chunk = max(1, _BATCH_CELLS // (fam.pedigree.n * max(1, len(markers))))
+        for group in todo.values():
+            pending = list(group)
+            for start in range(0, len(pending), chunk):
+                part = pending[start : start + chunk]
+                stacked = np.stack([self._placed(fam, c) for c in part])
+                values = loglik_batch(fam.pedigree, markers, stacked, mutation=flag)
+                for c, row in zip(part, values, strict=True):
+                    self._per_marker[(f, c, flag)] = row
+
+    def _placed(self, fam: Family, sub: tuple[int, ...]) -> NDArray[np.int64]:
+        placement = {m: v for m, v in zip(fam.missing, sub, strict=True) if v != STAR_CODE}
+        return place_victims(self.problem, fam, placement)
 
     def __call__(self, f: int, sub: tuple[int, ...]) -> float:
         """``log L(family f | victims placed as in sub)``."""
@@ -325,27 +375,47 @@ def pairwise_lr(ctx: DviContext) -> Float:
     """
     problem = ctx.problem
     out = np.full((len(problem.victims), len(problem.missing)), np.nan)
+    pairs = candidate_pairs(ctx)
+    prefetch_pairs(ctx, pairs)
+    for i, j, f, sub in pairs:
+        diff = ctx.families(f, sub) - ctx.families.empty(f) - ctx.victim_ll[i]
+        out[i, j] = math.exp(diff) if diff > -math.inf else 0.0
+    return out
+
+
+def candidate_pairs(ctx: DviContext) -> list[tuple[int, int, int, tuple[int, ...]]]:
+    """Each candidate pairing (victim ``i``, missing ``j``) with the family ``f`` of ``j`` and
+    the sub-assignment placing ``i`` alone at ``j``."""
+    out = []
     for i, codes in enumerate(ctx.codes):
         for j in codes:
-            if j == STAR_CODE:
-                continue
-            f = ctx.family_of[problem.missing[j]]
-            sub = ctx.sub_assignment(f, {j: i})
-            diff = ctx.families(f, sub) - ctx.families.empty(f) - ctx.victim_ll[i]
-            out[i, j] = math.exp(diff) if diff > -math.inf else 0.0
+            if j != STAR_CODE:
+                f = ctx.family_of[ctx.problem.missing[j]]
+                out.append((i, j, f, ctx.sub_assignment(f, {j: i})))
     return out
+
+
+def prefetch_pairs(
+    ctx: DviContext,
+    pairs: Iterable[tuple[int, int, int, tuple[int, ...]]],
+    mutation: bool | None = None,
+) -> None:
+    """Batch-evaluate the family terms that ``pairs`` (``(i, j, f, sub)``) will look up."""
+    by_family: dict[int, list[tuple[int, ...]]] = {}
+    for _i, _j, f, sub in pairs:
+        by_family.setdefault(f, []).append(sub)
+    for f, subs in by_family.items():
+        ctx.families.prefetch(f, subs, mutation)
 
 
 def exclusion_matrix(ctx: DviContext) -> Int:
     """Markers at which ``V = M`` is impossible without mutation; ``-1`` for non-candidates."""
     problem = ctx.problem
     out = np.full((len(problem.victims), len(problem.missing)), -1, dtype=np.int64)
-    for i, codes in enumerate(ctx.codes):
-        for j in codes:
-            if j == STAR_CODE:
-                continue
-            f = ctx.family_of[problem.missing[j]]
-            out[i, j] = ctx.families.incompatible(f, ctx.sub_assignment(f, {j: i}))
+    pairs = candidate_pairs(ctx)
+    prefetch_pairs(ctx, pairs, mutation=False)
+    for i, j, f, sub in pairs:
+        out[i, j] = ctx.families.incompatible(f, sub)
     return out
 
 
@@ -361,6 +431,8 @@ def count_assignments(codes: Sequence[Sequence[int]], n_missing: int, cap: int) 
     ``cap``; the states then never exceed ``cap`` times a candidate list. Before that (victims
     without ``*``), more than ``cap`` states also count as ``cap`` (too many to enumerate).
     """
+    if _at_most_two_placed(codes, n_missing) >= cap:
+        return cap
     order = sorted(range(len(codes)), key=lambda i: STAR_CODE in codes[i])
     states: dict[int, int] = {0: 1}
     for i in order:
@@ -375,6 +447,26 @@ def count_assignments(codes: Sequence[Sequence[int]], n_missing: int, cap: int) 
         if len(states) >= cap or (STAR_CODE in codes[i] and sum(states.values()) >= cap):
             return cap
     return min(sum(states.values()), cap)
+
+
+def _at_most_two_placed(codes: Sequence[Sequence[int]], n_missing: int) -> int:
+    """Assignments placing at most two victims, when every victim may stay unidentified (a
+    lower bound of the count, in closed form); 0 otherwise.
+
+    With ``c_i`` candidates of victim ``i`` and ``n_m`` victims listing missing person ``m``:
+    ``1 + sum c_i + ((sum c_i)^2 - sum c_i^2 - sum_m n_m (n_m - 1)) / 2``.
+    """
+    if not codes or any(STAR_CODE not in opts for opts in codes):
+        return 0
+    c = [sum(1 for o in opts if o != STAR_CODE) for opts in codes]
+    listed = [0] * n_missing
+    for opts in codes:
+        for o in opts:
+            if o != STAR_CODE:
+                listed[o] += 1
+    total = sum(c)
+    pairs = (total * total - sum(x * x for x in c) - sum(n * (n - 1) for n in listed)) // 2
+    return 1 + total + pairs
 
 
 def enumerate_assignments(codes: Sequence[Sequence[int]], n_missing: int) -> Int:
@@ -438,7 +530,9 @@ def joint_logliks(ctx: DviContext, assignments: Int) -> Float:
     total = (ctx.victim_ll[np.newaxis, :] * ~assigned).sum(axis=1)
     for f in range(len(ctx.problem.families)):
         subs, inverse = family_subs(ctx, am, f)
-        values = np.array([ctx.families(f, tuple(int(x) for x in s)) for s in subs])
+        keys = [tuple(int(x) for x in s) for s in subs]
+        ctx.families.prefetch(f, keys)
+        values = np.array([ctx.families(f, key) for key in keys])
         total = total + values[inverse]
     return np.asarray(total, dtype=np.float64)
 

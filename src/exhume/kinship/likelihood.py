@@ -29,7 +29,7 @@ from numpy.typing import NDArray
 from exhume.errors import InvalidInputError, KinshipError
 from exhume.kinship import _alleles as alleles
 from exhume.kinship import _engine as eng
-from exhume.kinship._lumping import Lumped, MarkerTable, lump, marker_table
+from exhume.kinship._lumping import Lumped, MarkerTable, lump, marker_table, repeated_table
 from exhume.kinship._plans import plan_for, prune
 from exhume.kinship.genotypes import triu
 from exhume.kinship.markers import Marker
@@ -39,6 +39,7 @@ __all__ = [
     "LogLik",
     "genotype_posterior",
     "loglik",
+    "loglik_batch",
     "loglik_marker",
 ]
 
@@ -79,6 +80,42 @@ def loglik(
     for comp in ped.components:
         per += _component(ped, comp, table, g[comp], lumping)
     return LogLik(float(per.sum()), per)
+
+
+def loglik_batch(
+    ped: Pedigree,
+    markers: Sequence[Marker],
+    genotypes: NDArray[np.intp],
+    *,
+    mutation: bool = True,
+    lumping: bool = True,
+) -> FloatArray:
+    """Per-marker log-likelihoods of ``P`` genotype arrays on the same pedigree, in one pass.
+
+    ``genotypes`` has shape (P, n_individuals, n_markers, 2); the result, shape (P, n_markers),
+    equals ``loglik(ped, markers, genotypes[p]).per_marker`` for each ``p`` (to rounding: the
+    same elimination with wider padding). The ``P`` arrays are laid side by side on the marker
+    axis (column ``p * K + k`` is marker ``k`` of array ``p``, each marker's matrices shared),
+    so one elimination plan and one set of array operations serve them all: this is how the
+    DVI joint table evaluates one family under many placements of victims. Members untyped in
+    every array are pruned, as in :func:`loglik`.
+    """
+    g = np.asarray(genotypes)
+    if g.ndim != 4:
+        raise InvalidInputError(
+            f"batched genotypes must have shape (P, n_individuals, n_markers, 2), got {g.shape}"
+        )
+    n_batch, n, k, _ = g.shape
+    table = marker_table(markers, mutation)
+    for p in range(n_batch):
+        _check_genotypes(ped, markers, table, g[p])
+    wide = repeated_table(table, n_batch)
+    flat = g.transpose(1, 0, 2, 3).reshape(n, n_batch * k, 2).astype(np.intp, copy=False)
+    per = np.zeros(n_batch * k)
+    for comp in ped.components:
+        per += _component(ped, comp, wide, flat[comp], lumping)
+    out: FloatArray = per.reshape(n_batch, k)
+    return out
 
 
 def loglik_marker(
@@ -226,6 +263,16 @@ def _singleton(table: MarkerTable, g: IntArray) -> FloatArray:
 
 
 def _subtable(table: MarkerTable, idx: IntArray) -> MarkerTable:
+    if table.rows is not None:
+        return MarkerTable(
+            table.n_alleles[idx],
+            table.freq[idx],
+            table.male,
+            table.female,
+            tuple(table.models[i] for i in idx),
+            table.always_lumpable[idx],
+            table.rows[idx],
+        )
     return MarkerTable(
         table.n_alleles[idx],
         table.freq[idx],

@@ -57,6 +57,7 @@ from exhume.kinship.dvi import (
     glr_matrix,
     joint_logliks,
     joint_order,
+    prefetch_pairs,
 )
 
 _EPS = math.sqrt(np.finfo(float).eps)
@@ -134,6 +135,12 @@ def lr_matrix(ctx: DviContext, state: SolveState) -> Float:
     """
     problem = ctx.problem
     out = np.full((len(problem.victims), len(problem.missing)), np.nan)
+    wanted = [
+        (i, j, f, ctx.sub_assignment(f, pairs))
+        for i, j, f, base in _open_pairs(ctx, state)
+        for pairs in ({**base, j: i}, base)
+    ]
+    prefetch_pairs(ctx, wanted)
     for i, j, f, base in _open_pairs(ctx, state):
         numer = ctx.families(f, ctx.sub_assignment(f, {**base, j: i}))
         denom = ctx.families(f, ctx.sub_assignment(f, base))
@@ -146,6 +153,11 @@ def exclusions_given(ctx: DviContext, state: SolveState) -> Int:
     """Incompatible markers (no mutation) per open pairing, given transfers; ``-1`` elsewhere."""
     problem = ctx.problem
     out = np.full((len(problem.victims), len(problem.missing)), -1, dtype=np.int64)
+    wanted = [
+        (i, j, f, ctx.sub_assignment(f, {**base, j: i}))
+        for i, j, f, base in _open_pairs(ctx, state)
+    ]
+    prefetch_pairs(ctx, wanted, mutation=False)
     for i, j, f, base in _open_pairs(ctx, state):
         out[i, j] = ctx.families.incompatible(f, ctx.sub_assignment(f, {**base, j: i}))
     return out
