@@ -14,7 +14,7 @@ from exhume.cli import main
 pytestmark = pytest.mark.django_db(transaction=True)
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "docs" / "examples"
-KINDS = ("graves", "journal", "remains", "missing-persons")
+KINDS = ("graves", "journal", "remains", "missing-persons", "relatives")
 
 
 def run(*args: str) -> Any:
@@ -50,8 +50,10 @@ def import_examples(*kinds: str) -> None:
 
 def test_every_example_file_imports(site: Any) -> None:
     import_examples(*KINDS)
-    assert counts() == {"graves": 5, "journal": 5, "remains": 6, "missing": 3, "batches": 4,
-                        "log": 1 + 5 + 5 + 6 + 3 + 4}  # fmt: skip
+    # relatives: 3 families, 10 pedigree members (4 relatives, 3 missing persons, 3 connecting
+    # parents), 4 members corrected as parents were placed above them
+    assert counts() == {"graves": 5, "journal": 5, "remains": 6, "missing": 3, "batches": 5,
+                        "log": 1 + 5 + 5 + 6 + 3 + (3 + 10 + 4) + 5}  # fmt: skip
 
 
 def test_each_import_is_one_batch_whose_log_entry_names_the_files_sha256(site: Any) -> None:
@@ -246,3 +248,55 @@ def test_the_docs_name_every_column_of_every_kind_and_give_an_example() -> None:
         assert all(column in docs for column in spec.columns), kind
         header = (EXAMPLES / f"{kind}.csv").read_text(encoding="utf-8").splitlines()[0]
         assert header.split(",") == list(spec.columns)
+
+
+def test_relatives_are_placed_in_their_familys_pedigree_and_reimport_corrects_contacts(
+    site: Any, tmp_path: Path
+) -> None:
+    from exhume.dna.models import Family, PedigreeMember
+
+    import_examples("missing-persons", "relatives")
+    shevchuk = Family.objects.get(site=site, name="Shevchuk")
+    sister = PedigreeMember.objects.get(family=shevchuk, label="SHE-S")
+    missing = PedigreeMember.objects.get(family=shevchuk, missing_person__isnull=False)
+    assert (sister.father_id, sister.mother_id) == (missing.father_id, missing.mother_id)
+    assert sister.relative_of == missing.missing_person and sister.father_id is not None
+    again = run("import", "relatives", str(EXAMPLES / "relatives.csv"), "--site", "example")
+    assert "0 new, 0 corrected, 4 unchanged" in again.output
+    text = (EXAMPLES / "relatives.csv").read_text(encoding="utf-8")
+    changed = tmp_path / "relatives.csv"
+    changed.write_text(text.replace("Izium, synthetic street 1", "Kharkiv, synthetic 2"), "utf-8")
+    assert (
+        "1 corrected, 3 unchanged"
+        in run("import", "relatives", str(changed), "--site", "example").output
+    )
+    sister.refresh_from_db()
+    assert (sister.contact, sister.version) == ("Kharkiv, synthetic 2", 2)
+
+
+def test_a_relative_who_contradicts_the_pedigree_or_names_no_missing_person_is_refused(
+    site: Any, tmp_path: Path
+) -> None:
+    import_examples("missing-persons", "relatives")
+    before = counts()
+    bad = tmp_path / "bad.csv"
+    bad.write_text(
+        "family,label,sex,relationship,missing_family_name,missing_given_name\n"
+        "Kovalenko,KOV-F,female,mother,Коваленко,Олена\n"
+        "Kovalenko,KOV-B,female,father,Коваленко,Олена\n"
+        "Nobody,N-1,male,father,Немає,\n",
+        encoding="utf-8",
+    )
+    result = run("import", "relatives", str(bad), "--site", "example")
+    assert result.exit_code == 2
+    assert (
+        "row 2, column relationship, value 'mother': relative 'KOV-F': relationship, sex cannot "
+        "be corrected here" in result.output
+    )
+    assert "row 3, column sex, value 'female': relative 'KOV-B': a father must be male" in (
+        result.output
+    )
+    assert "row 4, column missing_family_name, value 'Немає': no missing person 'Немає'" in (
+        result.output
+    )
+    assert counts() == before

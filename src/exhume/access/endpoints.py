@@ -132,6 +132,9 @@ ENDPOINTS: dict[str, Rule] = {
     "api:identification_board": Rule(Data.IDENTIFICATION, at_least=Level.CODED),
     "api:identification_proposal": Rule(Data.IDENTIFICATION, at_least=Level.CODED),
     "api:identification_run": Rule(Data.IDENTIFICATION, at_least=Level.CODED),
+    # the import page: any staff role; it offers, and checks, only the kinds of table the role
+    # may edit (exhume.imports.views.KIND_DATA)
+    "imports:upload": Rule(Data.STAFF),
     # corrections (POST): the route checks the role's right to change that kind of record
     "api:correct_record": Rule(Data.STAFF, edit=False),
     "api:correct_missing_person": Rule(Data.MISSING_REPORTS, edit=True),

@@ -12,7 +12,7 @@ import click
 from exhume.cli.base import main, setup_django
 from exhume.cli.ledger import _actor
 
-KINDS = ("graves", "journal", "remains", "missing-persons")
+KINDS = ("graves", "journal", "remains", "missing-persons", "relatives")
 BAD_ROWS = 2
 
 
@@ -66,7 +66,7 @@ def import_table(
     elif report.problems:
         click.echo(f"{file.name}: {len(report.problems)} problems; nothing written:", err=True)
         for p in report.problems:
-            click.echo(f"  row {p.row}, column {p.column}, value {p.value!r}: {p.reason}", err=True)
+            click.echo(f"  {p.line()}", err=True)
     else:
         done = "would import" if dry_run else "imported"
         click.echo(f"{file.name} (sha256 {report.sha256}): {done} {report.rows} rows: "

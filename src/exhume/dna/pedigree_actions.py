@@ -174,6 +174,25 @@ def family_pedigree(family: Family) -> Pedigree:
     )
 
 
+#: what a correction of a relative may change without placing them again in the pedigree
+RELATIVE_DETAILS = ("name", "contact")
+
+
+def correct_relative(
+    actor: Actor, member: PedigreeMember, *, reason: str, authority: str, **changes: Any
+) -> PedigreeMember:
+    """Correct a relative's name or contact as a logged new version; their place in the
+    pedigree (sex, relationship, side) is changed only by stating it again."""
+    fixed = sorted(set(changes) - set(RELATIVE_DETAILS))
+    if fixed:
+        raise InvalidInputError(
+            f"relative '{member.label}': {', '.join(fixed)} cannot be corrected here; "
+            "a place in the pedigree is changed by stating the relationship again",
+            field=fixed[0],
+        )
+    return correct(member, actor, changes, reason=reason, authority=authority)
+
+
 # -- pieces ------------------------------------------------------------------------------------
 
 
@@ -302,3 +321,4 @@ do_create_family = durable(create_family)
 do_add_relative = durable(add_relative)
 do_record_pedigree = durable(record_pedigree)
 do_set_parents = durable(set_parents)
+do_correct_relative = durable(correct_relative)

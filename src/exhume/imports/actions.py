@@ -34,6 +34,10 @@ class RowProblem:
     value: str
     reason: str
 
+    def line(self) -> str:
+        """The problem as the command line and the upload page print it."""
+        return f"row {self.row}, column {self.column}, value {self.value!r}: {self.reason}"
+
 
 @dataclass
 class ImportReport:
@@ -155,6 +159,10 @@ def _import_row(
 
 
 def _differs(record: models.Model, name: str, value: Any) -> bool:
+    """Whether a field of ``record`` differs from ``value`` (a name that is no field of the
+    record, such as a relative's ``other_parent``, only helped to place it: never a change)."""
+    if not any(f.name == name for f in record._meta.concrete_fields):
+        return False
     current = getattr(record, name)
     if isinstance(current, models.Model) or isinstance(value, models.Model):
         return getattr(current, "pk", None) != getattr(value, "pk", None)

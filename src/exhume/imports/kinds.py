@@ -21,6 +21,8 @@ from django.db import models
 from exhume.audit.events import Actor
 from exhume.casework import actions as casework
 from exhume.casework.models import BurialJournalEntry, Grave, Remains, Site
+from exhume.dna import pedigree_actions as pedigrees
+from exhume.dna.models import Family, PedigreeMember
 from exhume.errors import InvalidInputError
 from exhume.families import actions as families
 from exhume.families.models import MissingPerson
@@ -73,6 +75,67 @@ def _remains_links(site: Site, values: Values) -> Values:
         if out["body"] is None:
             raise InvalidInputError(f"no remains '{body}' at this site", field="body_case_number")
     return out
+
+
+#: the columns of a relatives table that name the missing person the relationship is stated to
+MISSING_COLUMNS = (
+    "missing_family_name",
+    "missing_given_name",
+    "missing_patronymic",
+    "missing_birth_year",
+)
+
+
+def _relative_links(site: Site, values: Values) -> Values:
+    """The missing person named by the ``missing_*`` columns (exactly one must match) and the
+    site's family of that name (``None`` when the import is to open it)."""
+    out = {k: v for k, v in values.items() if k not in MISSING_COLUMNS}
+    if values.get("relationship") == "missing":
+        raise InvalidInputError(
+            "a second missing person is placed on the DNA pages, not by an import",
+            field="relationship",
+        )
+    found = MissingPerson.objects.filter(family_name=values["missing_family_name"])
+    for column in ("given_name", "patronymic"):
+        if values.get(f"missing_{column}"):
+            found = found.filter(**{column: values[f"missing_{column}"]})
+    year = values.get("missing_birth_year")
+    if year:
+        if not str(year).isdigit():
+            raise InvalidInputError("must be a year", field="missing_birth_year")
+        found = found.filter(birth_year=int(year))
+    people = list(found[:2])
+    if len(people) != 1:
+        named = " ".join(str(values.get(c) or "") for c in MISSING_COLUMNS).strip()
+        raise InvalidInputError(
+            f"{'no' if not people else 'more than one'} missing person '{named}'"
+            + (" (import the missing persons first)" if not people else
+               " (give the given name, patronymic and birth year)"),
+            field="missing_family_name",
+        )  # fmt: skip
+    out["relative_of"] = people[0]
+    out["family_name"] = values["family"]
+    out["family"] = Family.objects.filter(site=site, name=values["family"]).first()
+    return out
+
+
+def _add_relative(actor: Actor, site: Site, fields: Values) -> PedigreeMember:
+    """Add the relative, opening the family around the missing person when it is new."""
+    family = fields["family"] or pedigrees.create_family(
+        actor, name=fields["family_name"], missing_person=fields["relative_of"], site=site
+    )
+    return pedigrees.add_relative(
+        actor,
+        family=family,
+        label=fields["label"],
+        sex=fields["sex"],
+        relationship=fields["relationship"],
+        relative_of=fields["relative_of"],
+        side=fields.get("side") or "",
+        other_parent=fields.get("other_parent") or None,
+        name=fields.get("name") or "",
+        contact=fields.get("contact") or "",
+    )
 
 
 KINDS: dict[str, Kind] = {
@@ -163,6 +226,31 @@ KINDS: dict[str, Kind] = {
                 k: v.get(k)
                 for k in ("family_name", "given_name", "patronymic", "birth_date", "birth_year")
             }
+        ).first(),
+    ),
+    "relatives": Kind(
+        name="relatives",
+        model=PedigreeMember,
+        columns=(
+            "family",
+            "label",
+            "name",
+            "sex",
+            "relationship",
+            "side",
+            "other_parent",
+            "contact",
+            *MISSING_COLUMNS,
+        ),
+        required=("family", "label", "sex", "relationship", "missing_family_name"),
+        key=("family", "label"),
+        create=_add_relative,
+        correct=lambda a, r, why, who, v: pedigrees.correct_relative(
+            a, r, reason=why, authority=who, **v
+        ),
+        resolve=_relative_links,
+        find=lambda s, v: PedigreeMember.objects.filter(
+            family__site=s, family__name=v["family"], label=v["label"]
         ).first(),
     ),
 }

@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("exhume.publication.urls")),
     path("staff/", include("exhume.casework.urls")),
     path("staff/", include("exhume.identification.urls")),
+    path("staff/", include("exhume.imports.urls")),
     path("staff/dna/", include("exhume.dna.urls")),
     path("", include("exhume.maps.urls")),
     path("staff/missing/", include("exhume.families.urls")),
