@@ -121,3 +121,33 @@ def test_the_policy_allows_the_tile_servers_images_only_when_one_is_set() -> Non
     assert with_tile_server(CONTENT_SECURITY_POLICY, "") == CONTENT_SECURITY_POLICY
     policy = with_tile_server(CONTENT_SECURITY_POLICY, "https://{s}.tiles.example/{z}/{x}/{y}.png")
     assert "img-src 'self' data: https://*.tiles.example;" in policy
+
+
+def test_a_sample_and_a_signed_identification_move_graves_on_the_plan(staff: Client) -> None:
+    """The real sources: a DNA sample from a grave's remains, and the board's signature."""
+    import datetime as dt
+
+    from exhume.audit.events import Actor
+    from exhume.casework.actions import do_record_grave, do_record_remains, record_identification
+    from exhume.casework.models import Site
+    from exhume.dna.actions import do_take_sample
+    from exhume.maps import queries
+
+    site = Site.objects.get(slug=SLUG)
+    field = Actor("f", "field")
+    graves = [do_record_grave(field, site=site, grave_number=f"S{n}") for n in range(3)]
+    found = [
+        do_record_remains(field, site=site, case_number=f"SX-{n}", exhumed_on=dt.date(2022, 9, 20),
+                          grave=grave)
+        for n, grave in enumerate(graves)
+    ]  # fmt: skip
+    do_take_sample(Actor("l", "lab"), barcode="BONE-S1", kind="bone", collected_by="lab",
+                   collected_on=dt.date(2022, 9, 21), remains=found[1])  # fmt: skip
+    do_take_sample(Actor("l", "lab"), barcode="BONE-S2", kind="bone", collected_by="lab",
+                   collected_on=dt.date(2022, 9, 21), remains=found[2])  # fmt: skip
+    record_identification(Actor("b", "board"), found[2], identified_on=dt.date(2022, 12, 1),
+                          reason="signed", authority="board")  # fmt: skip
+    status = queries.grave_statuses(site, graves)
+    assert [status[g.pk] for g in graves] == ["exhumed", "sampled", "identified"]
+    data = json.loads(staff.get(f"/api/staff/sites/{SLUG}/graves.geojson").content)
+    assert data["statuses"]["sampled"] == 1 and data["statuses"]["identified"] == 1

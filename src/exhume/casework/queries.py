@@ -7,7 +7,7 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -131,6 +131,15 @@ def remains(site: Site, filters: Mapping[str, str] | None = None) -> QuerySet[Re
     elif filters.get("torture") == "no":
         qs = qs.filter(torture_indicators=[])
     return qs
+
+
+def identified_grave_ids(site: Site) -> set[int]:
+    """The graves of ``site`` holding remains whose identification the board signed (a body
+    with ``identified_on``, or a body part tied to one): the site plan's "identified" step."""
+    found = Remains.objects.filter(site=site, grave__isnull=False).filter(
+        Q(identified_on__isnull=False) | Q(body__identified_on__isnull=False)
+    )
+    return set(found.values_list("grave_id", flat=True))
 
 
 def remains_category(remains: Remains) -> dict[str, Any]:

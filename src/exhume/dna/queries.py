@@ -25,6 +25,13 @@ def samples(site: Site) -> QuerySet[Sample]:
     )
 
 
+def sampled_grave_ids(site: Site) -> set[int]:
+    """The graves of ``site`` from whose remains (a body or a body part) a DNA sample was taken:
+    the site plan's "sampled" step (:data:`exhume.maps.queries.STATUS_SOURCES`)."""
+    found = Sample.objects.filter(remains__site=site, remains__grave__isnull=False)
+    return set(found.values_list("remains__grave_id", flat=True))
+
+
 def sample_rows(site: Site) -> list[dict[str, Any]]:
     """One row per sample: source, custody state and number of profiles."""
     rows = list(samples(site))

@@ -9,9 +9,12 @@ status is, from the furthest step its records have reached:
 * ``sampled``: a DNA sample taken from its remains;
 * ``identified``: an identification of its remains signed.
 
-Until DNA samples and identifications are recorded by exhume, ``sampled`` and ``identified``
-come from :data:`STATUS_SOURCES` (each a function from a site to the ids of its graves at that
-step), which the apps that hold those records extend.
+``sampled`` and ``identified`` come from :data:`STATUS_SOURCES` (each a function from a site to
+the ids of its graves at that step): the DNA app's samples
+(:func:`exhume.dna.queries.sampled_grave_ids`) and the identifications the board signed
+(:func:`exhume.casework.queries.identified_grave_ids`, the remains' ``identified_on``, set only
+by the board's actions). The maps app reads them, as it sits above both in the app layers
+(``tests/test_architecture.py``): the lower apps never import it.
 """
 
 from __future__ import annotations
@@ -24,12 +27,16 @@ from django.urls import reverse
 
 from exhume.casework import queries as casework
 from exhume.casework.models import Grave, Site
+from exhume.dna.queries import sampled_grave_ids
 from exhume.publication.queries import site_summary
 
 #: Grave statuses, from the first step to the last.
 STATUSES = ("not_exhumed", "exhumed", "sampled", "identified")
-#: Extra steps: status -> function(site) -> ids of graves that reached it.
-STATUS_SOURCES: dict[str, Callable[[Site], set[int]]] = {}
+#: Steps after exhumation: status -> function(site) -> ids of graves that reached it.
+STATUS_SOURCES: dict[str, Callable[[Site], set[int]]] = {
+    "sampled": sampled_grave_ids,
+    "identified": casework.identified_grave_ids,
+}
 
 
 def _point(longitude: float, latitude: float) -> dict[str, Any]:
