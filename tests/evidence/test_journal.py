@@ -34,6 +34,12 @@ def test_no_journal_line_is_not_informative() -> None:
     assert f.lr == 1.0 and f.error_rate is None
 
 
+@pytest.mark.parametrize("written", ["невідомий", "Н/В", "дитина, невідома", "Неизвестная"])
+def test_a_line_that_names_nobody_is_not_informative(written: str) -> None:
+    f = journal_factor(written, "Мельник", "Олена", source="journal p.1 l.2")
+    assert f.lr == 1.0 and "names nobody" in f.detail
+
+
 def test_the_factor_never_repeats_the_name() -> None:
     f = journal_factor("Мельник Олена", "Мельник", "Олена", source="journal p.1 l.2")
     assert "Мельник" not in f.detail and "Melnyk" not in f.detail

@@ -65,3 +65,61 @@ def test_a_last_seen_place_matches_the_settlement_across_scripts() -> None:
     assert same_place("м. Ізюм, вул. Соборна", "Izium") is True
     assert same_place("Харків", "Izium") is False
     assert same_place("", "Izium") is None
+
+
+@pytest.fixture
+def journal_grave(db: Any, make_site: Any, make_remains: Any) -> Any:
+    from exhume.casework.actions import do_record_grave, do_record_journal_entry
+
+    site = make_site(place="Izium, Kharkiv oblast, Ukraine")
+    grave = do_record_grave(SYSTEM, site=site, grave_number="7")
+
+    def line(written: str) -> Any:
+        do_record_journal_entry(SYSTEM, site=site, grave_number="7", name_as_written=written,
+                                burial_date=dt.date(2022, 4, 2), page=2, line=5)  # fmt: skip
+        return make_remains(site, grave=grave)
+
+    return line
+
+
+def test_the_journal_disagrees_when_it_names_another_missing_person(
+    journal_grave: Any, make_person: Any
+) -> None:
+    from exhume.identification.factors import journal_disagreement
+
+    body = journal_grave("Бойко Ірина Петрівна")
+    dna = make_person("Бойко", given_name="Олена", external_reference="F1/MP")
+    other = make_person("Бойко", given_name="Ірина", patronymic="Петрівна",
+                        external_reference="F2/MP")  # fmt: skip
+    why = journal_disagreement(body, dna, [dna, other])
+    assert why == (
+        "burial journal p.2 l.5 names missing person F2/MP (exact), not the DNA candidate F1/MP"
+    )
+    assert journal_disagreement(body, dna, [dna]) is None  # a relative? the factor says it
+    assert journal_disagreement(body, other, [dna, other]) is None
+
+
+def test_the_journal_disagrees_strongly_with_another_family_name(
+    journal_grave: Any, make_person: Any
+) -> None:
+    from exhume.identification.factors import journal_disagreement
+
+    body = journal_grave("Мельник І.П.")
+    dna = make_person("Шевченко", given_name="Ірина", external_reference="F1/MP")
+    why = journal_disagreement(body, dna, [dna])
+    assert why is not None and why.startswith("burial journal p.2 l.5 gives another family name")
+    assert "Мельник" not in why and "Шевченко" not in why
+
+
+def test_a_journal_line_naming_nobody_and_a_grave_of_two_never_disagree(
+    journal_grave: Any, make_person: Any
+) -> None:
+    from exhume.identification.factors import best_journal_line, journal_disagreement
+
+    assert journal_disagreement(journal_grave("невідомий"), make_person("Бойко"), []) is None
+    body = journal_grave("Бойко Ірина")  # the grave now has two lines
+    person = make_person("Бойко", given_name="Ірина")
+    line, factor = best_journal_line(body, person)
+    assert line is not None and line.name_as_written == "Бойко Ірина"
+    assert factor.inputs["class"] == "exact"
+    assert journal_disagreement(body, person, [person]) is None

@@ -48,6 +48,9 @@ def demo(seed: int, serve: bool, host: str, port: int) -> None:
             bar.update(tasks[stage], completed=done)  # type: ignore[arg-type]
 
         report = build_demo(seed, progress=tick)
+    from exhume.demo.identifications import build_demo_board
+
+    board = build_demo_board()
     releases = _publish_demo_releases()
     from exhume.demo.accounts import DEMO_PASSWORD, ensure_demo_accounts
 
@@ -86,6 +89,22 @@ def demo(seed: int, serve: bool, host: str, port: int) -> None:
                 "profiles": report.dna.profiles,
             }
         )
+    console.print(
+        _(
+            "Identification board (Izium): run %(run)s in %(seconds)s s, %(proposals)s "
+            "proposals, %(confirmed)s confirmed by two signatures, %(reviewed)s awaiting "
+            "confirmation, %(flags)s flags, body parts re-associated by DNA: %(tied)s."
+        )
+        % {
+            "run": board.run,
+            "seconds": board.seconds,
+            "proposals": board.proposals,
+            "confirmed": board.confirmed,
+            "reviewed": board.reviewed,
+            "flags": board.flags,
+            "tied": ", ".join(board.reassociated) or "-",
+        }
+    )
     for label, directory in releases:
         console.print(
             _("Signed release %(label)s: %(directory)s   check it: exhume verify %(directory)s")

@@ -81,7 +81,7 @@ def build_demo(seed: int = 2022, *, progress: Progress | None = None) -> DemoRep
             latin = f"{transliterate_uk(m['family_name'])} {transliterate_uk(m['given_name'])}"
             do_report_missing_person(actor, name_latin=latin, **m)
             tick("missing persons", i + 1, len(plan.missing))
-        dna = build_dna(actor, seed, sites["izium"], tick)
+        dna = build_dna(actor, seed, sites["izium"], tick, plan.names)
     return DemoReport(
         seed=seed,
         sites=len(plan.sites),

@@ -16,12 +16,13 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from exhume.audit.bulk import create_many
 from exhume.audit.events import Actor
-from exhume.casework.models import Remains, Site
+from exhume.casework.models import BurialJournalEntry, Remains, Site
 from exhume.demo.names import full_name
 from exhume.demo.scenario import SYNTHETIC as SCENARIO_NOTE
 from exhume.dna import custody
@@ -91,8 +92,17 @@ class _Family:
     note: str = SYNTHETIC
 
 
-def build_dna(actor: Actor, seed: int, site: Site, tick: Tick) -> DnaReport:
-    """Write the synthetic DNA of ``site`` (inside the demo's transaction)."""
+def build_dna(
+    actor: Actor,
+    seed: int,
+    site: Site,
+    tick: Tick,
+    names: Mapping[str, tuple[str, str, str]] | None = None,
+) -> DnaReport:
+    """Write the synthetic DNA of ``site`` (inside the demo's transaction). ``names`` (case
+    number -> the name the journal wrote for that body) names the missing persons that are in
+    the grave, so that the journal agrees with the DNA but for one grave (the journal is
+    wrong there)."""
     rng = random.Random(seed * 7919 + 9)
     markers = synthetic_frequency_table().markers
     db = import_frequencies(
@@ -107,7 +117,8 @@ def build_dna(actor: Actor, seed: int, site: Site, tick: Tick) -> DnaReport:
     for plan in plans:
         _drop_genes(rng, markers, plan)
     _mislabel_a_father(rng, markers, plans)
-    members = _write_pedigrees(actor, site, plans, rng)
+    details = _Reports(random.Random(seed * 104729 + 3), site, dict(names or {}), plans)
+    members = _write_pedigrees(actor, site, plans, rng, details)
     tick("DNA families", len(plans), len(plans))
     return _write_samples(actor, rng, markers, bodies, plans, members, tick)
 
@@ -198,17 +209,83 @@ def _mislabel_a_father(rng: random.Random, markers: Sequence[Marker], plans: lis
 # -- writing ----------------------------------------------------------------------------------
 
 
+class _Reports:
+    """What each family reported: the journal's name for a body in the grave (one grave's
+    line names another reported person instead: the journal is wrong there), a birth year that
+    fits the body's age, and last seen in or near Izium before the burial. Drawn from their own
+    random stream, so the genotypes stay those of earlier demos."""
+
+    def __init__(
+        self,
+        rng: random.Random,
+        site: Site,
+        names: dict[str, tuple[str, str, str]],
+        plans: list[_Family],
+    ) -> None:
+        self.rng, self.names = rng, names
+        lines = BurialJournalEntry.objects.filter(site=site, grave__isnull=False)
+        self.buried = {line.grave_id: line.burial_date for line in lines}
+        self.renamed: dict[tuple[str, str], tuple[str, str, str]] = {}
+        wrong = next((p for p in plans if len(p.missing) == 1 and len(p.typed) >= 2
+                      and p.note == SYNTHETIC and _named(p, names)), None)  # fmt: skip
+        absent = next((p for p in plans if p.missing.get("MP", 0) is None), None)
+        body = _body(wrong) if wrong is not None else None
+        if wrong is None or absent is None or body is None:
+            return
+        true_name = names[body.case_number]
+        self.renamed[(absent.name, "MP")] = true_name
+        other = true_name
+        while other[0] == true_name[0]:
+            other = full_name(rng, body.sex)
+        self.renamed[(wrong.name, "MP")] = other
+        wrong.note = (
+            f"{SYNTHETIC}: the burial journal's line for this body's grave names another "
+            f"reported person ({absent.name}/MP): the journal is wrong"
+        )
+
+    def name(self, plan: _Family, label: str, drawn: tuple[str, str, str]) -> tuple[str, str, str]:
+        body = plan.missing[label]
+        if (plan.name, label) in self.renamed:
+            return self.renamed[(plan.name, label)]
+        if body is not None and body.case_number in self.names:
+            return self.names[body.case_number]
+        return drawn
+
+    def details(self, body: Remains | None) -> dict[str, Any]:
+        rng = self.rng
+        if body is not None and body.age_min is not None and body.age_max is not None:
+            birth_year = 2022 - rng.randint(body.age_min, body.age_max)
+        else:
+            birth_year = rng.randint(1940, 1995)
+        buried = self.buried.get(body.grave_id) if body is not None else None
+        seen = (buried - dt.timedelta(days=rng.randint(1, 25)) if buried else
+                dt.date(2022, rng.randint(3, 8), rng.randint(1, 28)))  # fmt: skip
+        place = rng.choice(["м. Ізюм", "Izium", "Ізюм, вул. Соборна", "Kapytolivka", "Kamianka"])
+        return {"birth_year": birth_year, "last_seen_on": max(seen, dt.date(2022, 3, 1)),
+                "last_seen_place": place}  # fmt: skip
+
+
+def _body(plan: _Family) -> Remains | None:
+    return plan.missing.get("MP")
+
+
+def _named(plan: _Family, names: Mapping[str, object]) -> bool:
+    body = _body(plan)
+    return body is not None and body.case_number in names
+
+
 def _write_pedigrees(
-    actor: Actor, site: Site, plans: list[_Family], rng: random.Random
+    actor: Actor, site: Site, plans: list[_Family], rng: random.Random, reports: _Reports
 ) -> dict[tuple[str, str], PedigreeMember]:
     persons = []
     for plan in plans:
         for label in plan.missing:
             sex = plan.builder.people[label].sex
-            surname, given, patro = full_name(rng, sex)
+            surname, given, patro = reports.name(plan, label, full_name(rng, sex))
             persons.append(MissingPerson(
                 family_name=surname, given_name=given, patronymic=patro, sex=sex,
                 description=SCENARIO_NOTE, external_reference=f"{plan.name}/{label}",
+                **reports.details(plan.missing[label]),
             ))  # fmt: skip
     saved_persons = iter(create_many(persons, actor))
     person_of = {

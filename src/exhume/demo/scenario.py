@@ -85,6 +85,9 @@ class Plan:
     journal: list[dict[str, Any]] = field(default_factory=list)
     remains: list[dict[str, Any]] = field(default_factory=list)
     missing: list[dict[str, Any]] = field(default_factory=list)
+    #: case number -> (family, given, patronymic) the journal wrote for that body (the name
+    #: its family reports it under, in the DNA part of the demo)
+    names: dict[str, tuple[str, str, str]] = field(default_factory=dict)
 
 
 def izium_site() -> dict[str, Any]:
@@ -216,6 +219,7 @@ def _izium(rng: random.Random, plan: Plan) -> None:
     for person, grave, day in zip(others, graves_of, rest_days, strict=True):
         case += 1
         plan.remains.append(_remains("izium", case, str(grave), day, person, rng))
+        person["case_number"] = plan.remains[-1]["case_number"]
     _body_parts(rng, plan, empties, case)
     _journal(rng, plan, people, graves_of)
 
@@ -282,7 +286,10 @@ def _journal(
             if person.get("age_class") == "child" or rng.random() < 0.05:
                 name = rng.choice(["невідомий", "невідома", "Н/В", "дитина, невідома"])
             else:
-                name = as_written(rng, *full_name(rng, person["sex"]))
+                true_name = full_name(rng, person["sex"])
+                name = as_written(rng, *true_name)
+                if "case_number" in person:
+                    plan.names[person["case_number"]] = true_name
             burial = dt.date(2022, 3, 25) + dt.timedelta(days=int(number / NUMBERED_GRAVES * 160))
             lines.append(
                 {"grave_number": str(number), "name_as_written": name, "burial_date": burial}

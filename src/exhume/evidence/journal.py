@@ -9,7 +9,9 @@ drawn from :data:`P_SAME`; otherwise, and always under H2, from :data:`P_OTHER`:
     LR(c) = (1 - e) * P_SAME[c] / P_OTHER[c] + e
 
 So a mismatching name lowers the odds about twentyfold and never excludes: the DNA can
-overrule a wrong journal, and the board sees both.
+overrule a wrong journal, and the board sees both. A line that names nobody ("невідомий",
+"Н/В", "неизвестная", "unknown") is not informative, like a missing line: it says nothing
+against any name.
 """
 
 from __future__ import annotations
@@ -38,6 +40,20 @@ P_OTHER: dict[NameClass, float] = {
 }
 
 
+#: Words (lower case) by which a clerk wrote that the person buried was not known.
+UNKNOWN_WORDS = frozenset({
+    "невідомий", "невідома", "невідоме", "невідомі", "невідомого", "неизвестный",
+    "неизвестная", "неизвестен", "неизвестна", "неопознанный", "неопознанная", "unknown",
+    "unidentified", "н/в", "н/и", "нв",
+})  # fmt: skip
+
+
+def names_nobody(written: str) -> bool:
+    """Whether a journal line says the person was unknown (see :data:`UNKNOWN_WORDS`)."""
+    words = written.lower().replace(",", " ").replace(".", " ").split()
+    return any(w in UNKNOWN_WORDS for w in words)
+
+
 def journal_lr(name_class: NameClass) -> float:
     """``(1 - e) * P_SAME[c] / P_OTHER[c] + e`` for the class ``c``."""
     e = JOURNAL_ERROR_RATE
@@ -55,6 +71,8 @@ def journal_factor(
     """The journal factor for one pair; LR 1 when the grave has no journal line."""
     if not written or not written.strip():
         return Factor("journal", 1.0, None, source, "not informative: no journal line")
+    if names_nobody(written):
+        return Factor("journal", 1.0, None, source, "not informative: the journal names nobody")
     match = match_written(written, family, given, patronymic)
     return Factor(
         "journal",

@@ -10,6 +10,7 @@ whose support drops goes back to review, with a flag, never silently.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -142,10 +143,15 @@ def do_record_run(
              "inputs_sha256": inputs_sha256, "summary": summary},
         )  # fmt: skip
         supported: set[int] = set()
+        found: list[int] = []
         for pair in pairs:
             proposal = _propose(run, actor, pair)
-            if proposal is not None and pair.assessment.result.met:
-                supported.add(proposal.pk)
+            if proposal is not None:
+                found.append(proposal.pk)
+                if pair.assessment.result.met:
+                    supported.add(proposal.pk)
+        run.summary = {**run.summary, "proposals": found}  # unchanged ones keep their run
+        _update(run, actor, reason="the proposals it found")
         stale = (
             Proposal.objects.select_for_update()
             .filter(remains__site=site, state__in=SIGNED)
@@ -182,10 +188,20 @@ def _propose(run: IdentificationRun, actor: Actor, pair: PairEvidence) -> Propos
     if existing.state in (State.REVIEWED, *SIGNED) and not pair.assessment.result.met:
         _reopen(existing, actor, run.policy, "; ".join(pair.assessment.result.unmet))
         existing.refresh_from_db()
+    elif _unchanged(existing, run, pair, numbers):
+        return existing  # the same numbers as the run that wrote them: nothing to write
     for name, value in {"run": run, "policy": run.policy, "flags": pair.flags, **numbers}.items():
         setattr(existing, name, value)
     _update(existing, actor, reason=f"numbers of run {run.pk}")
     return existing
+
+
+def _unchanged(
+    existing: Proposal, run: IdentificationRun, pair: PairEvidence, numbers: dict[str, Any]
+) -> bool:
+    """Whether a re-run found exactly the numbers, flags and policy the proposal holds."""
+    same_json = json.loads(json.dumps(numbers["evidence"])) == existing.evidence
+    return same_json and existing.policy_id == run.policy_id and existing.flags == pair.flags
 
 
 def check_proposable(remains: Remains, person: MissingPerson) -> None:

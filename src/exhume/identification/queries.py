@@ -69,9 +69,9 @@ def factor_lrs(p: Proposal) -> dict[str, float]:
 
 def run_report(run: IdentificationRun) -> dict[str, Any]:
     """The run as the command-line contract's JSON object."""
-    proposals = run.proposals.select_related("remains", "missing_person").order_by(
-        "-log10_odds", "id"
-    )
+    found = run.summary.get("proposals")
+    chosen = Proposal.objects.filter(pk__in=found) if found is not None else run.proposals.all()
+    proposals = chosen.select_related("remains", "missing_person").order_by("-log10_odds", "id")
     return {
         "run": str(run.pk),
         "site": run.site.slug,

@@ -29,7 +29,12 @@ from exhume.identification.actions import (
     do_record_run,
     policy_of,
 )
-from exhume.identification.factors import pair_factors, scope_of
+from exhume.identification.factors import (
+    Scope,
+    journal_disagreement,
+    pair_factors,
+    scope_of,
+)
 from exhume.identification.models import FlagKind, IdentificationRun, PolicyRecord
 from exhume.identification.search import Candidate, SearchResult, search
 from exhume.kinship.defaults import DEFAULT_THRESHOLD
@@ -80,18 +85,24 @@ def run_identification(
     odds, reason = _prior(prior or Prior(), len(persons))
     has_references = any(f.references for f in problem.families)
     result = search(problem, threshold=threshold) if has_references else SearchResult()
-    pairs = [_pair(dna, c, persons, site, policy, odds, reason) for c in result.candidates]
-    flags = [_flag(dna, f.kind, f.detail, f.victim, f.missing) for f in result.flags]
+    scope = scope_of(site, persons)
+    pairs = [_pair(dna, c, scope, policy, odds, reason) for c in result.candidates]
+    known = {(a, b) for a, b, _ in result.direct_matches if _associated(dna, a, b)}
+    flags = [
+        _flag(dna, f.kind, f.detail, f.victim, f.missing)
+        for f in result.flags
+        if f.kind != "direct_match"
+        or not any(f.detail.startswith(f"{a} and {b}:") for a, b in known)
+    ]
     if not has_references:
         flags.append(FlagSpec(FlagKind.NO_REFERENCES, NO_REFERENCES))
     for pair in pairs:
-        if "journal_disagrees" in pair.flags:
-            flags.append(FlagSpec(
-                FlagKind.JOURNAL_DISAGREES,
-                f"the burial journal's name for remains {pair.remains.case_number} disagrees "
-                "with the DNA candidate",
-                pair.remains, pair.missing_person,
-            ))  # fmt: skip
+        why = journal_disagreement(pair.remains, pair.missing_person, persons)
+        if why:
+            pair.flags.append("journal_disagrees")
+            flags.append(FlagSpec(FlagKind.JOURNAL_DISAGREES,
+                                  f"remains {pair.remains.case_number}: {why}",
+                                  pair.remains, pair.missing_person))  # fmt: skip
     summary = {
         "bodies_typed": len(problem.victims),
         "missing_with_references": sum(len(f.missing) for f in problem.families if f.references),
@@ -99,6 +110,9 @@ def run_identification(
         "message": "" if has_references else NO_REFERENCES,
         "skipped_families": result.skipped_families,
         "direct_matches": [list(m) for m in result.direct_matches],
+        "pairs": result.pairs,
+        "pairs_computed": result.pairs_computed,
+        "stages": result.seconds,
         "seconds": round(time.perf_counter() - started, 3),
     }
     parameters = {**dna.parameters, "threshold": threshold,
@@ -121,8 +135,7 @@ def _prior(prior: Prior, n_missing: int) -> tuple[float, str]:
 def _pair(
     dna: SiteDna,
     c: Candidate,
-    persons: list[MissingPerson],
-    site: Site,
+    scope: Scope,
     policy: PolicyRecord,
     odds: float,
     reason: str,
@@ -130,7 +143,7 @@ def _pair(
     remains, person = dna.remains[c.victim], dna.missing[c.missing]
     references = [Reference(rel) for _, rel in c.references]
     assessment = assess(
-        c.log10_lr, pair_factors(remains, person, scope_of(site, persons)),
+        c.log10_lr, pair_factors(remains, person, scope),
         prior_odds=odds, prior_reason=reason, references=references,
         policy=policy_of(policy), per_marker=c.per_marker,
     )  # fmt: skip
@@ -143,10 +156,20 @@ def _pair(
              f"({c.pedigree_correction}): correct the family's records, then re-run"),
             assessment.result.verbal,
         ))  # fmt: skip
-    journal = next((f for f in assessment.posterior.factors if f.name == "journal"), None)
-    if journal is not None and journal.lr < 1:
-        flags.append("journal_disagrees")
     return PairEvidence(remains, person, assessment, flags)
+
+
+def _associated(dna: SiteDna, a: str, b: str) -> bool:
+    """Whether two remains with one profile are already recorded as one person (a body part
+    tied to its body, or two parts of one body): nothing for the board to do."""
+    ra, rb = dna.remains.get(a), dna.remains.get(b)
+    if ra is None or rb is None:
+        return False
+    return (
+        ra.body_id == rb.pk
+        or rb.body_id == ra.pk
+        or (ra.body_id is not None and ra.body_id == rb.body_id)
+    )
 
 
 def _flag(
