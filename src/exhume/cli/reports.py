@@ -31,3 +31,38 @@ def site_report(slug: str, out: Path) -> None:
     pdf = html_to_pdf(site_report_html(site), site_report_css())
     made = do_record_report(_actor(), site=site, kind="site", pdf=pdf, out=out)
     click.echo(f"{out}: {made.size_bytes} bytes, sha256 {made.sha256} (report {made.pk}, logged)")
+
+
+@report.command("identification")
+@click.option("--proposal", "pk", required=True, type=int, help="The proposal's id (the board).")
+@click.option("--out", required=True, type=click.Path(path_type=Path, dir_okay=False),
+              help="The PDF file to write.")  # fmt: skip
+@click.option("--as", "as_user", default=None, metavar="USER",
+              help="The account this read acts as (default: $EXHUME_USER).")  # fmt: skip
+def identification_report(pk: int, out: Path, as_user: str | None) -> None:
+    """The board's identification report, as issued, printed to PDF (it holds names)."""
+    setup_django()
+    from exhume.access.accounts import acting_user
+    from exhume.access.policy import Data, role_of
+    from exhume.audit.events import Actor
+    from exhume.reports.actions import do_record_report
+    from exhume.reports.identification import (
+        identification_report_css,
+        identification_report_html,
+        proposal_for,
+    )
+    from exhume.reports.pdf import html_to_pdf
+
+    user = acting_user(as_user, Data.IDENTIFICATION)
+    proposal = proposal_for(user, pk)
+    pdf = html_to_pdf(identification_report_html(proposal), identification_report_css())
+    made = do_record_report(
+        Actor(user.get_username(), str(role_of(user))),
+        site=proposal.remains.site,
+        kind="identification",
+        pdf=pdf,
+        out=out,
+        record=f"identification.proposal:{proposal.pk}",
+    )
+    click.echo(f"{out}: {made.size_bytes} bytes, sha256 {made.sha256} (report {made.pk}, logged); "
+               "it holds names: hand it only to whoever may see them")  # fmt: skip

@@ -14,9 +14,12 @@ from exhume.casework.models import Site
 from exhume.reports.models import Report
 
 
-def do_record_report(actor: Actor, *, site: Site, kind: str, pdf: bytes, out: Path) -> Report:
+def do_record_report(
+    actor: Actor, *, site: Site, kind: str, pdf: bytes, out: Path, record: str | None = None
+) -> Report:
     """Record the report ``pdf`` (its name, size and SHA-256, in one log entry) and write it
-    to ``out``: first under a temporary name, moved into place once the record is committed."""
+    to ``out``: first under a temporary name, moved into place once the record is committed.
+    ``record`` names the record reported on (``identification.proposal:17``), if one."""
     out = Path(out)
     tmp = out.with_name(f".{out.name}.partial")
     tmp.write_bytes(pdf)
@@ -31,6 +34,7 @@ def do_record_report(actor: Actor, *, site: Site, kind: str, pdf: bytes, out: Pa
                     "filename": out.name,
                     "sha256": hashlib.sha256(pdf).hexdigest(),
                     "size_bytes": len(pdf),
+                    "record": record,
                 },
             )
             transaction.on_commit(lambda: os.replace(tmp, out))
