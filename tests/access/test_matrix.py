@@ -73,6 +73,7 @@ def world(django_db_setup: None, django_db_blocker: DjangoDbBlocker) -> Iterator
         sent = submit_report(language="uk", reporter_name="Portal reporter",
                                 reporter_contact="Portalcontact-7731",
                                 family_name="Portalfamily-5519")  # fmt: skip
+        proposal = _proposal(built.first, person)
         samples = {
             **SAMPLES,
             "casework:remains_detail.pk": str(built.first.pk),
@@ -83,9 +84,38 @@ def world(django_db_setup: None, django_db_blocker: DjangoDbBlocker) -> Iterator
             "token": sent.token,  # the family's status link: public, and it must leak nothing
             "report_id": str(sent.report.pk),
             "portal:report_detail.pk": str(sent.report.pk),
+            # a candidate naming the sentinel person and remains: coded for the laboratory,
+            # not found for family liaison (not identified)
+            "identification:proposal.pk": str(proposal.pk),
+            "identification:report.pk": str(proposal.pk),
+            "proposal_id": str(proposal.pk),
+            "run_id": str(proposal.run_id),
         }
         yield {"users": users, "samples": samples}
         transaction.set_rollback(True)
+
+
+def _proposal(remains: Remains, person: MissingPerson) -> Any:
+    """A proposal written inside the fixture's transaction (the durable actions cannot be)."""
+    from django.utils import timezone
+
+    from exhume.audit.events import Actor
+    from exhume.audit.writes import create
+    from exhume.evidence.policy import load_policy
+    from exhume.identification.actions import PairEvidence, _adopt, _propose
+    from exhume.identification.models import IdentificationRun
+    from tests.identification.conftest import assessment
+
+    system = Actor.system("matrix")
+    policy = _adopt(system, load_policy(), "matrix")
+    run = create(IdentificationRun, system, {
+        "site": remains.site, "started_at": timezone.now(), "run_by": "matrix", "policy": policy,
+        "parameters": {"matrix": True}, "engine_version": "test", "inputs_sha256": "0" * 64,
+        "summary": {"matrix": True},
+    })  # fmt: skip
+    made = _propose(run, system, PairEvidence(remains, person, assessment()))
+    assert made is not None, "the sentinel remains and person must be of compatible sex"
+    return made
 
 
 def test_every_url_has_an_entry_in_the_access_policy() -> None:

@@ -44,7 +44,7 @@ def test_an_analyst_reviews_and_another_board_member_confirms_through_the_pages(
     analyst, member = _user("analyst", "lab"), _user("member", "board")
     client.force_login(analyst)
     page = client.get("/staff/sites/lisova/board/").content.decode()
-    assert "Кривоніс" in page and proposal.remains.case_number in page
+    assert "Кривоніс" not in page and proposal.remains.case_number not in page  # blind
     assert client.post(f"/staff/proposals/{proposal.pk}/review/").status_code == 302
     denied = client.post(f"/staff/proposals/{proposal.pk}/confirm/")
     assert denied.status_code == 403 and "board member" in denied.content.decode()
@@ -75,7 +75,7 @@ def test_a_member_who_reviewed_cannot_confirm_through_the_page(
 def test_the_json_twins_give_the_factor_table_and_the_decisions(
     client: Client, proposal: Proposal
 ) -> None:
-    client.force_login(_user("reader", "lab"))
+    client.force_login(_user("reader", "board"))
     board = client.get("/api/staff/sites/lisova/board").json()
     assert board["proposals"][0]["remains"] == proposal.remains.case_number
     detail = client.get(f"/api/staff/proposals/{proposal.pk}").json()
@@ -86,6 +86,53 @@ def test_the_json_twins_give_the_factor_table_and_the_decisions(
 
 
 def test_the_board_filters_by_state_with_htmx(client: Client, proposal: Proposal) -> None:
-    client.force_login(_user("reader", "lab"))
+    client.force_login(_user("reader", "board"))
     rows = client.get("/staff/sites/lisova/board/?state=confirmed", HTTP_HX_REQUEST="true")
     assert b"No candidates." in rows.content and b"<html" not in rows.content
+
+
+def test_the_dna_analyst_reviews_blind_on_coded_pages(client: Client, proposal: Proposal) -> None:
+    from exhume.access.coding import code_for
+
+    client.force_login(_user("analyst", "lab"))
+    remains = code_for("casework.remains", proposal.remains_id)
+    person = code_for("families.missingperson", proposal.missing_person_id)
+    secrets = ("Кривоніс", "Остапій", proposal.remains.case_number)
+    for url in (
+        "/staff/sites/lisova/board/",
+        f"/staff/proposals/{proposal.pk}/",
+        f"/staff/proposals/{proposal.pk}/report/",
+        "/api/staff/sites/lisova/board",
+        f"/api/staff/proposals/{proposal.pk}",
+        f"/api/staff/runs/{proposal.run_id}",
+    ):
+        body = client.get(url).content.decode()
+        assert remains in body and person in body, url
+        assert not [s for s in secrets if s in body], url
+    detail = client.get(f"/api/staff/proposals/{proposal.pk}").json()
+    assert detail["per_marker_log10_lr"] == proposal.evidence.get("per_marker_log10_lr", {})
+    assert client.post(f"/staff/proposals/{proposal.pk}/review/").status_code == 302
+    refused = client.post(f"/staff/proposals/{proposal.pk}/confirm/").content.decode()
+    assert "board member" in refused and "Кривоніс" not in refused
+
+
+def test_family_liaison_sees_a_decision_only_once_the_person_is_identified(
+    client: Client, proposal: Proposal
+) -> None:
+    from exhume.identification.actions import do_confirm, do_review
+    from tests.identification.conftest import ANALYST, BOARD
+
+    client.force_login(_user("liaison", "liaison"))
+    board = client.get("/staff/sites/lisova/board/").content.decode()
+    assert "Кривоніс" not in board and "No candidates." in board
+    assert client.get(f"/staff/proposals/{proposal.pk}/").status_code == 404
+    assert client.get(f"/api/staff/proposals/{proposal.pk}").status_code == 404
+    assert client.get("/api/staff/sites/lisova/board").json()["proposals"] == []
+    assert client.get(f"/api/staff/runs/{proposal.run_id}").status_code == 403
+    do_confirm(BOARD, do_review(ANALYST, proposal))
+    page = client.get(f"/staff/proposals/{proposal.pk}/").content.decode()
+    assert "Кривоніс" in page and 'id="do-identify"' not in page
+    assert [p["id"] for p in client.get("/api/staff/sites/lisova/board").json()["proposals"]] == [
+        proposal.pk
+    ]
+    assert client.post(f"/staff/proposals/{proposal.pk}/identify/").status_code == 403

@@ -122,15 +122,15 @@ ENDPOINTS: dict[str, Rule] = {
     "dna:consent_blank": Rule(Data.STAFF),
     "api:dna_consents": Rule(Data.FAMILY_CONTACTS, record="dna.consents:{slug}"),
     "api:dna_consent": Rule(Data.FAMILY_CONTACTS, record="dna.consent:{barcode}"),
-    # identification (board pages, where the DNA analyst reviews and the board confirms): not yet
-    # filtered to identified persons, so family liaison's "after identification" level does not
-    # open them; the laboratory's review step needs them (coded level)
-    "identification:board": Rule(Data.IDENTIFICATION, at_least=Level.CODED),
-    "identification:proposal": Rule(Data.IDENTIFICATION, at_least=Level.CODED),
-    "identification:report": Rule(Data.IDENTIFICATION, at_least=Level.CODED),
+    # identification (board pages, where the DNA analyst reviews and the board confirms): coded
+    # for the laboratory (its review step), signed identifications only for family liaison
+    # ("after identification"); signing and the runs need at least the coded level
+    "identification:board": Rule(Data.IDENTIFICATION),
+    "identification:proposal": Rule(Data.IDENTIFICATION),
+    "identification:report": Rule(Data.IDENTIFICATION),
     "identification:sign": Rule(Data.IDENTIFICATION, at_least=Level.CODED),
-    "api:identification_board": Rule(Data.IDENTIFICATION, at_least=Level.CODED),
-    "api:identification_proposal": Rule(Data.IDENTIFICATION, at_least=Level.CODED),
+    "api:identification_board": Rule(Data.IDENTIFICATION),
+    "api:identification_proposal": Rule(Data.IDENTIFICATION),
     "api:identification_run": Rule(Data.IDENTIFICATION, at_least=Level.CODED),
     # the import page: any staff role; it offers, and checks, only the kinds of table the role
     # may edit (exhume.imports.views.KIND_DATA)

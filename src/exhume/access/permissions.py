@@ -19,8 +19,9 @@ def codenames_for(role: str, model_label: str) -> list[str]:
     """The permission codenames (``view_remains`` ...) this role gets on one model."""
     data = MODEL_DATA[model_label]
     name = model_label.split(".")[1]
-    # the identification pages check view_proposal themselves; the DNA analyst reviews there
-    minimum = Level.CODED if data is Data.IDENTIFICATION else Level.FULL
+    # the identification pages check view_proposal themselves and show each level its part
+    # (coded for the DNA analyst, signed identifications for family liaison)
+    minimum = Level.AFTER_IDENTIFICATION if data is Data.IDENTIFICATION else Level.FULL
     if level_for_role(role, data) < minimum:
         return []
     names = [f"view_{name}"]

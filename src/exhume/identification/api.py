@@ -9,8 +9,9 @@ from django.utils.translation import gettext as _
 from ninja import Router
 from ninja.security import django_auth
 
+from exhume.access.policy import Level
 from exhume.errors import AccessDeniedError
-from exhume.identification import queries
+from exhume.identification import coded, queries
 
 router = Router(tags=["identification"], auth=django_auth)
 
@@ -18,19 +19,25 @@ router = Router(tags=["identification"], auth=django_auth)
 @router.get("/sites/{slug}/board", url_name="identification_board")
 def board(request: HttpRequest, slug: str) -> dict[str, Any]:
     _require(request)
-    return queries.board_json(queries.get_site(slug))
+    return queries.board_json(queries.get_site(slug), request.user)
 
 
 @router.get("/proposals/{proposal_id}", url_name="identification_proposal")
 def proposal(request: HttpRequest, proposal_id: int) -> dict[str, Any]:
     _require(request)
-    return queries.proposal_json(queries.get_proposal(proposal_id))
+    found = queries.proposal_for(request.user, proposal_id)
+    if queries.level(request.user) is Level.CODED:
+        return coded.detail(found)
+    return queries.proposal_json(found)
 
 
 @router.get("/runs/{run_id}", url_name="identification_run")
 def run(request: HttpRequest, run_id: int) -> dict[str, Any]:
     _require(request)
-    return queries.run_report(queries.get_run(run_id))
+    found = queries.get_run(run_id)
+    if queries.level(request.user) is Level.CODED:
+        return coded.run(found)
+    return queries.run_report(found)
 
 
 def _require(request: HttpRequest) -> None:

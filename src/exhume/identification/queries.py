@@ -8,8 +8,10 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
+from exhume.access.policy import Data, Level, level_of
 from exhume.casework.models import Site
 from exhume.errors import NotFoundError
+from exhume.identification import coded
 from exhume.identification.models import (
     SIGNED,
     Decision,
@@ -93,9 +95,27 @@ def run_report(run: IdentificationRun) -> dict[str, Any]:
     }  # fmt: skip
 
 
-def proposals(site: Site, *, state: str | None = None) -> QuerySet[Proposal]:
+def proposals(
+    site: Site, *, state: str | None = None, signed_only: bool = False
+) -> QuerySet[Proposal]:
     qs = Proposal.objects.filter(remains__site=site).select_related("remains", "missing_person")
+    qs = qs.filter(state__in=SIGNED) if signed_only else qs
     return qs.filter(state=state) if state else qs
+
+
+def level(user: Any) -> Level:
+    """How much of the board ``user`` sees: in full, coded (the DNA analyst), or only signed
+    identifications (family liaison's "after identification")."""
+    return level_of(user, Data.IDENTIFICATION)
+
+
+def proposal_for(user: Any, pk: int) -> Proposal:
+    """One proposal as ``user`` may see it: after identification, only a signed one (any other
+    is reported not found, as if it did not exist)."""
+    found = get_proposal(pk)
+    if level(user) is Level.AFTER_IDENTIFICATION and found.state not in SIGNED:
+        raise NotFoundError(_("no proposal %(pk)s") % {"pk": pk}, field="proposal")
+    return found
 
 
 def needs_review(site: Site) -> QuerySet[Proposal]:
@@ -141,9 +161,12 @@ def get_proposal(pk: int) -> Proposal:
 ORDERS = {"posterior": "-log10_odds", "dna": "-dna_log10_lr", "remains": "remains__case_number"}
 
 
-def board_rows(site: Site, *, state: str | None = None, order: str = "posterior") -> list[Any]:
+def board_rows(
+    site: Site, *, state: str | None = None, order: str = "posterior", signed_only: bool = False
+) -> list[Any]:
     """Candidates of the site, by posterior (default), DNA LR or case number."""
-    return list(proposals(site, state=state).order_by(ORDERS.get(order, "-log10_odds"), "id"))
+    found = proposals(site, state=state, signed_only=signed_only)
+    return list(found.order_by(ORDERS.get(order, "-log10_odds"), "id"))
 
 
 def proposal_detail(p: Proposal) -> dict[str, Any]:
@@ -181,8 +204,17 @@ def proposal_json(p: Proposal) -> dict[str, Any]:
     }  # fmt: skip
 
 
-def board_json(site: Site) -> dict[str, Any]:
-    """The board page's JSON twin."""
+def board_json(site: Site, user: Any = None) -> dict[str, Any]:
+    """The board page's JSON twin (coded for the laboratory; signed identifications only
+    after identification)."""
+    seen = level(user) if user is not None else Level.FULL
+    if seen is Level.CODED:
+        return coded.board(site, board_rows(site), list(needs_review(site)),
+                           identified_count(site))  # fmt: skip
+    if seen is Level.AFTER_IDENTIFICATION:
+        return {"site": site.slug, "identified": identified_count(site),
+                "proposals": [proposal_row(p) | {"id": p.pk}
+                              for p in board_rows(site, signed_only=True)]}  # fmt: skip
     run = latest_run(site)
     return {
         "site": site.slug,

@@ -1,9 +1,13 @@
 """The identification board: candidates per body and per missing person, one proposal with its
 factors and per-marker table, the sign-off buttons, the printable report. Thin: each view reads
 through :mod:`exhume.identification.queries` or calls one action. Every page needs the
-permission to see proposals (names of the missing); each has a JSON twin under /api/staff/."""
+permission to see proposals; each has a JSON twin under /api/staff/. The DNA analyst (coded
+level) sees coded pages (:mod:`exhume.identification.coded`); family liaison ("after
+identification") sees signed identifications only."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from django.contrib.auth.decorators import login_required, permission_required
 from django.http import HttpRequest, HttpResponse
@@ -11,10 +15,11 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from exhume.access.policy import Level
 from exhume.core.admin import actor_for
 from exhume.core.http import not_found_as_404
 from exhume.errors import AccessDeniedError, InvalidInputError
-from exhume.identification import actions, queries, report
+from exhume.identification import actions, coded, queries, report
 from exhume.identification.models import State
 
 VIEW = "identification.view_proposal"
@@ -28,19 +33,55 @@ def board(request: HttpRequest, slug: str) -> HttpResponse:
     site = queries.get_site(slug)
     state = request.GET.get("state", "")
     order = request.GET.get("order", "posterior")
+    seen = queries.level(request.user)
+    if seen is Level.CODED:
+        return _coded_board(request, site, state, order)
+    after = seen is Level.AFTER_IDENTIFICATION  # family liaison: signed identifications only
     context = {
         "site": site,
-        "rows": queries.board_rows(site, state=state or None, order=order),
+        "rows": queries.board_rows(site, state=state or None, order=order, signed_only=after),
         "state": state,
         "order": order,
         "states": State.choices,
-        "run": queries.latest_run(site),
-        "needs_review": queries.needs_review(site),
-        "flags": queries.flags(site)[:50],
+        "run": None if after else queries.latest_run(site),
+        "needs_review": [] if after else queries.needs_review(site),
+        "flags": [] if after else queries.flags(site)[:50],
         "identified": queries.identified_count(site),
     }
     template = "identification/_rows.html" if request.headers.get("HX-Request") else None
     return render(request, template or "identification/board.html", context)
+
+
+def _coded_board(request: HttpRequest, site: Any, state: str, order: str) -> HttpResponse:
+    """The board for the DNA analyst: coded pairs, never a case number or a name."""
+    order = order if order in {"posterior", "dna"} else "posterior"
+    context = {
+        "site": site,
+        "rows": [coded.row(p) for p in queries.board_rows(site, state=state or None, order=order)],
+        "state": state,
+        "order": order,
+        "states": State.choices,
+        "needs_review": [coded.row(p) for p in queries.needs_review(site)],
+        "identified": queries.identified_count(site),
+    }
+    if request.headers.get("HX-Request"):
+        return render(request, "identification/_rows_coded.html", context)
+    return render(request, "identification/board_coded.html", context)
+
+
+def _proposal_page(
+    request: HttpRequest, record: Any, error: str = "", status: int = 200
+) -> HttpResponse:
+    """The proposal page at the reader's level (coded for the DNA analyst)."""
+    seen = queries.level(request.user)
+    if seen is Level.CODED:
+        context = {"p": coded.detail(record), "site": record.remains.site, "error": error}
+        return render(request, "identification/proposal_coded.html", context, status=status)
+    context = {"p": record, "site": record.remains.site, **queries.proposal_detail(record),
+               "error": error, "may_sign": seen is not Level.AFTER_IDENTIFICATION}  # fmt: skip
+    if seen is Level.AFTER_IDENTIFICATION:
+        context["competing"] = []
+    return render(request, "identification/proposal.html", context, status=status)
 
 
 @login_required
@@ -48,14 +89,8 @@ def board(request: HttpRequest, slug: str) -> HttpResponse:
 @not_found_as_404
 def proposal(request: HttpRequest, pk: int) -> HttpResponse:
     """One proposal: DNA first and alone, then each factor, the product, markers, decisions."""
-    record = queries.get_proposal(pk)
-    context = {
-        "p": record,
-        "site": record.remains.site,
-        **queries.proposal_detail(record),
-        "error": request.GET.get("error", ""),
-    }
-    return render(request, "identification/proposal.html", context)
+    record = queries.proposal_for(request.user, pk)
+    return _proposal_page(request, record, request.GET.get("error", ""))
 
 
 @require_POST
@@ -64,7 +99,7 @@ def proposal(request: HttpRequest, pk: int) -> HttpResponse:
 @not_found_as_404
 def sign(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     """Review, confirm, exclude or record as identified; the action checks who may."""
-    record = queries.get_proposal(pk)
+    record = queries.proposal_for(request.user, pk)
     actor = actor_for(request)
     reason = request.POST.get("reason", "")
     try:
@@ -79,13 +114,8 @@ def sign(request: HttpRequest, pk: int, step: str) -> HttpResponse:
         else:
             raise InvalidInputError(_("unknown step '%(step)s'") % {"step": step}, field="step")
     except (AccessDeniedError, InvalidInputError) as exc:
-        return render(
-            request,
-            "identification/proposal.html",
-            {"p": record, "site": record.remains.site, **queries.proposal_detail(record),
-             "error": exc.message},
-            status=403 if isinstance(exc, AccessDeniedError) else 400,
-        )  # fmt: skip
+        status = 403 if isinstance(exc, AccessDeniedError) else 400
+        return _proposal_page(request, record, exc.message, status)
     return redirect("identification:proposal", pk=pk)
 
 
@@ -93,6 +123,9 @@ def sign(request: HttpRequest, pk: int, step: str) -> HttpResponse:
 @permission_required(VIEW, raise_exception=True)
 @not_found_as_404
 def report_page(request: HttpRequest, pk: int) -> HttpResponse:
-    """The printable identification report (as issued, when it was)."""
-    record = queries.get_proposal(pk)
+    """The printable identification report (as issued, when it was); the DNA analyst, who
+    works blind, gets the coded proposal instead."""
+    record = queries.proposal_for(request.user, pk)
+    if queries.level(request.user) is Level.CODED:
+        return _proposal_page(request, record)
     return HttpResponse(report.render_report(record))
