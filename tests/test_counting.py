@@ -5,10 +5,18 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from exhume.counting import GROUPS, category, group_of, summarise
+from exhume.counting import (
+    GROUPS,
+    PUBLISHED_FIELDS,
+    category,
+    group_of,
+    published_category,
+    summarise,
+)
 
 D16, D17, D18 = dt.date(2022, 9, 16), dt.date(2022, 9, 17), dt.date(2022, 9, 18)
 
@@ -111,3 +119,37 @@ def test_identified_counts_persons_confirmed_by_the_date() -> None:
     cats[1]["identified_on"] = "2022-11-15"
     assert summarise(cats).identified == 2
     assert summarise(cats, as_of=dt.date(2022, 10, 31)).identified == 1
+
+
+IDENTIFIED = st.builds(
+    lambda c, on: {**c, "identified_on": on.isoformat()} if on and c["kind"] == "person" else c,
+    CATEGORY,
+    st.one_of(st.none(), st.sampled_from([D16, D18])),
+)
+
+
+@given(st.lists(IDENTIFIED, max_size=60))
+def test_published_categories_give_the_same_published_counts_as_full_ones(
+    cats: list[dict[str, Any]],
+) -> None:
+    assert summarise(map(published_category, cats)) == summarise(cats)
+
+
+@pytest.mark.parametrize("name", PUBLISHED_FIELDS)
+def test_every_published_field_is_read_by_a_published_count(name: str) -> None:
+    """A field the counts do not read must not be published: changing any published field of
+    a person changes some figure."""
+    base = published_category(person())
+    other = {
+        "kind": "body_part", "group": "men", "torture": True, "violent_death": False,
+        "exhumed_on": "2022-09-17", "identified": True,
+    }  # fmt: skip
+    assert summarise([{**base, name: other[name]}]) != summarise([base])
+
+
+def test_a_published_category_holds_no_sex_age_or_status_and_a_body_part_only_its_kind() -> None:
+    assert published_category(person(age_class="child", sex="male")) == {
+        "kind": "person", "group": "children", "torture": False, "violent_death": True,
+        "exhumed_on": "2022-09-16", "identified": False,
+    }  # fmt: skip
+    assert published_category(person(kind="body_part")) == {"kind": "body_part"}

@@ -21,6 +21,12 @@ Rules (documented in docs/counting.md, tested in tests/test_counting.py):
 6. ``identified`` counts persons whose identification a board confirmed (two signatures), as of
    the date of confirmation (``identified_on``); never a name. A category carries
    ``identified_on`` only when there is one, so records logged before this rule keep theirs.
+7. What the log publishes is the **published category** (:func:`published_category`): only
+   what the published counts read (the group, not sex + age class + status; violent death
+   yes/no; identified yes/no; a body part's kind alone), so a signed release tells a reader no
+   more about a person than the counts need. :func:`summarise` counts full and published
+   categories alike; as-of counts of identified persons need ``identified_on``, which only the
+   full category (the live database) has.
 """
 
 from __future__ import annotations
@@ -81,6 +87,46 @@ def category(
     return out
 
 
+#: The fields of a published category, each read by a published count: ``kind`` (persons,
+#: unassociated body parts), ``group`` (the exclusive groups), ``torture``
+#: (``with_torture_signs``), ``violent_death`` (``violent_death``), ``exhumed_on`` (the running
+#: count by day), ``identified`` (``identified``).
+PUBLISHED_FIELDS = ("kind", "group", "torture", "violent_death", "exhumed_on", "identified")
+
+
+def published_category(full: Mapping[str, Any]) -> dict[str, Any]:
+    """The category a log entry publishes for a record whose full category is ``full``.
+
+    A person: ``{"kind", "group", "torture", "violent_death" (true when established),
+    "exhumed_on", "identified"}``; a body part, tied to a body or not: its ``kind`` only (the
+    counts read nothing else of it). :func:`summarise` gives the same published figures from
+    these as from the full categories.
+    """
+    if full["kind"] != "person":
+        return {"kind": full["kind"]}
+    return {
+        "kind": "person",
+        "group": group_of(status=full["status"], age_class=full["age_class"], sex=full["sex"]),
+        "torture": bool(full["torture"]),
+        "violent_death": full["violent_death"] == "yes",
+        "exhumed_on": full["exhumed_on"],
+        "identified": full.get("identified_on") is not None,
+    }
+
+
+def _group(cat: Mapping[str, Any]) -> str:
+    if "group" in cat:
+        return str(cat["group"])
+    return group_of(status=cat["status"], age_class=cat["age_class"], sex=cat["sex"])
+
+
+def _identified(cat: Mapping[str, Any], cutoff: str | None) -> bool:
+    if "identified" in cat:  # a published category: identified yes/no, no date
+        return cat["identified"] is True
+    named = cat.get("identified_on")
+    return named is not None and (cutoff is None or named <= cutoff)
+
+
 @dataclass(frozen=True)
 class DayCount:
     """Persons exhumed on one day and the running total at the end of it."""
@@ -121,18 +167,17 @@ def summarise(
     per_day: Counter[str] = Counter()
     torture = violent = parts = identified = 0
     for cat in categories:
-        if cutoff is not None and cat["exhumed_on"] > cutoff:
+        if cutoff is not None and cat.get("exhumed_on", "") > cutoff:
             continue
         if cat["kind"] == "body_part":
             parts += 1
         if cat["kind"] != "person":
             continue
-        groups[group_of(status=cat["status"], age_class=cat["age_class"], sex=cat["sex"])] += 1
+        groups[_group(cat)] += 1
         per_day[cat["exhumed_on"]] += 1
         torture += bool(cat["torture"])
-        violent += cat["violent_death"] == "yes"
-        named = cat.get("identified_on")
-        identified += named is not None and (cutoff is None or named <= cutoff)
+        violent += cat["violent_death"] in ("yes", True)
+        identified += _identified(cat, cutoff)
     total = sum(groups.values())
     running, cumulative = [], 0
     for day in sorted(per_day):

@@ -46,7 +46,7 @@ def test_the_database_log_rebuilds_as_a_ledger_log_with_its_correction_chain(
     row = LogEntry.objects.get(seq=2)
     assert (row.reason, row.authority, row.note) == ("pelvis examined", "pathologist", last["note"])
     open_note(last, "pelvis examined", "pathologist", bytes.fromhex(row.note_salt))
-    assert last["category"]["sex"] == "male"
+    assert last["category"]["group"] == "men"
     assert audit_entries(leaves) == []
 
 

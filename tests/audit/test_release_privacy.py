@@ -4,6 +4,7 @@ database (entry format 2: a reason code and a note committing to the text)."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 from typing import Any
 
@@ -68,8 +69,6 @@ def test_the_private_text_opens_the_published_note(small_site: Any, actor: Any) 
 
 
 def row_entry(row: LogEntry) -> dict[str, Any]:
-    import json
-
     entry: dict[str, Any] = json.loads(row.leaf)
     return entry
 
@@ -114,3 +113,45 @@ def test_a_log_with_format_1_entries_still_checks_publishes_and_verifies(
     second = publish(small_site)
     assert check_live_database().problems == []
     assert check(first.path) == [] and check(second.path, first.path) == []
+
+
+#: Every field a new release publishes per entry, and why verification needs it. A field added
+#: to the log's leaves or to records.json without a line here fails the test below.
+NEEDED_ENTRY_FIELDS = {
+    "seq": "the leaf index, checked against the inclusion proof",
+    "record_type": "which records count (remains) and the history rules (one chain per record)",
+    "record_id": "the history rules and the link to the previous release (see docs/counting.md)",
+    "version": "the history rules",
+    "commitment": "lets an auditor holding the record check it against the log",
+    "action": "a category changes only through a correction",
+    "actor_role": "a role, never a person: part of the entry format",
+    "time": "part of the entry format (when it was logged)",
+    "supersedes": "the correction chain from the previous release",
+    "reason": "a reason code from a closed list (format 2)",
+    "note": "a commitment to the private reason and authority (format 2)",
+    "category": "what the counts are computed from",
+    "format": "the entry format",
+}
+NEEDED_RECORD_FIELDS = {"leaf_index", "record_type", "record_id", "version", "commitment",
+                        "category"}  # fmt: skip
+
+
+def test_a_release_publishes_only_the_fields_the_counts_and_their_verification_need(
+    small_site: Any, publish: Any, actor: Any
+) -> None:
+    from exhume.counting import PUBLISHED_FIELDS
+
+    remains = small_site.remains.get(case_number="C-0002")
+    do_correct_remains(actor, remains, reason="x", authority="y", sex="male")
+    directory = publish(small_site).path
+    rows = json.loads((directory / "records.json").read_text())
+    entries = [e["entry"] for e in json.loads((directory / "proofs.json").read_text())["entries"]]
+    for row in rows:
+        assert set(row) <= NEEDED_RECORD_FIELDS, row
+    for entry in entries:
+        assert set(entry) <= set(NEEDED_ENTRY_FIELDS), entry
+        category = entry["category"]
+        if category is None:
+            continue
+        allowed = set(PUBLISHED_FIELDS) if category["kind"] == "person" else {"kind"}
+        assert set(category) <= allowed, category

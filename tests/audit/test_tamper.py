@@ -63,7 +63,7 @@ def test_a_field_edited_in_sql_is_named_with_the_counting_field_it_changed(
     assert problems() == [
         f"casework.remains {remains.pk} was changed outside the application: the row no longer "
         f"opens the commitment of its latest log entry seq 2 (v1); counting fields changed: "
-        "sex: logged 'female', table 'male'"
+        "group: logged 'women', table 'men'"
     ]
 
 
@@ -143,7 +143,7 @@ def test_a_rewritten_leaf_is_named_even_when_its_fields_still_look_right(
 ) -> None:
     publish(small_site)
     row = LogEntry.objects.get(seq=3)
-    forged = row.leaf.replace('"sex":"male"', '"sex":"female"')
+    forged = row.leaf.replace('"group":"men"', '"group":"women"')
     sql("UPDATE audit_logentry SET leaf = %s WHERE seq = 3", [forged])
     found = problems()
     assert (
@@ -247,8 +247,8 @@ def test_a_lowered_count_in_summary_json_is_named(small_site: Any, publish: Any)
 def test_a_category_edited_in_records_json_is_named(small_site: Any, publish: Any) -> None:
     directory = publish(small_site).path
     rows = json.loads((directory / "records.json").read_text())
-    soldier = next(r for r in rows if r["category"]["status"] == "serviceman")
-    soldier["category"]["status"] = "civilian"
+    soldier = next(r for r in rows if r["category"].get("group") == "servicemen")
+    soldier["category"]["group"] = "men"
     (directory / "records.json").write_text(json.dumps(rows))
     found = verify(directory).problems
     assert any(
@@ -268,7 +268,7 @@ def test_a_status_changed_in_sql_blocks_the_next_release_and_is_named(
         publish(small_site)
     assert any(
         p.startswith(f"casework.remains {soldier.pk} was changed outside the application")
-        and "status: logged 'serviceman', table 'civilian'" in p
+        and "group: logged 'servicemen', table 'men'" in p
         for p in problems()
     )
 
@@ -285,7 +285,7 @@ def test_a_count_lowered_by_a_plain_update_entry_fails_against_the_previous_rele
     soldier.refresh_from_db()
     from django.db import transaction
 
-    from exhume.casework.queries import remains_category
+    from exhume.casework.queries import logged_category
 
     with transaction.atomic():
         append_event(
@@ -293,17 +293,17 @@ def test_a_count_lowered_by_a_plain_update_entry_fails_against_the_previous_rele
             action="update",
             actor=Actor("someone", "field"),
             version=2,
-            category=remains_category(soldier),
+            category=logged_category(soldier),
             supersedes=latest_entry(soldier),
         )
     second = publish(small_site)
     assert verify(second.path, first.path).problems == [
         f"entry {second.tree_size - 2} (casework.remains {soldier.pk} v2) changes the category "
         f"of record casework.remains {soldier.pk} from "
-        '{"age_class":"adult","exhumed_on":"2022-09-16","kind":"person","sex":"male",'
-        '"status":"serviceman","torture":false,"violent_death":"yes"} to '
-        '{"age_class":"adult","exhumed_on":"2022-09-16","kind":"person","sex":"male",'
-        '"status":"civilian","torture":false,"violent_death":"yes"} with action \'update\'; a '
+        '{"exhumed_on":"2022-09-16","group":"servicemen","identified":false,"kind":"person",'
+        '"torture":false,"violent_death":true} to '
+        '{"exhumed_on":"2022-09-16","group":"men","identified":false,"kind":"person",'
+        '"torture":false,"violent_death":true} with action \'update\'; a '
         "change of category needs a 'correct' entry with a reason and an authority"
     ]
 

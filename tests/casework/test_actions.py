@@ -26,8 +26,8 @@ def test_recording_remains_appends_one_log_entry_with_its_category(
     assert entry.version == 1
     assert entry.actor_role == "field"
     assert entry.category == {
-        "kind": "person", "sex": "male", "age_class": "adult", "status": "serviceman",
-        "violent_death": "yes", "torture": False, "exhumed_on": "2022-09-16",
+        "kind": "person", "group": "servicemen", "violent_death": True, "torture": False,
+        "exhumed_on": "2022-09-16", "identified": False,
     }  # fmt: skip
     assert len(entry.commitment) == 64
     assert list(LogEntry.objects.values_list("seq", flat=True)) == [0, 1]  # site, remains

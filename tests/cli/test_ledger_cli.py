@@ -114,7 +114,7 @@ def test_verify_db_names_a_row_edited_in_sql(site: Any, tmp_path: Path) -> None:
     assert result.output == (
         f"problem: casework.remains {remains.pk} was changed outside the application: the row no "
         "longer opens the commitment of its latest log entry seq 1 (v1); counting fields "
-        "changed: age_class: logged 'adult', table 'child'\n"
+        "changed: group: logged 'women', table 'children'\n"
     )
 
 

@@ -205,7 +205,7 @@ def test_confirming_counts_the_body_as_identified_and_withdrawing_uncounts_it(
     entry = LogEntry.objects.filter(record_type="casework.remains",
                                     record_id=str(pair.remains_id)).last()  # fmt: skip
     assert entry is not None and entry.action == "correct"
-    assert entry.category is not None and "identified_on" in entry.category
+    assert entry.category is not None and entry.category["identified"] is True
     assert "Мельник" not in entry.leaf
     do_withdraw(BOARD2, signed, reason="sample swap found", authority="lab head")
     assert site_summary(site).identified == 0
@@ -215,10 +215,10 @@ def test_the_database_check_still_opens_every_commitment_after_identification(
     pair: Proposal,
 ) -> None:
     from exhume.audit.integrity import check_database
-    from exhume.casework.queries import remains_category
+    from exhume.casework.queries import logged_category
 
     _signed(pair)
-    report = check_database([], {"casework.remains": remains_category})
+    report = check_database([], {"casework.remains": logged_category})
     assert report.problems == []
 
 

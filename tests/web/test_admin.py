@@ -60,7 +60,7 @@ def test_adding_remains_runs_the_action_and_logs_it(admin_client: Client, built:
     assert (entry.action, entry.actor, entry.actor_role, entry.version) == (
         "create", "admin", "admin", 1
     )  # fmt: skip
-    assert entry.category is not None and entry.category["sex"] == "female"
+    assert entry.category is not None and entry.category["group"] == "women"
 
 
 def test_a_refused_record_becomes_an_error_on_its_field(admin_client: Client, built: Built) -> None:
@@ -108,7 +108,7 @@ def test_changing_remains_is_a_correction_with_reason_and_authority(
         "correct", 2, "DNA profile shows XY", "Kharkiv morgue"
     )  # fmt: skip
     assert corrected.supersedes == created
-    assert corrected.category is not None and corrected.category["sex"] == "male"
+    assert corrected.category is not None and corrected.category["group"] == "men"
 
 
 def test_a_correction_made_against_an_older_version_is_refused_naming_the_field(

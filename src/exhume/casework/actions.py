@@ -23,7 +23,7 @@ from exhume.casework.models import (
     Site,
     SiteText,
 )
-from exhume.casework.queries import remains_category
+from exhume.casework.queries import logged_category
 from exhume.errors import InvalidInputError
 
 
@@ -80,7 +80,7 @@ def do_record_remains(
         actor,
         {"site": site, "case_number": case_number.strip(), "exhumed_on": exhumed_on, **fields},
         check=check_remains,
-        categorise=remains_category,
+        categorise=logged_category,
     )
 
 
@@ -102,7 +102,7 @@ def do_correct_remains(
         authority=authority,
         reason_code=reason_code,
         check=check_remains,
-        categorise=remains_category,
+        categorise=logged_category,
     )
 
 
@@ -124,7 +124,7 @@ def record_identification(
         authority=authority,
         reason_code="identification",
         check=check_remains,
-        categorise=remains_category,
+        categorise=logged_category,
     )
 
 

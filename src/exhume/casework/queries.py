@@ -16,7 +16,7 @@ from exhume.access.policy import Data, Level, level_of
 from exhume.access.records import may_see_record, visible
 from exhume.casework import photos as photo_files
 from exhume.casework.models import BurialJournalEntry, Grave, Photo, PhotoSubject, Remains, Site
-from exhume.counting import category
+from exhume.counting import category, published_category
 from exhume.errors import NotFoundError
 
 REMAINS_FILTERS = ("sex", "age_class", "status", "kind", "cause_of_death", "violent_death")
@@ -155,6 +155,12 @@ def remains_category(remains: Remains) -> dict[str, Any]:
         exhumed_on=remains.exhumed_on,
         identified_on=remains.identified_on,
     )
+
+
+def logged_category(remains: Remains) -> dict[str, Any]:
+    """The category the log (and so every release) publishes for a remains record: its
+    :func:`exhume.counting.published_category`, only what the published counts read."""
+    return published_category(remains_category(remains))
 
 
 def categories(site: Site, *, as_of: dt.date | None = None) -> Iterator[dict[str, Any]]:

@@ -92,8 +92,11 @@ REQUIRED_FIELDS = (
 REQUIRED_FIELDS_V2 = (*(f for f in REQUIRED_FIELDS if f != "authority"), "format", "note")
 OPTIONAL_FIELDS = ("prev",)
 #: The counting fields a category may hold, and nothing else.
+#: ``group``, ``identified`` (and ``violent_death`` as true/false) make the published category
+#: (``exhume.counting.published_category``), which new entries hold; the others are the full
+#: category of entries written before it.
 CATEGORY_FIELDS = ("kind", "sex", "age_class", "status", "violent_death", "torture", "exhumed_on",
-                   "identified_on")  # fmt: skip
+                   "identified_on", "group", "identified")  # fmt: skip
 #: ``part_of_person``: a body part tied to a counted person (counted with that person, not again).
 CATEGORY_KINDS = ("person", "body_part", "part_of_person")
 _HEX64 = re.compile(r"[0-9a-f]{64}")
@@ -340,13 +343,14 @@ def category_problem(category: object) -> str | None:
         return f"'category' may hold only counting fields; remove {extra}"
     if category.get("kind") not in CATEGORY_KINDS:
         return f"category 'kind' must be one of {', '.join(CATEGORY_KINDS)}"
-    if "torture" in category and type(category["torture"]) is not bool:
-        return "category 'torture' must be true or false"
+    for name in ("torture", "identified"):
+        if name in category and type(category[name]) is not bool:
+            return f"category '{name}' must be true or false"
     for name in ("exhumed_on", "identified_on"):
         day = category.get(name)
         if day is not None and not (type(day) is str and _DATE.fullmatch(day)):
             return f"category '{name}' must be YYYY-MM-DD or null"
-    for name in ("sex", "age_class", "status", "violent_death"):
+    for name in ("sex", "age_class", "status", "violent_death", "group"):
         if not (category.get(name) is None or type(category[name]) in (str, bool)):
             return f"category '{name}' must be text, true/false or null"
     return None

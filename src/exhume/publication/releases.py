@@ -26,7 +26,7 @@ from exhume.audit.integrity import DatabaseReport, check_database
 from exhume.audit.keys import current_signer, key_of, log_origin, signer_for
 from exhume.audit.models import LogEntry, LogHead, SigningKey
 from exhume.casework.models import Remains, Site
-from exhume.casework.queries import remains_category
+from exhume.casework.queries import logged_category
 from exhume.counting import count_rule
 from exhume.errors import ExhumeError, NotFoundError, VerificationError
 from exhume.ledger import (
@@ -269,4 +269,4 @@ def check_live_database() -> DatabaseReport:
     """:func:`exhume.audit.integrity.check_database` with every release, naming changed counting
     fields of remains."""
     releases = Release.objects.order_by("tree_size", "id")
-    return check_database(releases, {COUNTED_TYPE: remains_category})
+    return check_database(releases, {COUNTED_TYPE: logged_category})
