@@ -51,7 +51,7 @@ def test_it_names_the_last_release_it_checked(client: Client, released: Any) -> 
 
 def test_it_fails_when_a_signed_entry_was_rewritten(client: Client, released: Any) -> None:
     entry = LogEntry.objects.get(seq=1)
-    LogEntry.objects.filter(pk=entry.pk).update(leaf=entry.leaf.replace("female", "male"))
+    LogEntry.objects.filter(pk=entry.pk).update(leaf=entry.leaf.replace("women", "men"))
     do_correct_site(Actor("a", "admin"), released, reason="r", authority="b", place="Izium")
     response = client.get("/healthz")
     assert response.status_code == 503
