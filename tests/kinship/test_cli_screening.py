@@ -89,3 +89,20 @@ def test_bench_screening_prints_the_documented_figures() -> None:
     assert (report["remains"], report["missing"], report["markers"]) == (20, 100, 5)
     assert report["peak_rss_bytes"] > 0
     assert "recall_at_1" in report["accuracy"]
+
+
+def test_screen_with_a_cache_builds_tables_once_and_writes_the_same_result(
+    tmp_path: Path,
+) -> None:
+    scenario, _ = _simulate(tmp_path)
+    outs = [tmp_path / f"r{k}.json" for k in range(3)]
+    base = ["kinship", "screen", str(scenario), "--top", "3", "--no-progress"]
+    plain = run(*base, "--out", str(outs[0]))
+    first = run(*base, "--out", str(outs[1]), "--cache", str(tmp_path / "cache"))
+    second = run(*base, "--out", str(outs[2]), "--cache", str(tmp_path / "cache"))
+    assert plain.exit_code == first.exit_code == second.exit_code == 0, first.output
+    assert json.loads(first.output)["tables_built"] == 80 - json.loads(plain.output)["skipped"]
+    assert json.loads(second.output)["tables_built"] == 0
+    docs = [json.loads(p.read_text()) for p in outs]
+    assert docs[0]["remains"] == docs[1]["remains"] == docs[2]["remains"]
+    assert docs[0]["pairs"] == docs[2]["pairs"]

@@ -269,6 +269,12 @@ def run_screening(
 )
 @click.option("--threads", default=2, show_default=True, type=click.IntRange(min=1))
 @click.option("--progress/--no-progress", default=True, show_default=True)  # fmt: skip
+@click.option(
+    "--cache",
+    "cache_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Keep the tables in DIR and reuse them: only new or changed families are rebuilt.",
+)
 def screen_command(
     scenario: Path,
     top: int,
@@ -280,6 +286,7 @@ def screen_command(
     memory_mb: int,
     threads: int,
     progress: bool,
+    cache_dir: Path | None,
 ) -> None:
     """Screen every body of SCENARIO against every missing person; write JSON to --out."""
     import numpy as np
@@ -292,7 +299,17 @@ def screen_command(
     params = ScreeningParams(top=top, threshold=threshold, full_matrix=full_matrix,
                              memory_mb=memory_mb, threads=threads,
                              min_blocks=2 * workers if dask else 1)  # fmt: skip
-    result = run_screening(data, params, dask=dask, workers=workers, show_progress=progress)
+    built = None
+    if cache_dir is not None:
+        if dask:
+            raise click.UsageError("--cache screens in this process; leave out --dask")
+        from exhume.kinship.screeningcache import TableCache, screen_cached
+
+        fam = data.family_data()
+        cache = TableCache(cache_dir, fam.markers)
+        result, built = screen_cached(fam, cache, data.remains_genotypes, data.remains_sex, params)
+    else:
+        result = run_screening(data, params, dask=dask, workers=workers, show_progress=progress)
     matrix_name = None
     if result.full is not None:
         matrix_path = out.with_suffix(".full.npy")
@@ -305,7 +322,8 @@ def screen_command(
     out.write_text(json.dumps(doc, allow_nan=False))
     click.echo(json.dumps({"out": str(out), "remains": data.n_remains,
                            "families": data.n_families, "skipped": len(result.skipped),
-                           "pairs": int(result.pair_body.size)}))  # fmt: skip
+                           "pairs": int(result.pair_body.size),
+                           **({} if built is None else {"tables_built": built})}))  # fmt: skip
 
 
 # -- evaluate ---------------------------------------------------------------------------------

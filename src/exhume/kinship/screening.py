@@ -383,16 +383,19 @@ def screen(
     results = list(run(ScreeningJob(fam, rows, params, progress), blocks))
     for r in results:
         skipped.update(r.skipped)
-    return _merge(results, rows.shape[0], n_fam, params, dict(sorted(skipped.items())))
+    return merge_results(results, rows.shape[0], n_fam, params, dict(sorted(skipped.items())))
 
 
-def _merge(
+def merge_results(
     results: list[BlockResult],
     n_body: int,
     n_fam: int,
     params: ScreeningParams,
     skipped: dict[int, str],
 ) -> ScreeningResult:
+    """One result from the blocks' results: each body's best ``params.top`` over all blocks,
+    every pair above the threshold sorted by body then decreasing LR, the full matrix."""
+
     def cat(i: int, which: str) -> NDArray[Any]:
         parts = [getattr(r, which)[i] for r in results]
         return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
