@@ -131,6 +131,9 @@ ENDPOINTS: dict[str, Rule] = {
     "identification:sign": Rule(Data.IDENTIFICATION, at_least=Level.CODED),
     "api:identification_board": Rule(Data.IDENTIFICATION),
     "api:identification_proposal": Rule(Data.IDENTIFICATION),
+    "identification:start_run": Rule(Data.IDENTIFICATION, at_least=Level.CODED),
+    "identification:run_status": Rule(Data.IDENTIFICATION),
+    "api:identification_run_status": Rule(Data.IDENTIFICATION),
     "api:identification_run": Rule(Data.IDENTIFICATION, at_least=Level.CODED),
     # the import page: any staff role; it offers, and checks, only the kinds of table the role
     # may edit (exhume.imports.views.KIND_DATA)

@@ -37,6 +37,7 @@ from exhume.identification.models import (
     PolicyRecord,
     Proposal,
     Recognition,
+    RunStatus,
     State,
     Step,
 )
@@ -120,6 +121,76 @@ class FlagSpec:
     missing_person: MissingPerson | None = None
 
 
+#: Roles that may start a run (the DNA analyst, the board; the CLI and the demo as system).
+RUN_ROLES = frozenset({Role.LAB, Role.BOARD, Role.ADMIN, Role.SYSTEM})
+
+
+def do_start_run(
+    actor: Actor,
+    *,
+    site: Site,
+    policy: PolicyRecord,
+    parameters: dict[str, Any],
+    engine_version: str,
+) -> IdentificationRun:
+    """Record a run as started (``running``); refused while another run of the site runs.
+    Runs that stopped without an outcome are marked failed first."""
+    if actor.role not in RUN_ROLES:
+        raise AccessDeniedError(_("only a DNA analyst or a board member starts a run"))
+    with transaction.atomic(durable=True):
+        _fail_stale(actor, site)
+        running = IdentificationRun.objects.filter(site=site, status=RunStatus.RUNNING).first()
+        if running is not None:
+            raise InvalidInputError(
+                _("run %(pk)s of this site is still running; wait for it to finish")
+                % {"pk": running.pk},
+                field="run",
+            )
+        return create(
+            IdentificationRun,
+            actor,
+            {"site": site, "started_at": timezone.now(), "run_by": actor.username,
+             "policy": policy, "parameters": parameters, "engine_version": engine_version,
+             "inputs_sha256": "", "summary": {}, "status": RunStatus.RUNNING},
+        )  # fmt: skip
+
+
+def do_fail_run(actor: Actor, run: IdentificationRun, *, error: str) -> IdentificationRun:
+    """Mark a running run failed, with the error (nothing it found is recorded)."""
+    with transaction.atomic(durable=True):
+        locked = IdentificationRun.objects.select_for_update().get(pk=run.pk)
+        if locked.status != RunStatus.RUNNING:
+            return locked
+        return _fail(locked, actor, error)
+
+
+def do_fail_stale_runs(actor: Actor, site: Site) -> int:
+    """Mark failed the site's running runs with no progress for
+    :data:`~exhume.identification.progress.STALE_SECONDS` (their process died); how many."""
+    with transaction.atomic(durable=True):
+        return _fail_stale(actor, site)
+
+
+def _fail_stale(actor: Actor, site: Site) -> int:
+    from exhume.identification.progress import STALE_SECONDS, seconds_since_progress
+
+    failed = 0
+    for run in IdentificationRun.objects.select_for_update().filter(
+        site=site, status=RunStatus.RUNNING
+    ):
+        idle = seconds_since_progress(run.pk, run.started_at.timestamp())
+        if idle >= STALE_SECONDS:
+            _fail(run, actor, f"no progress for {idle:.0f} s: the process running it stopped "
+                  "(a crash or a restart); start the run again")  # fmt: skip
+            failed += 1
+    return failed
+
+
+def _fail(run: IdentificationRun, actor: Actor, error: str) -> IdentificationRun:
+    run.status, run.error, run.finished_at = RunStatus.FAILED, error[:2000], timezone.now()
+    return _update(run, actor, reason=f"run failed: {error[:200]}")  # type: ignore[no-any-return]
+
+
 def do_record_run(
     actor: Actor,
     *,
@@ -131,17 +202,32 @@ def do_record_run(
     pairs: list[PairEvidence],
     flags: list[FlagSpec],
     summary: dict[str, Any],
+    run: IdentificationRun | None = None,
 ) -> IdentificationRun:
-    """Record a run and its outcome: new or updated proposals, flags, and signed
-    identifications on the site that the run no longer supports sent back to review."""
+    """Record a run's outcome (completing ``run`` when it was started with
+    :func:`do_start_run`, else recording a new complete run): new or updated proposals, flags,
+    and signed identifications on the site that the run no longer supports sent back to
+    review."""
     with transaction.atomic(durable=True):
-        run = create(
-            IdentificationRun,
-            actor,
-            {"site": site, "started_at": timezone.now(), "run_by": actor.username,
-             "policy": policy, "parameters": parameters, "engine_version": engine_version,
-             "inputs_sha256": inputs_sha256, "summary": summary},
-        )  # fmt: skip
+        if run is None:
+            run = create(
+                IdentificationRun,
+                actor,
+                {"site": site, "started_at": timezone.now(), "run_by": actor.username,
+                 "policy": policy, "parameters": parameters, "engine_version": engine_version,
+                 "inputs_sha256": inputs_sha256, "summary": summary,
+                 "status": RunStatus.RUNNING},
+            )  # fmt: skip
+        else:
+            run = IdentificationRun.objects.select_for_update().get(pk=run.pk)
+            if run.status != RunStatus.RUNNING:
+                raise InvalidInputError(
+                    _("run %(pk)s is %(status)s; only a running run records an outcome")
+                    % {"pk": run.pk, "status": run.status},
+                    field="run",
+                )
+            run.parameters, run.inputs_sha256 = parameters, inputs_sha256
+            run.summary = summary
         supported: set[int] = set()
         found: list[int] = []
         for pair in pairs:
@@ -151,7 +237,8 @@ def do_record_run(
                 if pair.assessment.result.met:
                     supported.add(proposal.pk)
         run.summary = {**run.summary, "proposals": found}  # unchanged ones keep their run
-        _update(run, actor, reason="the proposals it found")
+        run.status, run.finished_at = RunStatus.COMPLETE, timezone.now()
+        _update(run, actor, reason="complete: the proposals it found")
         stale = (
             Proposal.objects.select_for_update()
             .filter(remains__site=site, state__in=SIGNED)

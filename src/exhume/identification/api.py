@@ -40,6 +40,13 @@ def run(request: HttpRequest, run_id: int) -> dict[str, Any]:
     return queries.run_report(found)
 
 
+@router.get("/sites/{slug}/run-status", url_name="identification_run_status")
+def run_status(request: HttpRequest, slug: str) -> dict[str, Any]:
+    """The board's status panel: the latest run, running (stages), complete or failed."""
+    _require(request)
+    return queries.run_status(queries.get_site(slug))
+
+
 def _require(request: HttpRequest) -> None:
     if not request.user.has_perm("identification.view_proposal"):
         raise AccessDeniedError(_("your role may not see identification proposals"))

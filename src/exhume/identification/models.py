@@ -43,8 +43,19 @@ class PolicyRecord(models.Model):
         return f"{self.name} v{self.policy_version}"
 
 
+class RunStatus(models.TextChoices):
+    RUNNING = "running", gettext_lazy("Running")
+    COMPLETE = "complete", gettext_lazy("Complete")
+    FAILED = "failed", gettext_lazy("Failed")
+
+
 class IdentificationRun(models.Model):
-    """One run of the engine over a site: parameters, engine version, input hash, who, when."""
+    """One run of the engine over a site: parameters, engine version, input hash, who, when.
+
+    A run started from the board is recorded first as ``running`` and ends ``complete`` (its
+    outcome recorded) or ``failed`` (the error kept); one that stopped without either (a crash,
+    a restart) is marked failed once it has shown no progress for a while. At most one run of
+    a site is running at a time (a database constraint)."""
 
     site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="identification_runs")
     started_at = models.DateTimeField()
@@ -56,12 +67,20 @@ class IdentificationRun(models.Model):
         )
     )
     engine_version = models.CharField(max_length=50)
-    inputs_sha256 = models.CharField(max_length=64)
+    inputs_sha256 = models.CharField(max_length=64, blank=True)  # known once the run has read
     summary = models.JSONField(default=dict, blank=True)
+    status = models.CharField(max_length=16, choices=RunStatus.choices, default=RunStatus.COMPLETE)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True, help_text=gettext_lazy("why a failed run failed"))
     version = models.PositiveIntegerField(default=1)
 
     class Meta:
         ordering = ["-started_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["site"], condition=Q(status="running"), name="one_running_run_per_site"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"run {self.pk} on {self.site.slug}"

@@ -18,6 +18,7 @@ from exhume.identification.models import (
     Flag,
     IdentificationRun,
     Proposal,
+    RunStatus,
     State,
 )
 
@@ -224,3 +225,26 @@ def board_json(site: Site, user: Any = None) -> dict[str, Any]:
         "needs_review": [p.pk for p in needs_review(site)],
         "flags": [{"kind": f.kind, "detail": f.detail} for f in flags(site)],
     }
+
+
+def run_status(site: Site) -> dict[str, Any]:
+    """The site's latest run as the board's status panel shows it: running (the stages done and
+    the one under way), complete (each stage's seconds, what it found) or failed (the error)."""
+    from exhume.identification.progress import STAGES, read_progress
+
+    run = latest_run(site)
+    if run is None:
+        return {"site": site.slug, "run": None, "status": None}
+    out: dict[str, Any] = {
+        "site": site.slug, "run": run.pk, "status": run.status, "run_by": run.run_by,
+        "started_at": run.started_at.isoformat(),
+        "finished_at": run.finished_at.isoformat() if run.finished_at else None,
+        "error": run.error, "seconds": run.summary.get("seconds"),
+        "proposals": len(run.summary.get("proposals", [])), "flags": run.flags.count(),
+    }  # fmt: skip
+    if run.status == RunStatus.RUNNING:
+        return out | read_progress(run.pk)
+    done = run.summary.get("stages", {})
+    stages = [{"name": n, "label": str(label), "state": "done" if n in done else "skipped",
+               "seconds": done.get(n)} for n, label in STAGES if n != "recording"]  # fmt: skip
+    return out | {"stages": stages, "step": len(STAGES), "steps": len(STAGES)}

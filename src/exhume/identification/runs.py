@@ -9,6 +9,7 @@ app's adapter builds them from the records. Nothing here computes a likelihood i
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -26,7 +27,9 @@ from exhume.identification.actions import (
     FlagSpec,
     PairEvidence,
     do_adopt_policy,
+    do_fail_run,
     do_record_run,
+    do_start_run,
     policy_of,
 )
 from exhume.identification.factors import (
@@ -36,6 +39,7 @@ from exhume.identification.factors import (
     scope_of,
 )
 from exhume.identification.models import FlagKind, IdentificationRun, PolicyRecord
+from exhume.identification.progress import clear_progress, write_progress
 from exhume.identification.search import Candidate, SearchResult, search
 from exhume.kinship.defaults import DEFAULT_THRESHOLD
 from exhume.kinship.problem import DviProblem
@@ -77,14 +81,66 @@ def run_identification(
     prior: Prior | None = None,
     threshold: float = DEFAULT_THRESHOLD,
 ) -> IdentificationRun:
-    """Search, assess every candidate, record the run (see the module docstring)."""
+    """Start a run, search, assess every candidate, record it (see the module docstring)."""
+    run = start_run(actor, site, threshold=threshold)
+    return execute_run(actor, run, lambda: dna, prior=prior, threshold=threshold)
+
+
+def start_run(
+    actor: Actor, site: Site, *, threshold: float = DEFAULT_THRESHOLD, use: str = "case"
+) -> IdentificationRun:
+    """Record the run as started (``running``) under the policy in force."""
+    return do_start_run(actor, site=site, policy=policy_in_force(actor), engine_version=__version__,
+                        parameters={"threshold": threshold, "search": use})  # fmt: skip
+
+
+def execute_run(
+    actor: Actor,
+    run: IdentificationRun,
+    load: Callable[[], SiteDna],
+    *,
+    prior: Prior | None = None,
+    threshold: float = DEFAULT_THRESHOLD,
+) -> IdentificationRun:
+    """Do a started run: read the DNA (``load``), search, assess, record; progress is written
+    after every stage (:mod:`exhume.identification.progress`). Any error marks the run failed,
+    with the error, and is raised again."""
+    done: dict[str, float] = {}
+
+    def stage(name: str, seconds: float) -> None:
+        done[name] = seconds
+        write_progress(run.pk, done)
+
+    try:
+        return _execute(actor, run, load, stage, prior or Prior(), threshold)
+    except BaseException as exc:
+        do_fail_run(actor, run, error=f"{type(exc).__name__}: {exc}")
+        raise
+    finally:
+        clear_progress(run.pk)
+
+
+def _execute(
+    actor: Actor,
+    run: IdentificationRun,
+    load: Callable[[], SiteDna],
+    stage: Callable[[str, float], None],
+    prior: Prior,
+    threshold: float,
+) -> IdentificationRun:
     started = time.perf_counter()
-    policy = policy_in_force(actor)
+    site, policy = run.site, run.policy
+    dna = load()
+    records = round(time.perf_counter() - started, 3)
+    stage("records", records)
     problem = dna.problem
     persons = [dna.missing[m] for m in problem.missing]
-    odds, reason = _prior(prior or Prior(), len(persons))
+    odds, reason = _prior(prior, len(persons))
     has_references = any(f.references for f in problem.families)
-    result = search(problem, threshold=threshold) if has_references else SearchResult()
+    result = (
+        search(problem, threshold=threshold, on_stage=stage) if has_references else SearchResult()
+    )
+    clock = time.perf_counter()
     scope = scope_of(site, persons)
     pairs = [_pair(dna, c, scope, policy, odds, reason) for c in result.candidates]
     known = {(a, b) for a, b, _ in result.direct_matches if _associated(dna, a, b)}
@@ -103,6 +159,7 @@ def run_identification(
             flags.append(FlagSpec(FlagKind.JOURNAL_DISAGREES,
                                   f"remains {pair.remains.case_number}: {why}",
                                   pair.remains, pair.missing_person))  # fmt: skip
+    stage("evidence", round(time.perf_counter() - clock, 3))
     summary = {
         "bodies_typed": len(problem.victims),
         "missing_with_references": sum(len(f.missing) for f in problem.families if f.references),
@@ -112,14 +169,18 @@ def run_identification(
         "direct_matches": [list(m) for m in result.direct_matches],
         "pairs": result.pairs,
         "pairs_computed": result.pairs_computed,
-        "stages": result.seconds,
+        "stages": {
+            "records": records,
+            **result.seconds,
+            "evidence": round(time.perf_counter() - clock, 3),
+        },
         "seconds": round(time.perf_counter() - started, 3),
     }
-    parameters = {**dna.parameters, "threshold": threshold,
+    parameters = {**run.parameters, **dna.parameters, "threshold": threshold,
                   "prior": {"odds": odds, "reason": reason}, "policy": str(policy)}  # fmt: skip
     return do_record_run(
         actor, site=site, policy=policy, parameters=parameters, engine_version=__version__,
-        inputs_sha256=problem.source_sha256, pairs=pairs, flags=flags, summary=summary,
+        inputs_sha256=problem.source_sha256, pairs=pairs, flags=flags, summary=summary, run=run,
     )  # fmt: skip
 
 

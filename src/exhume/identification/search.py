@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -120,11 +121,16 @@ def without_families(problem: DviProblem, drop: set[str]) -> DviProblem:
 
 
 def search(
-    problem: DviProblem, *, threshold: float = DEFAULT_THRESHOLD, exhaustive: bool = False
+    problem: DviProblem,
+    *,
+    threshold: float = DEFAULT_THRESHOLD,
+    exhaustive: bool = False,
+    on_stage: Callable[[str, float], None] | None = None,
 ) -> SearchResult:
-    """Screen, solve and compare as the module docstring says."""
+    """Screen, solve and compare as the module docstring says; ``on_stage(name, seconds)`` is
+    called as each stage ends."""
     result = SearchResult()
-    clock = _Clock(result.seconds)
+    clock = _Clock(result.seconds, on_stage)
     result.direct_matches = direct_matches(problem)
     for a, b, log10 in result.direct_matches:
         detail = f"{a} and {b}: same profile, random match LR 10^{log10:.1f}"
@@ -202,13 +208,17 @@ def search(
 class _Clock:
     """Seconds per stage, written into a dict as each stage ends."""
 
-    def __init__(self, into: dict[str, float]) -> None:
-        self.into, self.last = into, time.perf_counter()
+    def __init__(
+        self, into: dict[str, float], tell: Callable[[str, float], None] | None = None
+    ) -> None:
+        self.into, self.tell, self.last = into, tell, time.perf_counter()
 
     def __call__(self, stage: str) -> None:
         now = time.perf_counter()
         self.into[stage] = round(now - self.last, 3)
         self.last = now
+        if self.tell is not None:
+            self.tell(stage, self.into[stage])
 
 
 def pair_lr(ctx: DviContext, i: int, j: int) -> tuple[float, int]:

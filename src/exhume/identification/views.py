@@ -16,10 +16,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from exhume.access.policy import Level
+from exhume.audit.events import Actor
 from exhume.core.admin import actor_for
 from exhume.core.http import not_found_as_404
 from exhume.errors import AccessDeniedError, InvalidInputError
-from exhume.identification import actions, coded, queries, report
+from exhume.identification import actions, background, coded, queries, report
 from exhume.identification.models import State
 
 VIEW = "identification.view_proposal"
@@ -47,6 +48,7 @@ def board(request: HttpRequest, slug: str) -> HttpResponse:
         "needs_review": [] if after else queries.needs_review(site),
         "flags": [] if after else queries.flags(site)[:50],
         "identified": queries.identified_count(site),
+        **({} if after else _status_context(request, site)),
     }
     template = "identification/_rows.html" if request.headers.get("HX-Request") else None
     return render(request, template or "identification/board.html", context)
@@ -129,3 +131,46 @@ def report_page(request: HttpRequest, pk: int) -> HttpResponse:
     if queries.level(request.user) is Level.CODED:
         return _proposal_page(request, record)
     return HttpResponse(report.render_report(record))
+
+
+WATCHDOG = Actor.system("identification-watchdog")
+
+
+def _status_context(request: HttpRequest, site: Any, error: str = "") -> dict[str, Any]:
+    actions.do_fail_stale_runs(WATCHDOG, site)  # a run whose process died ends as failed
+    return {
+        "site": site,
+        "status": queries.run_status(site),
+        "can_run": actor_for(request).role in actions.RUN_ROLES,
+        "run_error": error,
+    }
+
+
+@require_POST
+@login_required
+@permission_required(VIEW, raise_exception=True)
+@not_found_as_404
+def start_run(request: HttpRequest, slug: str) -> HttpResponse:
+    """Start a run of the site in the background; the status panel (HTMX) or the board."""
+    site = queries.get_site(slug)
+    error = ""
+    try:
+        background.start_background_run(actor_for(request), site)
+    except (AccessDeniedError, InvalidInputError) as exc:
+        error = exc.message
+    if request.headers.get("HX-Request"):
+        context = _status_context(request, site, error)
+        return render(request, "identification/_run_status.html", context)
+    if error:
+        return render(request, "identification/_run_status.html",
+                      _status_context(request, site, error), status=400)  # fmt: skip
+    return redirect("identification:board", slug=slug)
+
+
+@login_required
+@permission_required(VIEW, raise_exception=True)
+@not_found_as_404
+def run_status(request: HttpRequest, slug: str) -> HttpResponse:
+    """The status panel: polled every second while a run is running."""
+    site = queries.get_site(slug)
+    return render(request, "identification/_run_status.html", _status_context(request, site))
