@@ -13,8 +13,10 @@ the proportional mutation model, a quarter of the bone profiles partial). Timed,
   (``solve(make_context(problem))``, dvir's ``dviSolve``), the same-run baseline.
 
 Ratios ``cli / baseline_stepwise`` and ``solve_problem / baseline_stepwise`` are printed, with
-the machine's load average (``os.getloadavg``) before and after, the joint method and its
-reason, and whether the CLI's conclusions equal the library solver's. One JSON object.
+the machine's load average (``os.getloadavg``) before and after, the same three as CPU seconds
+(``cpu``: user + system, the CLI's process included; steadier than wall time on a shared
+machine), the joint method and its reason, and whether the CLI's conclusions equal the library
+solver's. One JSON object.
 Example: ``.venv/bin/python benchmarks/kinship_simulated.py --runs 5``.
 """
 
@@ -24,6 +26,7 @@ import argparse
 import json
 import os
 import platform
+import resource
 import statistics
 import subprocess
 import sys
@@ -53,6 +56,23 @@ def median_seconds(task: Callable[[], object], runs: int) -> float:
     return statistics.median(times)
 
 
+def cpu_now() -> float:
+    """CPU seconds (user + system) of this process and its finished children."""
+    me = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
+
+
+def median_cpu(task: Callable[[], object], runs: int) -> float:
+    """Median CPU time of ``runs`` calls (less sensitive than wall time to a loaded machine)."""
+    times = []
+    for _ in range(runs):
+        start = cpu_now()
+        task()
+        times.append(cpu_now() - start)
+    return statistics.median(times)
+
+
 def measure(seed: int, runs: int, workdir: Path) -> dict[str, Any]:
     """Timings and checks of one simulated problem."""
     sim = simulate_dvi(50, 58, seed=seed, n_two_missing=4)
@@ -70,6 +90,12 @@ def measure(seed: int, runs: int, workdir: Path) -> dict[str, Any]:
     out["baseline_stepwise"] = median_seconds(lambda: solve(make_context(problem)), runs)
     out["solve_problem"] = median_seconds(lambda: solve_problem(problem), runs)
     out["cli"] = median_seconds(cli, runs)
+    out["cpu"] = {
+        "baseline_stepwise": median_cpu(lambda: solve(make_context(problem)), runs),
+        "solve_problem": median_cpu(lambda: solve_problem(problem), runs),
+        "cli": median_cpu(cli, runs),
+    }
+    out["cpu"]["cli_over_baseline"] = out["cpu"]["cli"] / out["cpu"]["baseline_stepwise"]
     out["load_after"] = os.getloadavg()[0]
     out["cli_over_baseline"] = out["cli"] / out["baseline_stepwise"]
     out["solve_problem_over_baseline"] = out["solve_problem"] / out["baseline_stepwise"]

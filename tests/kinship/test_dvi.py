@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from exhume.errors import KinshipError, ProblemFormatError
 from exhume.kinship import dvi
 from exhume.kinship.dvijson import load_problem, parse_problem
+from exhume.kinship.dvisim import simulate_dvi
 from exhume.kinship.likelihood import loglik
 from exhume.kinship.problem import DviProblem
 
@@ -408,3 +409,17 @@ def test_batched_family_terms_equal_the_one_at_a_time_path(dvi_examples: Path, n
                 assert np.array_equal(np.isneginf(got), np.isneginf(want))
                 ok = np.isfinite(want)
                 np.testing.assert_allclose(got[ok], want[ok], rtol=1e-12, atol=1e-12)
+
+
+def test_families_of_one_shape_are_evaluated_together_with_their_own_values() -> None:
+    problem = simulate_dvi(9, 7, seed=3, n_two_missing=2, n_markers=6).problem
+    batched, single = dvi.make_context(problem), dvi.make_context(problem)
+    pairs = dvi.candidate_pairs(batched)
+    for mutation in (True, False):
+        dvi.prefetch_pairs(batched, pairs, mutation)
+        for _i, _j, f, sub in pairs:
+            got = batched.families.per_marker(f, sub, mutation)
+            want = single.families.per_marker(f, sub, mutation)
+            assert np.array_equal(np.isneginf(got), np.isneginf(want))
+            ok = np.isfinite(want)
+            np.testing.assert_allclose(got[ok], want[ok], rtol=1e-12, atol=1e-12)

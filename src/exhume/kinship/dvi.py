@@ -50,6 +50,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 from numpy.typing import NDArray
@@ -188,14 +189,17 @@ def exchangeable_slots(family: Family) -> list[list[int]]:
 _BATCH_CELLS = 8192
 
 
-def _typing_kind(genotypes: NDArray[np.intp]) -> int:
-    """0: typed at every marker; 1: some one-allele call; 2: some marker untyped; 3: none."""
-    missing = genotypes < 0
-    if missing.all():
-        return 3
-    if missing.all(axis=1).any():
-        return 2
-    return 1 if missing.any() else 0
+def _member_kinds(genotypes: NDArray[np.int64]) -> bytes:
+    """Per member of ``(members, markers, 2)``: 0 typed at every marker, 1 some one-allele
+    call, 2 some marker untyped, 3 untyped."""
+    missing = np.asarray(genotypes) < 0
+    untyped_marker = np.all(missing, axis=2)
+    some_partial = np.any(missing, axis=(1, 2))
+    some_untyped = np.any(untyped_marker, axis=1)
+    kinds = np.where(
+        np.all(untyped_marker, axis=1), 3, np.where(some_untyped, 2, np.where(some_partial, 1, 0))
+    )
+    return kinds.astype(np.int8).tobytes()
 
 
 class FamilyLikelihoods:
@@ -218,7 +222,15 @@ class FamilyLikelihoods:
         self._groups = [exchangeable_slots(fam) for fam in problem.families]
         self._cache: dict[tuple[int, tuple[int, ...]], float] = {}
         self._per_marker: dict[tuple[int, tuple[int, ...], bool], Float] = {}
-        self._victim_kinds = tuple(_typing_kind(v.genotypes) for v in problem.victims)
+        self._base_kinds = [
+            np.frombuffer(_member_kinds(f.genotypes), np.int8) for f in problem.families
+        ]
+        self._slots = [tuple(f.pedigree.index(m) for m in f.missing) for f in problem.families]
+        self._victim_kinds = [int(_member_kinds(v.genotypes[None])[0]) for v in problem.victims]
+        self._structures = [
+            (fam.pedigree.fidx.tobytes(), fam.pedigree.midx.tobytes(), fam.pedigree.sex.tobytes())
+            for fam in problem.families
+        ]
 
     def canonical(self, f: int, sub: tuple[int, ...]) -> tuple[int, ...]:
         """``sub`` with the victims of each exchangeable group in decreasing order."""
@@ -249,32 +261,49 @@ class FamilyLikelihoods:
     def prefetch(
         self, f: int, subs: Iterable[tuple[int, ...]], mutation: bool | None = None
     ) -> None:
-        """Evaluate the sub-assignments of family ``f`` not yet cached, many at a time.
+        """Evaluate the sub-assignments of family ``f`` not yet cached, many at a time
+        (:meth:`prefetch_many`)."""
+        self.prefetch_many(((f, sub) for sub in subs), mutation)
 
-        Sub-assignments whose victims are typed alike (per slot: none placed, fully typed,
-        one-allele calls, untyped markers) share one elimination plan; they are evaluated
-        together by :func:`~exhume.kinship.likelihood.loglik_batch`, in chunks of about
-        ``_BATCH_CELLS / members`` marker columns. ``mutation``: the family's flag when ``None``.
-        The values equal :meth:`per_marker`'s one at a time to rounding.
+    def prefetch_many(
+        self, wanted: Iterable[tuple[int, tuple[int, ...]]], mutation: bool | None = None
+    ) -> None:
+        """Evaluate the ``(family, sub-assignment)`` terms not yet cached, many at a time.
+
+        Terms whose pedigrees have the same structure (parent indices and sexes, whatever the
+        ids) and whose members are typed alike once the victims are placed (each member: typed
+        everywhere, some one-allele call, some untyped marker, or untyped) share one
+        elimination plan; they are evaluated together, across families, by
+        :func:`~exhume.kinship.likelihood.loglik_batch`, in chunks of about ``_BATCH_CELLS``
+        member x marker cells. ``mutation``: each family's flag when ``None``. The values
+        equal :meth:`per_marker`'s one at a time to rounding.
         """
-        flag = self.mutation_flags[f] if mutation is None else mutation
-        flag = flag and self._has_models
-        todo: dict[tuple[int, ...], dict[tuple[int, ...], None]] = {}
-        for sub in subs:
+        groups: dict[tuple[object, ...], dict[tuple[int, tuple[int, ...]], None]]
+        groups = {}
+        for f, sub in wanted:
+            flag = self.mutation_flags[f] if mutation is None else mutation
+            flag = flag and self._has_models
             c = self.canonical(f, sub)
-            if (f, c, flag) not in self._per_marker:
-                key = tuple(-1 if v == STAR_CODE else self._victim_kinds[v] for v in c)
-                todo.setdefault(key, {})[c] = None
-        fam = self.problem.families[f]
+            if (f, c, flag) in self._per_marker:
+                continue
+            kinds = self._base_kinds[f].copy()
+            for slot, v in zip(self._slots[f], c, strict=True):
+                if v != STAR_CODE:
+                    kinds[slot] = self._victim_kinds[v]
+            key: tuple[object, ...] = (self._structures[f], flag, kinds.tobytes())
+            groups.setdefault(key, {})[(f, c)] = None
         markers = self.problem.markers
-        chunk = max(1, _BATCH_CELLS // (fam.pedigree.n * max(1, len(markers))))
-        for group in todo.values():
-            pending = list(group)
+        for key, items in groups.items():
+            flag = bool(key[1])
+            first = self.problem.families[next(iter(items))[0]].pedigree
+            chunk = max(1, _BATCH_CELLS // (first.n * max(1, len(markers))))
+            pending = list(items)
             for start in range(0, len(pending), chunk):
                 part = pending[start : start + chunk]
-                stacked = np.stack([self._placed(fam, c) for c in part])
-                values = loglik_batch(fam.pedigree, markers, stacked, mutation=flag)
-                for c, row in zip(part, values, strict=True):
+                fams = self.problem.families
+                stacked = np.stack([self._placed(fams[f], c) for f, c in part])
+                values = loglik_batch(first, markers, stacked, mutation=flag)
+                for (f, c), row in zip(part, values, strict=True):
                     self._per_marker[(f, c, flag)] = row
 
     def _placed(self, fam: Family, sub: tuple[int, ...]) -> NDArray[np.int64]:
@@ -327,11 +356,15 @@ class DviContext:
         fams = sum(self.families.empty(f) for f in range(len(self.problem.families)))
         return float(self.victim_ll.sum()) + fams
 
+    @cached_property
+    def family_columns(self) -> tuple[tuple[int, ...], ...]:
+        """Each family's missing persons as indices into ``problem.missing``."""
+        col = {m: j for j, m in enumerate(self.problem.missing)}
+        return tuple(tuple(col[m] for m in fam.missing) for fam in self.problem.families)
+
     def sub_assignment(self, f: int, pairs: Mapping[int, int]) -> tuple[int, ...]:
         """Family ``f``'s sub-assignment from ``{missing index: victim index}``."""
-        fam = self.problem.families[f]
-        col = {m: j for j, m in enumerate(self.problem.missing)}
-        return tuple(pairs.get(col[m], STAR_CODE) for m in fam.missing)
+        return tuple(pairs.get(j, STAR_CODE) for j in self.family_columns[f])
 
 
 def make_context(
@@ -401,11 +434,7 @@ def prefetch_pairs(
     mutation: bool | None = None,
 ) -> None:
     """Batch-evaluate the family terms that ``pairs`` (``(i, j, f, sub)``) will look up."""
-    by_family: dict[int, list[tuple[int, ...]]] = {}
-    for _i, _j, f, sub in pairs:
-        by_family.setdefault(f, []).append(sub)
-    for f, subs in by_family.items():
-        ctx.families.prefetch(f, subs, mutation)
+    ctx.families.prefetch_many(((f, sub) for _i, _j, f, sub in pairs), mutation)
 
 
 def exclusion_matrix(ctx: DviContext) -> Int:

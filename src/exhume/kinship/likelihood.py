@@ -107,8 +107,11 @@ def loglik_batch(
         )
     n_batch, n, k, _ = g.shape
     table = marker_table(markers, mutation)
-    for p in range(n_batch):
-        _check_genotypes(ped, markers, table, g[p])
+    if g.shape[1:] != (ped.n, table.n_markers, 2) or g.dtype.kind not in "iu":
+        _check_genotypes(ped, markers, table, g[0] if n_batch else g.reshape(g.shape[1:]))
+    if bool(((g < -1) | (g >= table.n_alleles[None, None, :, None])).any()):
+        for p in range(n_batch):  # name the first culprit
+            _check_genotypes(ped, markers, table, g[p])
     wide = repeated_table(table, n_batch)
     flat = g.transpose(1, 0, 2, 3).reshape(n, n_batch * k, 2).astype(np.intp, copy=False)
     per = np.zeros(n_batch * k)
