@@ -318,3 +318,22 @@ def test_a_restricted_records_photos_are_hidden(
     client = client_as("board")
     assert client.get(f"/staff/remains/{record.pk}/photos/").status_code == 404
     assert client.get(f"/staff/remains/photos/{photo.pk}/thumb.jpg").status_code == 404
+
+
+def test_a_move_a_crash_interrupted_is_finished_and_verify_names_missing_or_changed_files(
+    record: Any,
+) -> None:
+    from exhume.casework.queries import photo_file_problems
+
+    # committed record, files still staged (the process died before on_commit ran)
+    photo = do_add_photo(
+        Actor("m", "morgue"), data=camera_jpeg(), subject="effects", remains=record
+    )
+    [problem] = photo_file_problems()
+    assert problem.startswith(f"casework.photo {photo.pk}: original, view.jpg, thumb.jpg missing")
+    assert "a crash interrupted its move" in problem
+    assert photos.finish_interrupted(lambda sha: sha == photo.sha256) == [photo.sha256]
+    assert photo_file_problems() == []
+    (photos.photo_folder(photo.sha256) / "original").write_bytes(b"changed")
+    [changed] = photo_file_problems()
+    assert f"no longer has the SHA-256 {photo.sha256}" in changed

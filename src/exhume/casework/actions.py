@@ -237,6 +237,7 @@ def do_add_photo(
     if owner is None or (grave is not None and remains is not None):
         raise InvalidInputError(_("a photo belongs to one grave or one remains record"))
     checked = photos.check_image(data, limit=settings.EXHUME_PHOTO_MAX_BYTES)
+    photos.finish_interrupted(lambda sha: Photo.objects.filter(sha256=sha).exists())
     photo = Photo(
         site=owner.site,
         grave=grave,

@@ -13,7 +13,10 @@ comment survives into them (the camera's orientation is applied first). Only der
 are ever served to a page; the original stays as evidence.
 
 Files are first written into ``photos/.staging/`` and moved into place by
-:func:`move_into_place` once the record's transaction has committed.
+:func:`move_into_place` once the record's transaction has committed. A crash between the commit
+and the move leaves a staged folder whose record exists: :func:`finish_interrupted` (run before
+every upload) moves it into place; :func:`file_problems` (``exhume verify --db``) names every
+photo record whose files are missing or whose original no longer has its SHA-256.
 """
 
 from __future__ import annotations
@@ -23,7 +26,9 @@ import io
 import os
 import secrets
 import shutil
+import time
 import warnings
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -178,3 +183,54 @@ def move_into_place(staging: Path, sha256: str) -> None:
 def discard(staging: Path) -> None:
     """Remove a staging folder whose record was not written."""
     shutil.rmtree(staging, ignore_errors=True)
+
+
+#: a staged folder with no record after this long belongs to an upload that failed
+STALE_SECONDS = 24 * 3600
+
+
+def finish_interrupted(recorded: Callable[[str], bool]) -> list[str]:
+    """Move into place the staged photos whose record was committed (``recorded(sha256)``) but
+    whose move a crash interrupted; drop day-old staged photos that have no record. Returns the
+    SHA-256 of the photos put in place."""
+    staging = photos_dir() / ".staging"
+    placed = []
+    for folder in sorted(staging.iterdir()) if staging.is_dir() else []:
+        sha = folder.name.split("-")[0]
+        if recorded(sha):
+            if not photo_folder(sha).exists():
+                placed.append(sha)
+            move_into_place(folder, sha)
+        elif time.time() - folder.stat().st_mtime > STALE_SECONDS:
+            discard(folder)
+    return placed
+
+
+def file_problems(records: Iterable[tuple[int, str]]) -> list[str]:
+    """One message per photo record ``(id, sha256)`` whose original, view copy or thumbnail is
+    missing, or whose original's bytes no longer hash to the recorded SHA-256."""
+    problems = []
+    for pk, sha in records:
+        folder = photo_folder(sha)
+        missing = [n for n in ("original", "view.jpg", "thumb.jpg") if not (folder / n).is_file()]
+        if missing:
+            staged = any((photos_dir() / ".staging").glob(f"{sha}-*"))
+            problems.append(
+                f"casework.photo {pk}: {', '.join(missing)} missing in {folder}"
+                + ("; a crash interrupted its move from photos/.staging, which the next photo "
+                   "upload finishes" if staged else "; restore it from a backup")
+            )  # fmt: skip
+        elif _file_sha256(folder / "original") != sha:
+            problems.append(
+                f"casework.photo {pk}: {folder / 'original'} no longer has the SHA-256 {sha} "
+                "its record and log entry give; restore it from a backup"
+            )
+    return problems
+
+
+def _file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()

@@ -249,3 +249,8 @@ def photo_file(photo: Photo, variant: str) -> Path:
             field="variant",
         )
     return path
+
+
+def photo_file_problems() -> list[str]:
+    """Every photo record whose files are missing or changed (:func:`photos.file_problems`)."""
+    return photo_files.file_problems(Photo.objects.order_by("pk").values_list("pk", "sha256"))

@@ -150,11 +150,15 @@ def _verify_archive(path: Path, keys: tuple[str, ...], lines: list[str]) -> dict
 def _verify_database(directory: Path | None, lines: list[str]) -> dict[str, Any]:
     setup_django()
     from exhume.audit.models import LogEntry
+    from exhume.casework.queries import photo_file_problems
     from exhume.ledger import verify_release_against_log
     from exhume.publication.releases import check_live_database, release_scope
 
     report = check_live_database()
+    photos = photo_file_problems()
+    report.problems += photos
     result = report.as_dict()
+    result["photo_files"] = photos
     if directory is not None:
         leaves = [leaf.encode() for leaf in LogEntry.objects.order_by("seq").values_list(
             "leaf", flat=True)]  # fmt: skip
