@@ -11,6 +11,7 @@ from django.db import transaction
 from django.test import Client
 from pytest_django import DjangoDbBlocker
 
+from exhume.access.coding import code_for
 from exhume.access.endpoints import ENDPOINTS, MODEL_DATA, rule_for
 from exhume.casework.models import Remains
 from exhume.families.models import MissingPerson
@@ -74,6 +75,7 @@ def world(django_db_setup: None, django_db_blocker: DjangoDbBlocker) -> Iterator
                                 reporter_contact="Portalcontact-7731",
                                 family_name="Portalfamily-5519")  # fmt: skip
         proposal = _proposal(built.first, person)
+        sample = _bone_sample(built.first)
         samples = {
             **SAMPLES,
             "casework:remains_detail.pk": str(built.first.pk),
@@ -90,9 +92,26 @@ def world(django_db_setup: None, django_db_blocker: DjangoDbBlocker) -> Iterator
             "identification:report.pk": str(proposal.pk),
             "proposal_id": str(proposal.pk),
             "run_id": str(proposal.run_id),
+            # a typed bone whose barcode carries the sentinel case number: coded for the lab
+            "code": code_for("dna.sample", sample.pk),
         }
         yield {"users": users, "samples": samples}
         transaction.set_rollback(True)
+
+
+def _bone_sample(remains: Remains) -> Any:
+    """A typed sample of the sentinel remains, its barcode their case number."""
+    import datetime as dt
+
+    from exhume.audit.events import Actor
+    from exhume.dna.actions import record_profile, take_sample
+
+    system = Actor.system("matrix")
+    sample = take_sample(system, barcode=f"B-{remains.case_number}", kind="bone",
+                         remains=remains, collected_by="matrix",
+                         collected_on=dt.date(2022, 10, 1))  # fmt: skip
+    record_profile(system, sample=sample, genotype={"TH01": ["6", "9.3"]}, lab="matrix lab")
+    return sample
 
 
 def _proposal(remains: Remains, person: MissingPerson) -> Any:

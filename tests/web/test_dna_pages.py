@@ -113,3 +113,37 @@ def test_no_public_endpoint_serves_dna(client: Client) -> None:
     schema = client.get("/api/openapi.json").json()
     public = [p for p in schema["paths"] if not p.startswith("/api/staff/")]
     assert public and not [p for p in public if "dna" in p or "sample" in p or "famil" in p]
+
+
+def test_the_laboratory_sees_genotypes_under_codes_only(client: Client, case: Family) -> None:
+    from exhume.access.coding import code_for
+    from exhume.dna.models import Sample
+
+    lab = User.objects.create_user("analyst", password="not-a-real-password")
+    lab.groups.add(Group.objects.get(name="lab"))
+    client.force_login(lab)
+    bone = Sample.objects.get(barcode="BN-1")
+    code = code_for("dna.sample", bone.pk)
+    hidden = (
+        "BN-1",
+        "SW-1",
+        bone.remains.case_number,
+        "Synthetic",
+        "family F1",
+        "courier",
+        "liaison",
+    )
+    urls = ["/staff/dna/sites/lisova/samples/", f"/staff/dna/coded/{code}/",
+            "/staff/dna/sites/lisova/families/", f"/staff/dna/families/{case.pk}/",
+            f"/staff/dna/families/{case.pk}/pedigree.svg", "/api/staff/dna/sites/lisova/samples",
+            f"/api/staff/dna/coded/{code}", f"/api/staff/dna/families/{case.pk}"]  # fmt: skip
+    for url in urls:
+        answer = client.get(url)
+        assert answer.status_code == 200, url
+        body = answer.content.decode()
+        assert not [h for h in hidden if h in body], url
+    sample = client.get(f"/api/staff/dna/coded/{code}").json()
+    assert sample["profiles"][0]["genotype"] == {"TH01": ["6"]}
+    assert sample["source"] == code_for("casework.remains", bone.remains_id)
+    assert code in client.get("/staff/dna/sites/lisova/samples/").content.decode()
+    assert client.get("/staff/dna/samples/BN-1/").status_code == 403  # never by barcode

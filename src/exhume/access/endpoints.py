@@ -104,17 +104,19 @@ ENDPOINTS: dict[str, Rule] = {
     "families:missing_detail": Rule(Data.MISSING_REPORTS, record="families.missingperson:{pk}"),
     "api:missing_person": Rule(Data.MISSING_REPORTS, record="families.missingperson:{person_id}"),
     "api:access_entries": Rule(Data.ACCESS_LOG),
-    # DNA (dna app): samples, profiles and families' pedigrees. The pages are not coded, so the
-    # laboratory (coded level) does not get them; only roles that see DNA in full.
-    "dna:samples": Rule(Data.GENETIC, record="dna.samples:{slug}", at_least=Level.FULL),
+    # DNA (dna app): samples, profiles and families' pedigrees. The laboratory (coded level)
+    # gets coded pages: a sample by its code, never by its barcode (which may carry a case number)
+    "dna:samples": Rule(Data.GENETIC, record="dna.samples:{slug}", at_least=Level.CODED),
     "dna:sample": Rule(Data.GENETIC, record="dna.sample:{barcode}", at_least=Level.FULL),
-    "dna:families": Rule(Data.GENETIC, record="dna.families:{slug}", at_least=Level.FULL),
-    "dna:family": Rule(Data.GENETIC, record="dna.family:{pk}", at_least=Level.FULL),
-    "dna:pedigree_svg": Rule(Data.GENETIC, record="dna.family:{pk}", at_least=Level.FULL),
-    "api:dna_samples": Rule(Data.GENETIC, record="dna.samples:{slug}", at_least=Level.FULL),
+    "dna:coded_sample": Rule(Data.GENETIC, record="dna.sample:{code}", at_least=Level.CODED),
+    "dna:families": Rule(Data.GENETIC, record="dna.families:{slug}", at_least=Level.CODED),
+    "dna:family": Rule(Data.GENETIC, record="dna.family:{pk}", at_least=Level.CODED),
+    "dna:pedigree_svg": Rule(Data.GENETIC, record="dna.family:{pk}", at_least=Level.CODED),
+    "api:dna_samples": Rule(Data.GENETIC, record="dna.samples:{slug}", at_least=Level.CODED),
     "api:dna_sample": Rule(Data.GENETIC, record="dna.sample:{barcode}", at_least=Level.FULL),
-    "api:dna_families": Rule(Data.GENETIC, record="dna.families:{slug}", at_least=Level.FULL),
-    "api:dna_family": Rule(Data.GENETIC, record="dna.family:{family_id}", at_least=Level.FULL),
+    "api:dna_coded_sample": Rule(Data.GENETIC, record="dna.sample:{code}", at_least=Level.CODED),
+    "api:dna_families": Rule(Data.GENETIC, record="dna.families:{slug}", at_least=Level.CODED),
+    "api:dna_family": Rule(Data.GENETIC, record="dna.family:{family_id}", at_least=Level.CODED),
     # consent per reference sample (family liaison records it; no genotype is shown)
     "dna:consents": Rule(Data.FAMILY_CONTACTS, record="dna.consents:{slug}"),
     "dna:consent": Rule(Data.FAMILY_CONTACTS, edit=True, record="dna.consent:{barcode}"),

@@ -9,8 +9,9 @@ from django.http import HttpRequest
 from ninja import Router
 from ninja.security import django_auth
 
+from exhume.access.policy import Data, Level, level_of
 from exhume.casework.queries import get_site
-from exhume.dna import queries
+from exhume.dna import coded, queries
 from exhume.dna.drawing import layout
 from exhume.errors import AccessDeniedError
 
@@ -22,8 +23,15 @@ def _require(request: HttpRequest) -> None:
         raise AccessDeniedError(f"your role may not see DNA data ({queries.PERMISSION})")
 
 
+def _coded(request: HttpRequest) -> bool:
+    """The laboratory (coded level) gets coded records (:mod:`exhume.dna.coded`)."""
+    return level_of(request.user, Data.GENETIC) is Level.CODED
+
+
 @router.get("/sites/{slug}/samples", url_name="dna_samples")
 def samples(request: HttpRequest, slug: str) -> list[dict[str, Any]]:
+    if _coded(request):
+        return coded.sample_rows(get_site(slug))
     _require(request)
     return queries.sample_rows(get_site(slug))
 
@@ -34,8 +42,16 @@ def sample(request: HttpRequest, barcode: str) -> dict[str, Any]:
     return queries.sample_record(queries.get_sample(barcode))
 
 
+@router.get("/coded/{code}", url_name="dna_coded_sample")
+def coded_sample(request: HttpRequest, code: str) -> dict[str, Any]:
+    """A sample under its code, with its profiles (the laboratory's view)."""
+    return coded.sample_record(coded.get_sample(code))
+
+
 @router.get("/sites/{slug}/families", url_name="dna_families")
 def families(request: HttpRequest, slug: str) -> list[dict[str, Any]]:
+    if _coded(request):
+        return coded.family_rows(get_site(slug))
     _require(request)
     return queries.family_rows(get_site(slug))
 
@@ -43,9 +59,10 @@ def families(request: HttpRequest, slug: str) -> list[dict[str, Any]]:
 @router.get("/families/{family_id}", url_name="dna_family")
 def family(request: HttpRequest, family_id: int) -> dict[str, Any]:
     """The family's members and its pedigree drawing's layout (generation and x of each)."""
-    _require(request)
     found = queries.get_family(family_id)
-    record = queries.family_record(found)
+    if not _coded(request):
+        _require(request)
+    record = coded.family_record(found) if _coded(request) else queries.family_record(found)
     placed = layout(queries.pedigree_individuals(found))
     for member, at in zip(record["members"], placed, strict=True):
         member["drawing"] = {"generation": at.generation, "x": at.x}

@@ -8,6 +8,7 @@ app_name = "dna"
 urlpatterns = [
     path("sites/<slug:slug>/samples/", views.samples, name="samples"),
     path("samples/<str:barcode>/", views.sample, name="sample"),
+    path("coded/<str:code>/", views.coded_sample, name="coded_sample"),
     path("sites/<slug:slug>/families/", views.families, name="families"),
     path("families/<int:pk>/", views.family, name="family"),
     path("families/<int:pk>/pedigree.svg", views.pedigree_svg, name="pedigree_svg"),

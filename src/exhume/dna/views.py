@@ -1,6 +1,8 @@
 """Staff pages for DNA records: samples (custody as a timeline), profiles, families and their
-drawn pedigrees. Each needs login and the ``dna.view_profile`` permission (403 without it) and
-names its JSON twin under ``/api/staff/dna/``. No public page shows any of this."""
+drawn pedigrees. The access policy decides who opens them: the roles that see DNA in full get
+the records; the laboratory (coded level) gets coded pages (:mod:`exhume.dna.coded`), and a
+sample by its code, never by its barcode. Each names its JSON twin under ``/api/staff/dna/``.
+No public page shows any of this."""
 
 from __future__ import annotations
 
@@ -9,11 +11,12 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language, override
 
+from exhume.access.policy import Data, Level, level_of
 from exhume.casework.queries import get_site
 from exhume.core.admin import actor_for
 from exhume.core.exports import export, requested_format
 from exhume.core.http import not_found_as_404
-from exhume.dna import queries
+from exhume.dna import coded, queries
 from exhume.dna.consent import Retention, Scope
 from exhume.dna.consent_actions import do_record_consent
 from exhume.dna.consent_forms import ConsentForm
@@ -25,16 +28,16 @@ PERMISSION = queries.PERMISSION
 
 
 @login_required
-@permission_required(PERMISSION, raise_exception=True)
 def samples(request: HttpRequest, slug: str) -> HttpResponse:
     try:
         site = get_site(slug)
     except NotFoundError as exc:
         raise Http404(exc.message) from None
+    rows = coded.sample_rows(site) if _coded(request) else queries.sample_rows(site)
     if fmt := requested_format(request):
-        return export(queries.sample_rows(site), name=f"{slug}-dna-samples", fmt=fmt)
-    context = {"site": site, "samples": queries.sample_rows(site)}
-    return render(request, "dna/samples.html", context)
+        return export(rows, name=f"{slug}-dna-samples", fmt=fmt)
+    template = "dna/samples_coded.html" if _coded(request) else "dna/samples.html"
+    return render(request, template, {"site": site, "samples": rows})
 
 
 @login_required
@@ -50,39 +53,54 @@ def sample(request: HttpRequest, barcode: str) -> HttpResponse:
 
 
 @login_required
-@permission_required(PERMISSION, raise_exception=True)
+@not_found_as_404
+def coded_sample(request: HttpRequest, code: str) -> HttpResponse:
+    """A sample under its code (the laboratory's page; the full roles see it too)."""
+    record = coded.get_sample(code)
+    context = {"site": coded.site_of(record), "sample": coded.sample_record(record)}
+    return render(request, "dna/sample_coded.html", context)
+
+
+@login_required
 def families(request: HttpRequest, slug: str) -> HttpResponse:
     try:
         site = get_site(slug)
     except NotFoundError as exc:
         raise Http404(exc.message) from None
+    rows = coded.family_rows(site) if _coded(request) else queries.family_rows(site)
     if fmt := requested_format(request):
-        return export(queries.family_rows(site), name=f"{slug}-dna-families", fmt=fmt)
-    return render(
-        request, "dna/families.html", {"site": site, "families": queries.family_rows(site)}
-    )
+        return export(rows, name=f"{slug}-dna-families", fmt=fmt)
+    template = "dna/families_coded.html" if _coded(request) else "dna/families.html"
+    return render(request, template, {"site": site, "families": rows})
 
 
 @login_required
-@permission_required(PERMISSION, raise_exception=True)
 def family(request: HttpRequest, pk: int) -> HttpResponse:
     found = _family(pk)
-    context = {
-        "site": found.site,
-        "family": queries.family_record(found),
-        "drawing": svg(
-            queries.pedigree_individuals(found), title=f"Pedigree of family {found.name}"
-        ),
-    }
+    title = _title(request, found)
+    drawing = svg(queries.pedigree_individuals(found), title=title)
+    if _coded(request):
+        context = {"site": found.site, "family": coded.family_record(found), "drawing": drawing}
+        return render(request, "dna/family_coded.html", context)
+    context = {"site": found.site, "family": queries.family_record(found), "drawing": drawing}
     return render(request, "dna/family.html", context)
 
 
 @login_required
-@permission_required(PERMISSION, raise_exception=True)
 def pedigree_svg(request: HttpRequest, pk: int) -> HttpResponse:
     found = _family(pk)
-    drawing = svg(queries.pedigree_individuals(found), title=f"Pedigree of family {found.name}")
+    drawing = svg(queries.pedigree_individuals(found), title=_title(request, found))
     return HttpResponse(drawing, content_type="image/svg+xml")
+
+
+def _coded(request: HttpRequest) -> bool:
+    """The laboratory sees DNA under coded ids (the access policy's coded level)."""
+    return level_of(request.user, Data.GENETIC) is Level.CODED
+
+
+def _title(request: HttpRequest, found: Family) -> str:
+    name = coded.family_code(found.pk) if _coded(request) else found.name
+    return f"Pedigree of family {name}"
 
 
 def _family(pk: int) -> Family:
