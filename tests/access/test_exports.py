@@ -28,6 +28,9 @@ LISTS = [
     ("families:missing", {}),
     ("dna:samples", {"slug": SLUG}),
     ("dna:families", {"slug": SLUG}),
+    ("dna:consents", {"slug": SLUG}),
+    ("identification:board", {"slug": SLUG}),
+    ("portal:reports", {}),
 ]
 
 

@@ -118,6 +118,8 @@ def _family(pk: int) -> Family:
 def consents(request: HttpRequest, slug: str) -> HttpResponse:
     """The reference samples of a site's families and the consent in force for each."""
     site = get_site(slug)
+    if fmt := requested_format(request):
+        return export(queries.consent_rows(site), name=f"{slug}-consents", fmt=fmt)
     context = {"site": site, "rows": queries.consent_rows(site)}
     return render(request, "dna/consents.html", context)
 

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from exhume.access.policy import Level
 from exhume.audit.events import Actor
 from exhume.core.admin import actor_for
+from exhume.core.exports import export, requested_format
 from exhume.core.http import not_found_as_404
 from exhume.errors import AccessDeniedError, InvalidInputError
 from exhume.identification import actions, background, coded, queries, report
@@ -35,6 +36,9 @@ def board(request: HttpRequest, slug: str) -> HttpResponse:
     state = request.GET.get("state", "")
     order = request.GET.get("order", "posterior")
     seen = queries.level(request.user)
+    if fmt := requested_format(request):  # the twin's rows: coded, or signed only, as the page
+        rows = queries.board_json(site, request.user)["proposals"]
+        return export(rows, name=f"{slug}-identification-board", fmt=fmt)
     if seen is Level.CODED:
         return _coded_board(request, site, state, order)
     after = seen is Level.AFTER_IDENTIFICATION  # family liaison: signed identifications only

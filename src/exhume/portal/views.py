@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from exhume.core.admin import actor_for
+from exhume.core.exports import export, requested_format
 from exhume.core.http import not_found_as_404
 from exhume.errors import AccessDeniedError, InvalidInputError, NotFoundError
 from exhume.portal import actions, queries
@@ -67,6 +68,8 @@ def status(request: HttpRequest, token: str) -> HttpResponse:
 def reports(request: HttpRequest) -> HttpResponse:
     """Family liaison's list of the reports families sent, those waiting first."""
     rows = [queries.report_row(r) for r in queries.reports()]
+    if fmt := requested_format(request):
+        return export(rows, name="family-reports", fmt=fmt)
     return render(request, "portal/staff_reports.html", {"rows": rows})
 
 
