@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import math
 import os
 import secrets
 import shutil
@@ -146,7 +147,9 @@ def derived_copies(data: bytes) -> dict[str, bytes]:
     from PIL import Image, ImageOps
 
     with Image.open(io.BytesIO(data)) as image:
-        image.draft("RGB", (VIEW_SIZE, VIEW_SIZE))  # JPEG: decode at a reduced scale
+        # a JPEG decodes at a reduced scale (1/2, 1/4, 1/8) while still larger than the view
+        scale = min(1.0, VIEW_SIZE / max(image.size))
+        image.draft("RGB", (math.ceil(image.width * scale), math.ceil(image.height * scale)))
         upright = ImageOps.exif_transpose(image).convert("RGB")
     out = {}
     for variant, side in (("view", VIEW_SIZE), ("thumb", THUMB_SIZE)):
