@@ -288,7 +288,15 @@ def screen_command(
     progress: bool,
     cache_dir: Path | None,
 ) -> None:
-    """Screen every body of SCENARIO against every missing person; write JSON to --out."""
+    """Screen every body of SCENARIO against every missing person; write JSON to --out.
+
+    SCENARIO is a screening scenario (.npz) or a dvi-json problem (.json), whose every
+    missing person of every family is screened."""
+    if scenario.suffix.lower() == ".json":
+        if full_matrix or dask:
+            raise click.UsageError("--full-matrix and --dask apply to .npz scenarios only")
+        _screen_problem(scenario, out, top, threshold, memory_mb, threads, cache_dir)
+        return
     import numpy as np
 
     from exhume.kinship.scenariofile import file_sha256, load_scenario
@@ -322,6 +330,32 @@ def screen_command(
     out.write_text(json.dumps(doc, allow_nan=False))
     click.echo(json.dumps({"out": str(out), "remains": data.n_remains,
                            "families": data.n_families, "skipped": len(result.skipped),
+                           "pairs": int(result.pair_body.size),
+                           **({} if built is None else {"tables_built": built})}))  # fmt: skip
+
+
+def _screen_problem(
+    path: Path,
+    out: Path,
+    top: int,
+    threshold: float,
+    memory_mb: int,
+    threads: int,
+    cache_dir: Path | None,
+) -> None:
+    """``screen PROBLEM.json``: every victim against every missing person of every family."""
+    from exhume.kinship.dvijson import load_problem
+    from exhume.kinship.screening import ScreeningParams
+    from exhume.kinship.screeningcache import TableCache
+    from exhume.kinship.screeningdvi import screen_problem, screening_document
+
+    problem = load_problem(path)
+    params = ScreeningParams(top=top, threshold=threshold, memory_mb=memory_mb, threads=threads)
+    cache = None if cache_dir is None else TableCache(cache_dir, problem.markers)
+    result, built = screen_problem(problem, params, cache=cache)
+    out.write_text(json.dumps(screening_document(problem, result), allow_nan=False))
+    click.echo(json.dumps({"out": str(out), "remains": len(problem.victims),
+                           "missing": len(problem.missing), "skipped": len(result.skipped),
                            "pairs": int(result.pair_body.size),
                            **({} if built is None else {"tables_built": built})}))  # fmt: skip
 

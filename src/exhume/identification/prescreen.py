@@ -26,11 +26,11 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from exhume.kinship.markers import MISSING
-from exhume.kinship.pedigree import Pedigree
 from exhume.kinship.problem import DviProblem
 from exhume.kinship.screening import ScreeningParams, screen
-from exhume.kinship.screeningtables import FamilyData
+from exhume.kinship.screeningdvi import family_data
+
+__all__ = ["SCREEN_MIN_LR", "Screened", "family_data", "prescreen"]
 
 #: Least pairwise LR at which a pair goes on to the full engine: 1 is enough (see the module
 #: docstring); a hundredfold margin keeps pairs that a transfer in their family may lift.
@@ -55,42 +55,6 @@ class Screened:
             v.id: ("*", *(problem.missing[j] for j in sorted(chosen.get(i, ()))))
             for i, v in enumerate(problem.victims)
         }
-
-
-def family_data(problem: DviProblem) -> FamilyData:
-    """One screening column per missing person: its family's pedigree with it as the target
-    (the family's other missing persons untyped), columns of one pedigree shape batched."""
-    shapes: dict[tuple[bytes, bytes, bytes, int], int] = {}
-    pedigrees: list[Pedigree] = []
-    targets: list[int] = []
-    shape_of: list[int] = []
-    blocks: list[NDArray[np.int64]] = []
-    for m in problem.missing:
-        fam = problem.family_of(m)
-        ped = fam.pedigree
-        target = ped.index(m)
-        key = (ped.fidx.tobytes(), ped.midx.tobytes(), ped.sex.tobytes(), target)
-        if key not in shapes:
-            shapes[key] = len(pedigrees)
-            pedigrees.append(ped)
-            targets.append(target)
-        shape_of.append(shapes[key])
-        g = np.array(fam.genotypes, dtype=np.int64)
-        for other in fam.missing:
-            if other != m:
-                g[ped.index(other)] = MISSING
-        blocks.append(g)
-    sizes = [b.shape[0] for b in blocks]
-    n_markers = len(problem.markers)
-    genotypes = np.concatenate(blocks) if blocks else np.zeros((0, n_markers, 2), np.int64)
-    return FamilyData(
-        markers=problem.markers,
-        pedigrees=tuple(pedigrees),
-        targets=tuple(targets),
-        family_shape=np.array(shape_of, dtype=np.int64),
-        family_offset=np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64),
-        genotypes=genotypes,
-    )
 
 
 def prescreen(problem: DviProblem, *, min_lr: float = SCREEN_MIN_LR, threads: int = 1) -> Screened:
