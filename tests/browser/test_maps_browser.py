@@ -94,8 +94,10 @@ def test_the_staff_site_plan_colours_graves_and_links_their_records(
 @pytest.fixture
 def izium(transactional_db: None) -> None:
     from exhume.demo import build_demo
+    from exhume.demo.identifications import build_demo_board
 
     build_demo(seed=2022)
+    build_demo_board()  # as `exhume demo` does: the plan shows identified graves too
     User.objects.create_user("olha", password=PASSWORD).groups.add(Group.objects.get(name="field"))
 
 
