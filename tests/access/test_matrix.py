@@ -44,6 +44,7 @@ SAMPLES = {
     "proposal_id": "999999",
     "run_id": "999999",
     "step": "review",
+    "what": "notification",
     "record_id": "999999",
     "kind": "remains",
     "grave_id": "999999",

@@ -136,3 +136,53 @@ def test_family_liaison_sees_a_decision_only_once_the_person_is_identified(
         proposal.pk
     ]
     assert client.post(f"/staff/proposals/{proposal.pk}/identify/").status_code == 403
+
+
+def _signed(proposal: Proposal) -> Proposal:
+    from exhume.identification.actions import do_confirm, do_review
+    from tests.identification.conftest import ANALYST, BOARD
+
+    return do_confirm(BOARD, do_review(ANALYST, proposal))
+
+
+def test_family_liaison_records_the_notification_then_the_release(
+    client: Client, proposal: Proposal
+) -> None:
+    from exhume.identification.models import Notification, RemainsRelease
+
+    signed = _signed(proposal)
+    client.force_login(_user("liaison", "liaison"))
+    url = f"/staff/proposals/{signed.pk}/after/"
+    early = client.post(url + "release/", {"released_on": "2022-11-02", "released_to": "O. K.",
+                                           "relationship": "mother"})  # fmt: skip
+    assert early.status_code == 400 and "has not been told yet" in early.content.decode()
+    told = {"notified_on": "2022-11-01", "method": "in_person", "family_member": "mother"}
+    assert client.post(url + "notification/", told).status_code == 302
+    before = {"released_on": "2022-10-30", "released_to": "O. K.", "relationship": "mother"}
+    assert client.post(url + "release/", before).status_code == 400
+    done = {"released_on": "2022-11-03", "released_to": "O. K.", "relationship": "mother",
+            "document": "act 12/2022"}  # fmt: skip
+    assert client.post(url + "release/", done).status_code == 302
+    page = client.get(f"/staff/proposals/{signed.pk}/").content.decode()
+    assert "custody of the remains ends here" in page and "act 12/2022" in page
+    assert "do-release" not in page
+    again = client.post(url + "release/", done)
+    assert again.status_code == 400 and "already released" in again.content.decode()
+    n, r = Notification.objects.get(), RemainsRelease.objects.get()
+    assert (n.notified_by, n.method, r.released_by, r.remains_id) == (
+        "liaison", "in_person", "liaison", signed.remains_id
+    )  # fmt: skip
+    data = client.get(f"/api/staff/proposals/{signed.pk}").json()
+    assert data["release"]["released_on"] == "2022-11-03" and len(data["notifications"]) == 1
+
+
+def test_only_family_liaison_records_after_the_decision_and_only_when_signed(
+    client: Client, proposal: Proposal
+) -> None:
+    told = {"notified_on": "2022-11-01", "method": "telephone", "family_member": "son"}
+    client.force_login(_user("member", "board"))
+    refused = client.post(f"/staff/proposals/{proposal.pk}/after/notification/", told)
+    assert refused.status_code in (400, 403)
+    signed = _signed(proposal)
+    denied = client.post(f"/staff/proposals/{signed.pk}/after/notification/", told)
+    assert denied.status_code == 403 and "family liaison" in denied.content.decode()

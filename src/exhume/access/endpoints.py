@@ -134,6 +134,8 @@ ENDPOINTS: dict[str, Rule] = {
     "api:identification_board": Rule(Data.IDENTIFICATION),
     "api:identification_proposal": Rule(Data.IDENTIFICATION),
     "identification:start_run": Rule(Data.IDENTIFICATION, at_least=Level.CODED),
+    # family liaison after the decision (the action checks the role): signed ones only
+    "identification:after_decision": Rule(Data.IDENTIFICATION),
     "identification:run_status": Rule(Data.IDENTIFICATION),
     "api:identification_run_status": Rule(Data.IDENTIFICATION),
     "api:identification_run": Rule(Data.IDENTIFICATION, at_least=Level.CODED),
@@ -174,6 +176,8 @@ MODEL_DATA: dict[str, Data] = {
     "identification.decision": Data.IDENTIFICATION,
     "identification.flag": Data.IDENTIFICATION,
     "identification.recognition": Data.IDENTIFICATION,
+    "identification.notification": Data.IDENTIFICATION,
+    "identification.remainsrelease": Data.IDENTIFICATION,
     "dna.sample": Data.GENETIC,
     "dna.profile": Data.GENETIC,
     "dna.family": Data.GENETIC,

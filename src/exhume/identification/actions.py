@@ -34,9 +34,11 @@ from exhume.identification.models import (
     Flag,
     FlagKind,
     IdentificationRun,
+    Notification,
     PolicyRecord,
     Proposal,
     Recognition,
+    RemainsRelease,
     RunStatus,
     State,
     Step,
@@ -486,6 +488,62 @@ def do_tie_part_by_dna(actor: Actor, *, part: Remains, body: Remains, log10_lr: 
 
 
 # --- family liaison -------------------------------------------------------------------------
+
+LIAISON_ROLES = frozenset({Role.LIAISON, Role.SYSTEM})
+
+
+def do_record_notification(
+    actor: Actor, proposal: Proposal, *, notified_on: Any, method: str, family_member: str,
+    notes: str = "",
+) -> Notification:  # fmt: skip
+    """Family liaison told the family of a signed (confirmed or identified) identification."""
+    if actor.role not in LIAISON_ROLES:
+        raise AccessDeniedError(_("only family liaison records that a family was told"))
+    with transaction.atomic(durable=True):
+        locked = _locked(proposal, SIGNED, "notified to the family")
+        return create(
+            Notification,
+            actor,
+            {"proposal": locked, "notified_on": notified_on, "method": method,
+             "notified_by": actor.username, "family_member": family_member, "notes": notes},
+        )  # fmt: skip
+
+
+def do_release_remains(
+    actor: Actor, proposal: Proposal, *, released_on: Any, released_to: str, relationship: str,
+    document: str = "", notes: str = "",
+) -> RemainsRelease:  # fmt: skip
+    """Family liaison hands the remains of a signed identification to the family, after the
+    family was told; this ends the remains' custody (once per body)."""
+    if actor.role not in LIAISON_ROLES:
+        raise AccessDeniedError(_("only family liaison records the release of remains"))
+    with transaction.atomic(durable=True):
+        locked = _locked(proposal, SIGNED, "released")
+        told = locked.notifications.order_by("notified_on").first()
+        if told is None:
+            raise InvalidInputError(
+                _("the family has not been told yet: record the notification first"),
+                field="released_on",
+            )
+        if RemainsRelease.objects.filter(remains=locked.remains).exists():
+            raise InvalidInputError(
+                _("remains %(case_number)s were already released; a release ends their custody")
+                % {"case_number": locked.remains.case_number},
+                field="remains",
+            )
+        if released_on < told.notified_on:
+            raise InvalidInputError(
+                _("the remains cannot be released before the family was told (%(day)s)")
+                % {"day": told.notified_on.isoformat()},
+                field="released_on",
+            )
+        return create(
+            RemainsRelease,
+            actor,
+            {"proposal": locked, "remains": locked.remains, "released_on": released_on,
+             "released_to": released_to, "relationship": relationship,
+             "released_by": actor.username, "document": document, "notes": notes},
+        )  # fmt: skip
 
 
 def do_record_recognition(

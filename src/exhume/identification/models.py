@@ -249,3 +249,53 @@ class Recognition(models.Model):
 
     def __str__(self) -> str:
         return f"{self.item} ({self.strength})"
+
+
+class NotificationMethod(models.TextChoices):
+    IN_PERSON = "in_person", gettext_lazy("In person")
+    TELEPHONE = "telephone", gettext_lazy("By telephone")
+    VIDEO_CALL = "video_call", gettext_lazy("By video call")
+    LETTER = "letter", gettext_lazy("By letter")
+
+
+class Notification(models.Model):
+    """Family liaison told the family of a signed identification: when, how, by whom, whom."""
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.PROTECT, related_name="notifications")
+    notified_on = models.DateField()
+    method = models.CharField(max_length=16, choices=NotificationMethod.choices)
+    notified_by = models.CharField(max_length=150)
+    family_member = models.CharField(
+        max_length=200, help_text=gettext_lazy("who was told, and how related to the person")
+    )
+    notes = models.TextField(blank=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["notified_on", "id"]
+
+    def __str__(self) -> str:
+        return f"notified {self.notified_on} ({self.method})"
+
+
+class RemainsRelease(models.Model):
+    """The remains handed to the family: when, to whom, by whom, on what document. It ends the
+    remains' custody in exhume: once per body (the database refuses a second)."""
+
+    proposal = models.OneToOneField(Proposal, on_delete=models.PROTECT, related_name="release")
+    remains = models.OneToOneField(Remains, on_delete=models.PROTECT, related_name="release")
+    released_on = models.DateField()
+    released_to = models.CharField(max_length=200)
+    relationship = models.CharField(max_length=100)
+    released_by = models.CharField(max_length=150)
+    document = models.CharField(
+        max_length=200, blank=True, help_text=gettext_lazy("the act or receipt signed on release")
+    )
+    notes = models.TextField(blank=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["released_on", "id"]
+
+    def __str__(self) -> str:
+        return f"released {self.released_on}"

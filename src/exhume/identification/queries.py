@@ -17,7 +17,9 @@ from exhume.identification.models import (
     Decision,
     Flag,
     IdentificationRun,
+    NotificationMethod,
     Proposal,
+    RemainsRelease,
     RunStatus,
     State,
 )
@@ -185,7 +187,35 @@ def proposal_detail(p: Proposal) -> dict[str, Any]:
         "competing": proposals(p.remains.site)
         .filter(Q(remains=p.remains) | Q(missing_person=p.missing_person))
         .exclude(pk=p.pk),
+        **after_decision(p),
     }
+
+
+def after_decision(p: Proposal) -> dict[str, Any]:
+    """Family liaison's records after the decision: the notifications and the release."""
+    return {
+        "notifications": list(p.notifications.all()),
+        "release": RemainsRelease.objects.filter(proposal=p).first(),
+        "methods": NotificationMethod.choices,
+    }
+
+
+def after_decision_json(p: Proposal) -> dict[str, Any]:
+    """The same as JSON."""
+    found = after_decision(p)
+    release = found["release"]
+    return {
+        "notifications": [
+            {"notified_on": n.notified_on.isoformat(), "method": n.method,
+             "notified_by": n.notified_by, "family_member": n.family_member, "notes": n.notes}
+            for n in found["notifications"]
+        ],
+        "release": None if release is None else {
+            "released_on": release.released_on.isoformat(), "released_to": release.released_to,
+            "relationship": release.relationship, "released_by": release.released_by,
+            "document": release.document,
+        },
+    }  # fmt: skip
 
 
 def proposal_json(p: Proposal) -> dict[str, Any]:
@@ -202,6 +232,7 @@ def proposal_json(p: Proposal) -> dict[str, Any]:
              "time": d.time.isoformat(), "reason": d.reason, "policy": str(d.policy)}
             for d in detail["decisions"]
         ],
+        **after_decision_json(p),
     }  # fmt: skip
 
 

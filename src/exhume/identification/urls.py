@@ -11,5 +11,6 @@ urlpatterns = [
     path("sites/<slug:slug>/board/run/status/", views.run_status, name="run_status"),
     path("proposals/<int:pk>/", views.proposal, name="proposal"),
     path("proposals/<int:pk>/report/", views.report_page, name="report"),
+    path("proposals/<int:pk>/after/<slug:what>/", views.after_decision, name="after_decision"),
     path("proposals/<int:pk>/<slug:step>/", views.sign, name="sign"),
 ]

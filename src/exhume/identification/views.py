@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from exhume.access.policy import Level
 from exhume.audit.events import Actor
 from exhume.core.admin import actor_for
+from exhume.core.dates import parse_date
 from exhume.core.exports import export, requested_format
 from exhume.core.http import not_found_as_404
 from exhume.errors import AccessDeniedError, InvalidInputError
@@ -84,7 +85,8 @@ def _proposal_page(
         context = {"p": coded.detail(record), "site": record.remains.site, "error": error}
         return render(request, "identification/proposal_coded.html", context, status=status)
     context = {"p": record, "site": record.remains.site, **queries.proposal_detail(record),
-               "error": error, "may_sign": seen is not Level.AFTER_IDENTIFICATION}  # fmt: skip
+               "error": error, "may_sign": seen is not Level.AFTER_IDENTIFICATION,
+               "may_liaise": actor_for(request).role in actions.LIAISON_ROLES}  # fmt: skip
     if seen is Level.AFTER_IDENTIFICATION:
         context["competing"] = []
     return render(request, "identification/proposal.html", context, status=status)
@@ -178,3 +180,39 @@ def run_status(request: HttpRequest, slug: str) -> HttpResponse:
     """The status panel: polled every second while a run is running."""
     site = queries.get_site(slug)
     return render(request, "identification/_run_status.html", _status_context(request, site))
+
+
+@require_POST
+@login_required
+@permission_required(VIEW, raise_exception=True)
+@not_found_as_404
+def after_decision(request: HttpRequest, pk: int, what: str) -> HttpResponse:
+    """Family liaison records that the family was told, or that the remains were released."""
+    record = queries.proposal_for(request.user, pk)
+    actor, form = actor_for(request), request.POST
+    try:
+        if what == "notification":
+            actions.do_record_notification(
+                actor, record, notified_on=_day(form, "notified_on"),
+                method=form.get("method", ""), family_member=form.get("family_member", ""),
+                notes=form.get("notes", ""),
+            )  # fmt: skip
+        elif what == "release":
+            actions.do_release_remains(
+                actor, record, released_on=_day(form, "released_on"),
+                released_to=form.get("released_to", ""), relationship=form.get("relationship", ""),
+                document=form.get("document", ""), notes=form.get("notes", ""),
+            )  # fmt: skip
+        else:
+            raise InvalidInputError(_("unknown step '%(step)s'") % {"step": what}, field="step")
+    except (AccessDeniedError, InvalidInputError) as exc:
+        status = 403 if isinstance(exc, AccessDeniedError) else 400
+        return _proposal_page(request, record, exc.message, status)
+    return redirect("identification:proposal", pk=pk)
+
+
+def _day(form: Any, name: str) -> Any:
+    day = parse_date(form.get(name), name)
+    if day is None:
+        raise InvalidInputError(_("a date is needed"), field=name)
+    return day
