@@ -98,3 +98,23 @@ def test_a_case_only_reference_is_never_compared_outside_its_case(two_cases: Any
     assert export_case(site_a).document["references"] == ["R1"]  # a run in its own case
     international = export_case(site_a, use=Use.INTERNATIONAL)
     assert international.document["references"] == [] and international.withheld == 2
+
+
+def test_a_file_for_another_country_holds_only_references_consented_for_it(
+    two_cases: Any, tmp_path: Path
+) -> None:
+    import json
+
+    from click.testing import CliRunner
+
+    from exhume.cli import main
+
+    out = tmp_path / "for-abroad.json"
+    done = CliRunner().invoke(main, ["dna", "export-dvi", "--site", "a", "--out", str(out),
+                                     "--use", "international"], catch_exceptions=False)  # fmt: skip
+    assert "0 references (2 left out by consent)" in done.output  # a's and b's R1
+    assert json.loads(out.read_text())["references"] == []
+    consent("a-F1-R1", Scope.INTERNATIONAL)
+    CliRunner().invoke(main, ["dna", "export-dvi", "--site", "a", "--out", str(out),
+                              "--use", "international"], catch_exceptions=False)  # fmt: skip
+    assert json.loads(out.read_text())["references"] == ["R1"]

@@ -53,15 +53,23 @@ def import_dvi(problem: Path, slug: str) -> None:
 @click.option("--site", "slug", required=True, help="Slug of the site.")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True,
               help="The dvi-json file to write.")  # fmt: skip
-def export_dvi(slug: str, out: Path) -> None:
-    """Write a site's DNA case as dvi-json (for exhume kinship solve, dvir or Familias)."""
+@click.option("--use", type=click.Choice(["case", "national", "international"]), default="case",
+              show_default=True,
+              help="What the file is for: only references whose family's consent reaches it "
+              "are written (international: a file for another country).")  # fmt: skip
+def export_dvi(slug: str, out: Path, use: str) -> None:
+    """Write a site's DNA case as dvi-json (for exhume kinship solve, dvir or Familias),
+    honouring each reference's consent."""
     setup_django(migrate=True)
     from exhume.casework.queries import get_site
-    from exhume.dna.dvi import export_dvi as export
+    from exhume.dna.dvi import export_case
 
-    doc = export(get_site(slug))
+    export = export_case(get_site(slug), use=use)
+    doc = export.document
     out.write_text(json.dumps(doc, indent=1, allow_nan=False) + "\n", encoding="utf-8")
-    click.echo(f"{out}: {len(doc['pm'])} victims, {len(doc['am'])} families")
+    refs, withheld = len(doc["references"]), export.withheld
+    click.echo(f"{out}: {len(doc['pm'])} victims, {len(doc['am'])} families, "
+               f"{refs} references ({withheld} left out by consent)")  # fmt: skip
 
 
 @dna.command("import-frequencies")
