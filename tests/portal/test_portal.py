@@ -177,3 +177,11 @@ def test_only_liaison_opens_the_families_reports(role: str) -> None:
     client.force_login(with_role(User.objects.create_user(f"{role}-1"), role))
     assert client.get("/staff/family-reports/").status_code == 403
     assert Client().get("/staff/family-reports/").status_code == 302
+
+
+def test_behind_the_proxy_each_family_is_counted_by_its_own_address(settings: Any) -> None:
+    settings.CLIENT_ADDRESS_HEADER = "HTTP_X_REAL_IP"
+    for _ in range(5):
+        Client(HTTP_X_REAL_IP="203.0.113.7").post("/family/report/", FORM)
+    assert Client(HTTP_X_REAL_IP="203.0.113.7").post("/family/report/", FORM).status_code == 429
+    assert Client(HTTP_X_REAL_IP="198.51.100.2").post("/family/report/", FORM).status_code == 200

@@ -121,7 +121,7 @@ def _portal_language(request: HttpRequest) -> None:
 
 
 def _within_rate(request: HttpRequest) -> bool:
-    address = request.META.get("REMOTE_ADDR", "")
+    address = client_address(request)
     key = "portal-rate:" + hashlib.sha256(address.encode()).hexdigest()
     cache.add(key, 0, RATE_WINDOW_S)
     try:
@@ -130,6 +130,13 @@ def _within_rate(request: HttpRequest) -> bool:
         cache.set(key, 1, RATE_WINDOW_S)
         count = 1
     return count <= RATE_LIMIT
+
+
+def client_address(request: HttpRequest) -> str:
+    """The client's address: the proxy's ``X-Real-IP`` behind the documented TLS proxy
+    (``EXHUME_BEHIND_TLS``), else the connection's."""
+    header = getattr(settings, "CLIENT_ADDRESS_HEADER", "")
+    return str((request.META.get(header) if header else "") or request.META.get("REMOTE_ADDR", ""))
 
 
 def _refused(request: HttpRequest, code: int, form: ReportForm) -> HttpResponse:

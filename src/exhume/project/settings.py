@@ -28,6 +28,8 @@ if config.behind_tls():
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    # the proxy's X-Real-IP names the client (the family portal counts reports per address)
+    CLIENT_ADDRESS_HEADER = "HTTP_X_REAL_IP"
 
 INSTALLED_APPS = [
     "django.contrib.admin",
