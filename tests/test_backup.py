@@ -34,6 +34,10 @@ do_publish_release(actor, built.site)
 do_correct_site(actor, built.site, reason="r", authority="a", place="Izium district")
 do_publish_release(actor, built.site)
 do_publish_release(actor, built.other)
+from exhume.casework.actions import do_add_photo, do_record_grave
+from tests.casework.test_photos import camera_jpeg
+grave = do_record_grave(actor, site=built.site, grave_number="P-1")
+do_add_photo(Actor("f", "field"), data=camera_jpeg(), subject="grave", grave=grave)
 """
 
 pytestmark = pytest.mark.slow
@@ -128,12 +132,15 @@ def test_the_archive_is_private_and_lists_every_member(archive: tuple[Installati
     keys = {f"keys/{p.name}" for p in (source.data / "keys").iterdir()}
     assert keys and keys <= set(manifest["members"])
     assert "releases/lisova/lisova-2/checkpoint.txt" in manifest["members"]
+    photos = {n for n in manifest["members"] if n.startswith("photos/")}
+    assert {n.rsplit("/", 1)[1] for n in photos} == {"original", "view.jpg", "thumb.jpg"}
     assert set(manifest["members"]) | {"MANIFEST.json"} == names
     assert "private log keys" in manifest["warning"]
 
 
 def test_a_restored_backup_verifies_clean(restored: Installation) -> None:
-    assert "ok" in restored.exhume("verify", "--db").stdout.lower()
+    assert "ok" in restored.exhume("verify", "--db").stdout.lower()  # photo files included
+    assert len(list((restored.data / "photos").glob("*/*/original"))) == 1
     vkey = restored.exhume("keys", "show").stdout.strip().splitlines()[-1]
     folders = sorted((restored.data / "releases").glob("*/*"))
     assert [f.name for f in folders] == ["kamianka-1", "lisova-1", "lisova-2"]
