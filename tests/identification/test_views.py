@@ -186,3 +186,19 @@ def test_only_family_liaison_records_after_the_decision_and_only_when_signed(
     signed = _signed(proposal)
     denied = client.post(f"/staff/proposals/{signed.pk}/after/notification/", told)
     assert denied.status_code == 403 and "family liaison" in denied.content.decode()
+
+
+def test_the_proposal_page_draws_the_family_with_the_body_placed(
+    client: Client, proposal: Proposal
+) -> None:
+    from exhume.dna.pedigree_actions import do_add_relative, do_create_family
+    from tests.identification.conftest import SYSTEM
+
+    family = do_create_family(SYSTEM, site=proposal.remains.site, name="F-1",
+                              missing_person=proposal.missing_person)  # fmt: skip
+    do_add_relative(SYSTEM, family=family, label="Mo", sex="female", relationship="mother",
+                    relative_of=proposal.missing_person)  # fmt: skip
+    client.force_login(_user("member", "board"))
+    page = client.get(f"/staff/proposals/{proposal.pk}/").content.decode()
+    assert "<svg" in page and f"= {proposal.remains.case_number}" in page
+    assert 'data-member="Mo"' in page

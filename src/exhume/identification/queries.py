@@ -188,7 +188,33 @@ def proposal_detail(p: Proposal) -> dict[str, Any]:
         .filter(Q(remains=p.remains) | Q(missing_person=p.missing_person))
         .exclude(pk=p.pk),
         **after_decision(p),
+        "pedigree_svg": pedigree_svg(p),
     }
+
+
+def pedigree_svg(p: Proposal) -> str:
+    """The missing person's family drawn (:mod:`exhume.dna.drawing`), with the body placed at
+    the missing person: shaded as typed (its profile stands there) and labelled with the case
+    number; "" when the person has no recorded family."""
+    from dataclasses import replace
+
+    from exhume.dna.drawing import svg
+    from exhume.dna.models import PedigreeMember
+    from exhume.dna.queries import pedigree_individuals
+
+    member = (
+        PedigreeMember.objects.filter(missing_person=p.missing_person)
+        .select_related("family")
+        .first()
+    )
+    if member is None:
+        return ""
+    people = pedigree_individuals(member.family)
+    labels = [m.label for m in member.family.members.all()]
+    at = labels.index(member.label)
+    people[at] = replace(people[at], label=f"{member.label} = {p.remains.case_number}", typed=True)
+    return svg(people, title=f"{member.family.name}: {p.remains.case_number} placed at "
+               f"{member.label}")  # fmt: skip
 
 
 def after_decision(p: Proposal) -> dict[str, Any]:
