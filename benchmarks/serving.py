@@ -1,11 +1,16 @@
 """Load benchmark of the real server: 50 concurrent readers of the Izium page and its JSON twin.
 
 Starts ``exhume serve`` (gunicorn, the production server) on the synthetic demo data, on SQLite
-or on PostgreSQL (``--database-url``), and drives it from this process with a bounded asyncio
-load generator that speaks HTTP/1.1 with keep-alive to 127.0.0.1 only: ``--clients`` connections,
-each sending its next request as soon as the last one answered, ``--requests`` requests per
-client per URL, with a time limit. The same run measures one client alone (the baseline).
-Reports per URL: requests, errors (non-200 or broken connection), req/s, p50, p95, p99 (ms).
+or on PostgreSQL (``--database-url``), and drives it with ``--clients`` keep-alive connections to
+127.0.0.1 only, each sending its next request as soon as the last one answered. The same run
+measures one client alone (the baseline). Reports per URL: requests, errors (non-200 or broken
+connection), req/s, p50, p95, p99 (ms), and the server's CPU time per request.
+
+The load generator shares the machine's cores with the server, so it must be cheap:
+``--generator wrk`` (Debian's ``wrk``, a compiled epoll generator, run with one thread for
+``--duration`` seconds; ``apt-get install wrk``) costs a few microseconds of CPU a request;
+``--generator asyncio`` (built in: HTTP/1.1 over asyncio streams, ``--requests`` per client)
+costs some tens. ``auto`` (the default) takes wrk when it is on the PATH.
 
     .venv/bin/python benchmarks/serving.py                      # SQLite demo in a temp folder
     .venv/bin/python benchmarks/serving.py --database-url postgresql://postgres@127.0.0.1/bench
@@ -173,6 +178,48 @@ def drive(base: str, path: str, *, clients: int, requests: int, limit_s: float) 
     return summary(tally, seconds, clients)
 
 
+#: wrk's report as one JSON line (latencies in microseconds, counts of each kind of error).
+WRK_SCRIPT = """
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format(
+    '{"requests": %d, "duration_us": %d, "p50": %d, "p95": %d, "p99": %d, '
+    .. '"connect": %d, "read": %d, "write": %d, "status": %d, "timeout": %d}\\n',
+    summary.requests, summary.duration, latency:percentile(50), latency:percentile(95),
+    latency:percentile(99), e.connect, e.read, e.write, e.status, e.timeout))
+end
+"""
+
+
+def drive_wrk(base: str, path: str, *, clients: int, seconds: float) -> dict[str, Any]:
+    """``clients`` keep-alive connections from one wrk thread for ``seconds``."""
+    target = urlparse(base)
+    if target.hostname not in {"127.0.0.1", "localhost", "::1"}:
+        raise SystemExit(f"refusing to load {target.hostname}: this benchmark drives loopback only")
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+        script.write(WRK_SCRIPT)
+    try:
+        command = ["wrk", "-t1", f"-c{clients}", f"-d{max(1, round(seconds))}s", "--timeout", "30s",
+                   "-s", script.name, base + path]  # fmt: skip
+        out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    finally:
+        os.unlink(script.name)
+    found = json.loads(next(line for line in out.splitlines() if line.startswith("{")))
+    errors = sum(found[k] for k in ("connect", "read", "write", "status", "timeout"))
+    elapsed = found["duration_us"] / 1e6
+    return {
+        "clients": clients,
+        "requests": found["requests"],
+        "errors": errors,
+        "error_kinds": {k: found[k] for k in ("connect", "read", "write", "status", "timeout")},
+        "seconds": round(elapsed, 2),
+        "req_per_s": round(found["requests"] / elapsed, 1) if elapsed else None,
+        "p50_ms": round(found["p50"] / 1000, 1),
+        "p95_ms": round(found["p95"] / 1000, 1),
+        "p99_ms": round(found["p99"] / 1000, 1),
+    }
+
+
 def summary(tally: Tally, seconds: float, clients: int) -> dict[str, Any]:
     ms = sorted(x * 1000 for x in tally.latencies)
 
@@ -216,9 +263,17 @@ def measure(base: str, args: argparse.Namespace, pid: int | None = None) -> dict
     results: dict[str, Any] = {}
     for path in URLS:
         drive(base, path, clients=4, requests=20, limit_s=30)  # warm every worker's cache
-        single = drive(base, path, clients=1, requests=args.single, limit_s=args.limit)
+        if args.generator == "wrk":
+            single = drive_wrk(base, path, clients=1, seconds=args.duration / 2)
+        else:
+            single = drive(base, path, clients=1, requests=args.single, limit_s=args.limit)
         before = server_cpu_seconds(pid)
-        loaded = drive(base, path, clients=args.clients, requests=args.requests, limit_s=args.limit)
+        if args.generator == "wrk":
+            loaded = drive_wrk(base, path, clients=args.clients, seconds=args.duration)
+        else:
+            loaded = drive(
+                base, path, clients=args.clients, requests=args.requests, limit_s=args.limit
+            )
         after = server_cpu_seconds(pid)
         if before is not None and after is not None and loaded["requests"]:
             loaded["server_cpu_ms_per_request"] = round(
@@ -247,7 +302,11 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=None)
     parser.add_argument("--target", default="", help="drive a server already running here")
     parser.add_argument("--target-pid", type=int, default=None, help="its process id (CPU time)")
+    parser.add_argument("--generator", choices=("auto", "wrk", "asyncio"), default="auto")
+    parser.add_argument("--duration", type=float, default=20.0, help="seconds per wrk run")
     args = parser.parse_args()
+    if args.generator == "auto":
+        args.generator = "wrk" if shutil.which("wrk") else "asyncio"
 
     info: dict[str, Any] = {
         "machine": {
@@ -256,6 +315,7 @@ def main() -> None:
             "load_average_at_start": [round(x, 1) for x in os.getloadavg()],
         },
         "urls": list(URLS),
+        "generator": args.generator,
     }
     if args.target:
         info["server"] = args.target

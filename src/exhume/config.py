@@ -200,6 +200,11 @@ class DatabaseConfig:
             "HOST": self.host,
             "PORT": self.port,
             "ATOMIC_REQUESTS": False,
+            # keep each thread's connection between requests (a PostgreSQL connection costs a
+            # backend process and an authentication; a public page costs one query), checked
+            # before reuse
+            "CONN_MAX_AGE": 600,
+            "CONN_HEALTH_CHECKS": True,
         }
         if self.engine.endswith("sqlite3"):
             entry["OPTIONS"] = {"timeout": 20}

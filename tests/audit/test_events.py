@@ -74,3 +74,12 @@ def test_a_correction_with_an_unknown_reason_code_is_refused_naming_the_field(
             actor, remains, reason="x", authority="y", reason_code="typo", sex="male"
         )
     assert info.value.field == "reason_code"
+
+
+def test_a_json_field_read_back_from_postgresql_commits_the_float_it_was_stored_from() -> None:
+    from exhume.audit.events import snapshot_values
+
+    stored = {"evidence": {"table": [{"value": 3.0528614531457964e34}]}}
+    from_postgresql = {"evidence": {"table": [{"value": 30528614531457964000000000000000000}]}}
+    assert snapshot_values(from_postgresql) == snapshot_values(stored)
+    assert commit(snapshot_values(from_postgresql), bytes(32)) == commit(stored, bytes(32))

@@ -4,7 +4,9 @@ a write anywhere is visible on the very next read."""
 from __future__ import annotations
 
 import datetime as dt
+import logging
 
+import pytest
 from django.contrib.auth.models import User
 from django.db import connection
 from django.test import Client
@@ -100,3 +102,48 @@ def test_unused_query_parameters_do_not_make_new_entries(client: Client, built: 
     client.get(f"/sites/{SLUG}/")
     assert _queries(client, f"/sites/{SLUG}/?utm=1") == 1
     assert _queries(client, f"/sites/{SLUG}/?x=2") == 1
+
+
+def test_an_unchanged_page_is_not_sent_again_to_a_reader_who_has_it(
+    client: Client, built: Built
+) -> None:
+    for url in (f"/sites/{SLUG}/", f"/api/sites/{SLUG}"):
+        first = client.get(url)
+        etag = first["ETag"]
+        again = client.get(url, headers={"if-none-match": etag})
+        assert (again.status_code, again.content, again["ETag"]) == (304, b"", etag)
+    etag = client.get(f"/sites/{SLUG}/")["ETag"]
+    do_correct_site(
+        Actor("admin", "admin"), built.site, reason="typo", authority="board", place="Kharkiv"
+    )
+    after = client.get(f"/sites/{SLUG}/", headers={"if-none-match": etag})
+    assert after.status_code == 200 and after["ETag"] != etag
+
+
+def test_a_page_served_from_the_store_keeps_every_security_header(
+    client: Client, built: Built
+) -> None:
+    first = client.get(f"/sites/{SLUG}/")
+    again = client.get(f"/sites/{SLUG}/")
+    assert again.content == first.content
+    for name in ("Content-Security-Policy", "X-Frame-Options", "X-Content-Type-Options",
+                 "Referrer-Policy", "Content-Type", "Content-Language", "ETag"):  # fmt: skip
+        assert again[name] == first[name], name
+
+
+def test_a_reader_with_a_session_cookie_takes_the_usual_path(client: Client, built: Built) -> None:
+    client.get(f"/sites/{SLUG}/")
+    client.cookies["sessionid"] = "not-a-session"
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(f"/sites/{SLUG}/").status_code == 200
+    assert any("django_session" in q["sql"] for q in captured.captured_queries)
+
+
+def test_the_request_log_names_the_route_of_a_page_served_from_the_store(
+    client: Client, built: Built, caplog: pytest.LogCaptureFixture
+) -> None:
+    client.get(f"/sites/{SLUG}/")
+    with caplog.at_level(logging.INFO, logger="exhume.requests"):
+        client.get(f"/sites/{SLUG}/")
+    [record] = [r for r in caplog.records if r.name == "exhume.requests"]
+    assert record.fields["route"] == "/sites/<slug:slug>/"  # type: ignore[attr-defined]

@@ -36,6 +36,7 @@ from exhume.ledger import (
     new_salt,
     note_commitment,
 )
+from exhume.ledger.canonical import MAX_SAFE_INTEGER
 
 
 @dataclass(frozen=True)
@@ -101,10 +102,27 @@ def snapshot_values(
             value = value.isoformat()
         elif isinstance(value, str):
             value = str(value)  # a TextChoices member becomes its plain value
+        elif isinstance(value, list | dict):
+            value = _json_numbers(value)
         elif value is not None and not isinstance(value, int | float | bool | list | dict):
             value = str(value)
         data[names.get(attname, attname)] = value
     return data
+
+
+def _json_numbers(value: Any) -> Any:
+    """A JSON field's value with every integer beyond 2^53 - 1 as the float it was stored from.
+
+    PostgreSQL's jsonb keeps a number as an exact decimal, so a float such as 3.05e34 (a
+    likelihood ratio) reads back as the integer 30528614531457964000000000000000000, which
+    canonical JSON refuses; SQLite reads back the float. Both now commit the same float."""
+    if isinstance(value, dict):
+        return {k: _json_numbers(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_json_numbers(v) for v in value]
+    if type(value) is int and abs(value) > MAX_SAFE_INTEGER:
+        return float(value)
+    return value
 
 
 class LogRow(Protocol):

@@ -92,6 +92,9 @@ def route_of(request: HttpRequest) -> str:
     match = request.resolver_match
     if match is not None:
         return "/" + match.route
+    served: str | None = getattr(request, "exhume_route", None)  # a page served from the cache
+    if served is not None:
+        return served
     return "/static/" if request.path.startswith("/static/") else "(no route)"
 
 

@@ -14,12 +14,14 @@ the cached data). Within one process a key is computed by one thread while the o
 
 from __future__ import annotations
 
+import contextvars
 import hashlib
 import threading
 from collections.abc import Callable, Hashable
 from typing import Any, TypeVar
 
 from django.core.cache import cache
+from django.db import connection
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import get_language
 
@@ -28,16 +30,29 @@ from exhume.audit.models import LogEntry
 T = TypeVar("T")
 
 _MISSING = object()
+_HEAD_SQL = f"SELECT seq, commitment FROM {LogEntry._meta.db_table} ORDER BY seq DESC LIMIT 1"
 _locks: dict[str, threading.Lock] = {}
 _locks_guard = threading.Lock()
 
 
+#: The head the request's middleware already read (:mod:`exhume.publication.middleware`).
+request_head: contextvars.ContextVar[str | None] = contextvars.ContextVar(
+    "exhume_request_head", default=None
+)
+
+
 def log_head() -> str:
-    """``<seq>-<commitment prefix>`` of the log's last entry, or ``empty``.
+    """``<seq>-<commitment prefix>`` of the log's last entry, or ``empty`` (or the head the
+    request's middleware read at its start).
 
     The commitment carries a fresh salt, so a database rebuilt to the same size still gets a
     new head."""
-    head = LogEntry.objects.order_by("-seq").values_list("seq", "commitment").first()
+    known = request_head.get()
+    if known is not None:
+        return known
+    with connection.cursor() as cursor:  # one indexed query, without the ORM's cost
+        cursor.execute(_HEAD_SQL)
+        head = cursor.fetchone()
     return f"{head[0]}-{head[1][:16]}" if head else "empty"
 
 
