@@ -93,6 +93,9 @@ def test_bad_rows_are_listed_as_the_command_line_lists_them_and_nothing_can_be_c
     assert report.problems
     for problem in report.problems:
         assert f'<td class="num">{problem.row}</td><td>{problem.column}</td>' in page
+    from django.utils.html import escape
+
+    assert escape("\n".join(p.line() for p in report.problems)) in page  # the CLI's lines
     assert Remains.objects.count() == 0
 
 
