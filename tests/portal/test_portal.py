@@ -123,7 +123,9 @@ def test_an_oversized_report_is_refused() -> None:
 
 def test_the_form_needs_its_csrf_token() -> None:
     client = Client(enforce_csrf_checks=True)
-    assert client.post("/family/report/", FORM).status_code == 403
+    refused = client.post("/family/report/", FORM, HTTP_ACCEPT_LANGUAGE="uk")
+    assert refused.status_code == 403 and "Термін дії форми минув" in refused.text
+    assert not FamilyReport.objects.exists()
 
 
 def test_liaison_checks_a_report_and_the_family_sees_each_step(
