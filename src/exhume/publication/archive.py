@@ -1,8 +1,9 @@
 """A whole site as one archive: its records, the log, its signed releases and its photos' hashes.
 
 The format and its offline check are :mod:`exhume.ledger.archive` (``exhume verify FILE``).
-The records are every logged record of the site (the site itself and every logged model with a
-``site`` field: graves, journal lines, remains, photos, site texts, import batches, reports ...)
+The records are every logged record of the site (the site itself, every logged model with a
+``site`` field: graves, journal lines, remains, photos, site texts, import batches, reports,
+runs ..., and every other logged model tied to the site's remains: DNA samples, proposals ...)
 that the account may see: a model's kind of data (:data:`exhume.access.endpoints.MODEL_DATA`)
 in full, and no record restricted to other people. Each comes with the salt of its latest log
 entry, so that the archive opens its commitments: **the archive holds personal data** (names of
@@ -32,7 +33,7 @@ from exhume.access.policy import Data, Level, level_of
 from exhume.access.records import visible
 from exhume.audit.events import record_type_of, snapshot
 from exhume.audit.models import LogEntry
-from exhume.casework.models import Site
+from exhume.casework.models import Remains, Site
 from exhume.errors import InvalidInputError
 from exhume.ledger.archive import FORMAT, LOG, MANIFEST, PHOTOS, RECORDS, RELEASES, log_root
 from exhume.ledger.archive import sha256_hex as sha256
@@ -49,21 +50,25 @@ class ArchiveSummary:
     photos: int
 
 
-def site_models(user: Any) -> list[type[models.Model]]:
-    """The logged models of a site's records that ``user`` sees in full: the site, and every
-    model with a ``version`` field and a ``site`` foreign key to it."""
-    found: list[type[models.Model]] = [Site]
+def site_models(user: Any) -> list[tuple[type[models.Model], str]]:
+    """The logged models of a site's records that ``user`` sees in full, each with the lookup
+    that ties its rows to a site: the site itself (``pk``), every model with a ``version``
+    field and a ``site`` foreign key (``site``), and every other one with a ``remains`` foreign
+    key (``remains__site``: DNA samples, proposals, recognitions ...)."""
+    found: list[tuple[type[models.Model], str]] = [(Site, "pk")]
     for model in apps.get_models():
-        names = {f.name for f in model._meta.concrete_fields}
-        site = next((f for f in model._meta.concrete_fields if f.name == "site"), None)
-        if (
-            "version" in names
-            and isinstance(site, models.ForeignKey)
-            and site.related_model is Site
-            and model is not Release
-        ):
-            found.append(model)
-    return [m for m in found if level_of(user, MODEL_DATA[_label(m)]) is Level.FULL]
+        fields = {f.name: f for f in model._meta.concrete_fields}
+        if "version" not in fields or model in (Site, Release):
+            continue
+        if _points_to(fields.get("site"), Site):
+            found.append((model, "site"))
+        elif _points_to(fields.get("remains"), Remains):
+            found.append((model, "remains__site"))
+    return [(m, k) for m, k in found if level_of(user, MODEL_DATA[_label(m)]) is Level.FULL]
+
+
+def _points_to(field: Any, model: type[models.Model]) -> bool:
+    return isinstance(field, models.ForeignKey) and field.related_model is model
 
 
 def _label(model: type[models.Model]) -> str:
@@ -73,9 +78,8 @@ def _label(model: type[models.Model]) -> str:
 def site_records(site: Site, user: Any) -> list[dict[str, Any]]:
     """The site's records the user may see, each with its latest log entry's version and salt."""
     rows: list[models.Model] = []
-    for model in site_models(user):
-        qs = model._default_manager.filter(pk=site.pk) if model is Site else (
-            model._default_manager.filter(site=site))  # fmt: skip
+    for model, lookup in site_models(user):
+        qs = model._default_manager.filter(**{lookup: site.pk if lookup == "pk" else site})
         rows += list(visible(qs.order_by("pk"), user))
     latest: dict[tuple[str, str], LogEntry] = {}
     types = {record_type_of(r) for r in rows}
