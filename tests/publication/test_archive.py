@@ -161,3 +161,9 @@ def test_a_role_that_does_not_see_the_log_may_not_export(tmp_path: Path, make_si
 def _member(path: Path, name: str) -> str:
     with tarfile.open(path, "r:gz") as archive:
         return archive.extractfile(name).read().decode()  # type: ignore[union-attr]
+
+
+def test_verify_names_a_path_that_does_not_exist(tmp_path: Path) -> None:
+    answer = CliRunner().invoke(main, ["verify", str(tmp_path / "missing.tar.gz")])
+    assert answer.exit_code == 65
+    assert "missing.tar.gz: no such release folder or site archive" in answer.output

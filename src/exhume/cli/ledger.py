@@ -95,6 +95,9 @@ def verify(
         raise InvalidInputError("give a release DIR to verify, or --db", field="DIRECTORY")
     result: dict[str, Any] = {"ok": True}
     lines: list[str] = []
+    if directory is not None and not directory.exists():
+        raise InvalidInputError(f"{directory}: no such release folder or site archive",
+                                field="DIRECTORY")  # fmt: skip
     if directory is not None and directory.is_file():
         result["archive"] = _verify_archive(directory, keys, lines)
         directory = None
