@@ -14,7 +14,7 @@ import logging
 import threading
 from collections.abc import Callable
 
-from django.db import close_old_connections
+from django.db import close_old_connections, connection
 
 from exhume.audit.events import Actor
 from exhume.casework.models import Site
@@ -26,7 +26,14 @@ LOG = logging.getLogger(__name__)
 
 
 def _in_thread(work: Callable[[], None]) -> None:
-    threading.Thread(target=work, name="exhume-identification-run", daemon=True).start()
+    def target() -> None:
+        close_old_connections()
+        try:
+            work()
+        finally:
+            connection.close()  # this thread's own connection, never the caller's
+
+    threading.Thread(target=target, name="exhume-identification-run", daemon=True).start()
 
 
 #: How the work of a started run is executed (a daemon thread; tests run it inline).
@@ -38,13 +45,10 @@ def start_background_run(actor: Actor, site: Site) -> IdentificationRun:
     run = start_run(actor, site)
 
     def work() -> None:
-        close_old_connections()
         try:
             execute_run(actor, run, lambda: site_dna(site))
         except Exception:  # recorded on the run as failed by execute_run
             LOG.exception("identification run %s failed", run.pk)
-        finally:
-            close_old_connections()
 
     EXECUTOR(work)
     return run

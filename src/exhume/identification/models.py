@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy
 
 from exhume.casework.models import Remains, Site
+from exhume.core.jsonfield import FloatPreservingDecoder
 from exhume.families.models import MissingPerson
 
 
@@ -22,7 +23,7 @@ class PolicyRecord(models.Model):
 
     name = models.CharField(max_length=100)
     policy_version = models.PositiveIntegerField()
-    data = models.JSONField()
+    data = models.JSONField(decoder=FloatPreservingDecoder)
     sha256 = models.CharField(max_length=64)
     in_force = models.BooleanField(default=False)
     adopted_at = models.DateTimeField()
@@ -62,13 +63,14 @@ class IdentificationRun(models.Model):
     run_by = models.CharField(max_length=150)
     policy = models.ForeignKey(PolicyRecord, on_delete=models.PROTECT, related_name="runs")
     parameters = models.JSONField(
+        decoder=FloatPreservingDecoder,
         help_text=gettext_lazy(
             "frequency database (name, SHA-256), mutation models, thresholds, prior"
-        )
+        ),
     )
     engine_version = models.CharField(max_length=50)
     inputs_sha256 = models.CharField(max_length=64, blank=True)  # known once the run has read
-    summary = models.JSONField(default=dict, blank=True)
+    summary = models.JSONField(decoder=FloatPreservingDecoder, default=dict, blank=True)
     status = models.CharField(max_length=16, choices=RunStatus.choices, default=RunStatus.COMPLETE)
     finished_at = models.DateTimeField(null=True, blank=True)
     error = models.TextField(blank=True, help_text=gettext_lazy("why a failed run failed"))
@@ -121,11 +123,12 @@ class Proposal(models.Model):
     )
     policy = models.ForeignKey(PolicyRecord, on_delete=models.PROTECT, related_name="proposals")
     policy_met = models.BooleanField()
-    unmet = models.JSONField(default=list, blank=True)
+    unmet = models.JSONField(decoder=FloatPreservingDecoder, default=list, blank=True)
     evidence = models.JSONField(
-        help_text=gettext_lazy("the factor table, references and per-marker LRs")
+        decoder=FloatPreservingDecoder,
+        help_text=gettext_lazy("the factor table, references and per-marker LRs"),
     )
-    flags = models.JSONField(default=list, blank=True)
+    flags = models.JSONField(decoder=FloatPreservingDecoder, default=list, blank=True)
     reviewed_by = models.CharField(max_length=150, blank=True)
     confirmed_by = models.CharField(max_length=150, blank=True)
     reason = models.TextField(
@@ -173,7 +176,8 @@ class Decision(models.Model):
     reason = models.TextField(blank=True)
     policy = models.ForeignKey(PolicyRecord, on_delete=models.PROTECT, related_name="decisions")
     evidence = models.JSONField(
-        help_text=gettext_lazy("snapshot of the proposal's numbers at this step")
+        decoder=FloatPreservingDecoder,
+        help_text=gettext_lazy("snapshot of the proposal's numbers at this step"),
     )
     version = models.PositiveIntegerField(default=1)
 
