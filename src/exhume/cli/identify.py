@@ -28,10 +28,12 @@ def identify(slug: str, as_json: bool, user: str, search: str) -> None:
     from exhume.audit.events import Actor
     from exhume.identification.dna_source import site_dna
     from exhume.identification.queries import get_site, run_report
-    from exhume.identification.runs import run_identification
+    from exhume.identification.runs import execute_run, start_run
 
     site = get_site(slug)
-    run = run_identification(Actor(f"cli:{user}", "system"), site, site_dna(site, use=search))
+    actor = Actor(f"cli:{user}", "system")
+    started = start_run(actor, site, use=search)
+    run = execute_run(actor, started, lambda: site_dna(site, use=search))
     report = run_report(run)
     if as_json:
         click.echo(json.dumps(report, ensure_ascii=False, indent=1))

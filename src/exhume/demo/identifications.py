@@ -23,7 +23,7 @@ from exhume.identification.actions import (
 )
 from exhume.identification.dna_source import site_dna
 from exhume.identification.models import Proposal, State
-from exhume.identification.runs import run_identification
+from exhume.identification.runs import execute_run, start_run
 
 ANALYST = Actor("demo-lab", Role.LAB)
 BOARD = Actor("demo-board", Role.BOARD)
@@ -49,7 +49,7 @@ class DemoBoard:
 def build_demo_board(site_slug: str = "izium") -> DemoBoard:
     """Run, re-associate, review and confirm as the module docstring says."""
     site = Site.objects.get(slug=site_slug)
-    run = run_identification(ANALYST, site, site_dna(site))
+    run = execute_run(ANALYST, start_run(ANALYST, site), lambda: site_dna(site))
     tied = _reassociate(run.summary.get("direct_matches", []), site)
     chosen = [p for p in Proposal.objects.filter(run=run, state=State.PROPOSED, policy_met=True)
               .select_related("remains", "missing_person").order_by("-log10_odds", "id")
