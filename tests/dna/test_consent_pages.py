@@ -62,6 +62,7 @@ def test_the_consent_form_prints_in_ukrainian_and_english(case: Any) -> None:
     client = client_as("liaison")
     uk = client.get("/staff/dna/consent/a-F1-R1/form/?lang=uk").content.decode()
     assert '<html lang="uk">' in uk and "Лише ця справа" in uk
+    assert "Relationship" not in uk and "Spouse" not in uk
     en = client.get("/staff/dna/consent/form/?lang=en").content.decode()
     assert '<html lang="en">' in en and "International exchange" in en
     asked = client.get("/staff/dna/consent/form/", HTTP_ACCEPT_LANGUAGE="uk").content.decode()

@@ -9,6 +9,7 @@ Models hold data and choices. Rules live in :mod:`exhume.dna.custody`,
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext_lazy
 
 from exhume.casework.models import Remains, Site
 from exhume.core.choices import Sex
@@ -21,9 +22,12 @@ class FrequencyDatabase(models.Model):
 
     name = models.CharField(max_length=200, unique=True)
     population = models.CharField(max_length=200)
-    source = models.CharField(max_length=300, blank=True, help_text="file name or publication")
+    source = models.CharField(
+        max_length=300, blank=True, help_text=gettext_lazy("file name or publication")
+    )
     content_sha256 = models.CharField(
-        max_length=64, help_text="SHA-256 of the imported rows (population,marker,allele,freq,n)"
+        max_length=64,
+        help_text=gettext_lazy("SHA-256 of the imported rows (population,marker,allele,freq,n)"),
     )
     version = models.PositiveIntegerField(default=1)
 
@@ -43,12 +47,16 @@ class AlleleFrequency(models.Model):
     marker = models.CharField(max_length=64)
     allele = models.CharField(max_length=32)
     frequency = models.FloatField()
-    n = models.PositiveIntegerField(null=True, blank=True, help_text="alleles counted")
+    n = models.PositiveIntegerField(
+        null=True, blank=True, help_text=gettext_lazy("alleles counted")
+    )
     position = models.PositiveIntegerField()
     minimum_rule = models.CharField(
         max_length=300,
         blank=True,
-        help_text="set when the allele was absent and got the minimum frequency (the rule used)",
+        help_text=gettext_lazy(
+            "set when the allele was absent and got the minimum frequency (the rule used)"
+        ),
     )
     version = models.PositiveIntegerField(default=1)
 
@@ -69,11 +77,17 @@ class KinshipParameters(models.Model):
 
     site = models.OneToOneField(Site, on_delete=models.PROTECT, related_name="kinship_parameters")
     frequency_database = models.ForeignKey(FrequencyDatabase, on_delete=models.PROTECT)
-    markers = models.JSONField(default=list, help_text="marker names, in the order of a run")
-    mutation = models.JSONField(
-        default=dict, blank=True, help_text="per marker: dvi-json mutation object (matrices)"
+    markers = models.JSONField(
+        default=list, help_text=gettext_lazy("marker names, in the order of a run")
     )
-    pairings = models.JSONField(null=True, blank=True, help_text="candidate pairings, if given")
+    mutation = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text=gettext_lazy("per marker: dvi-json mutation object (matrices)"),
+    )
+    pairings = models.JSONField(
+        null=True, blank=True, help_text=gettext_lazy("candidate pairings, if given")
+    )
     dataset = models.CharField(max_length=200, blank=True)
     version = models.PositiveIntegerField(default=1)
 
@@ -106,22 +120,22 @@ class Family(models.Model):
 
 
 class Relationship(models.TextChoices):
-    FATHER = "father", "Father"
-    MOTHER = "mother", "Mother"
-    FULL_SIBLING = "full_sibling", "Full sibling"
-    HALF_SIBLING = "half_sibling", "Half sibling"
-    CHILD = "child", "Child"
-    SPOUSE = "spouse", "Spouse (other parent of a child)"
-    GRANDPARENT = "grandparent", "Grandparent"
-    AUNT_UNCLE = "aunt_uncle", "Aunt or uncle"
-    COUSIN = "cousin", "First cousin"
-    MISSING = "missing", "Another missing person"
+    FATHER = "father", gettext_lazy("Father")
+    MOTHER = "mother", gettext_lazy("Mother")
+    FULL_SIBLING = "full_sibling", gettext_lazy("Full sibling")
+    HALF_SIBLING = "half_sibling", gettext_lazy("Half sibling")
+    CHILD = "child", gettext_lazy("Child")
+    SPOUSE = "spouse", gettext_lazy("Spouse (other parent of a child)")
+    GRANDPARENT = "grandparent", gettext_lazy("Grandparent")
+    AUNT_UNCLE = "aunt_uncle", gettext_lazy("Aunt or uncle")
+    COUSIN = "cousin", gettext_lazy("First cousin")
+    MISSING = "missing", gettext_lazy("Another missing person")
 
 
 class Side(models.TextChoices):
     NONE = "", "—"
-    FATHER = "father", "Through the father"
-    MOTHER = "mother", "Through the mother"
+    FATHER = "father", gettext_lazy("Through the father")
+    MOTHER = "mother", gettext_lazy("Through the mother")
 
 
 class PedigreeMember(models.Model):
@@ -129,7 +143,7 @@ class PedigreeMember(models.Model):
     untyped person who only connects others. Parents are links, as pedtools stores them."""
 
     family = models.ForeignKey(Family, on_delete=models.PROTECT, related_name="members")
-    label = models.CharField(max_length=100, help_text="id within the pedigree")
+    label = models.CharField(max_length=100, help_text=gettext_lazy("id within the pedigree"))
     sex = models.CharField(max_length=16, choices=Sex.choices, default=Sex.UNDETERMINED)
     father = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -143,10 +157,13 @@ class PedigreeMember(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="pedigree_member",
-        help_text="set when this member is a missing person",
+        help_text=gettext_lazy("set when this member is a missing person"),
     )
     relationship = models.CharField(
-        max_length=16, choices=Relationship.choices, blank=True, help_text="as the donor stated"
+        max_length=16,
+        choices=Relationship.choices,
+        blank=True,
+        help_text=gettext_lazy("as the donor stated"),
     )
     side = models.CharField(max_length=8, choices=Side.choices, blank=True)
     relative_of = models.ForeignKey(
@@ -155,9 +172,11 @@ class PedigreeMember(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="relatives",
-        help_text="the missing person the relationship is stated to",
+        help_text=gettext_lazy("the missing person the relationship is stated to"),
     )
-    name = models.CharField(max_length=300, blank=True, help_text="the relative's name")
+    name = models.CharField(
+        max_length=300, blank=True, help_text=gettext_lazy("the relative's name")
+    )
     contact = models.CharField(max_length=300, blank=True)
     position = models.PositiveIntegerField(default=0)
     version = models.PositiveIntegerField(default=1)
@@ -178,13 +197,13 @@ class PedigreeMember(models.Model):
 
 
 class SampleKind(models.TextChoices):
-    BONE = "bone", "Bone"
-    TOOTH = "tooth", "Tooth"
-    TISSUE = "tissue", "Soft tissue"
-    NAIL = "nail", "Nail"
-    BUCCAL_SWAB = "buccal_swab", "Buccal swab (relative)"
-    BLOOD_CARD = "blood_card", "Blood card (relative)"
-    PERSONAL_EFFECT = "personal_effect", "Personal effect of the missing person"
+    BONE = "bone", gettext_lazy("Bone")
+    TOOTH = "tooth", gettext_lazy("Tooth")
+    TISSUE = "tissue", gettext_lazy("Soft tissue")
+    NAIL = "nail", gettext_lazy("Nail")
+    BUCCAL_SWAB = "buccal_swab", gettext_lazy("Buccal swab (relative)")
+    BLOOD_CARD = "blood_card", gettext_lazy("Blood card (relative)")
+    PERSONAL_EFFECT = "personal_effect", gettext_lazy("Personal effect of the missing person")
 
 
 class Sample(models.Model):
@@ -202,12 +221,16 @@ class Sample(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="samples",
-        help_text="the relative who gave it, or the missing person whose effect it is",
+        help_text=gettext_lazy(
+            "the relative who gave it, or the missing person whose effect it is"
+        ),
     )
-    description = models.CharField(max_length=300, blank=True, help_text="e.g. left femur")
+    description = models.CharField(
+        max_length=300, blank=True, help_text=gettext_lazy("e.g. left femur")
+    )
     collected_by = models.CharField(max_length=150)
     collected_on = models.DateField()
-    collected_at = models.CharField(max_length=300, blank=True, help_text="place")
+    collected_at = models.CharField(max_length=300, blank=True, help_text=gettext_lazy("place"))
     version = models.PositiveIntegerField(default=1)
 
     class Meta:
@@ -218,14 +241,14 @@ class Sample(models.Model):
 
 
 class CustodyStep(models.TextChoices):
-    PACKED = "packed", "Packed"
-    SENT = "sent", "Sent"
-    RECEIVED = "received", "Received by the laboratory"
-    STORED = "stored", "Stored"
-    CONSUMED = "consumed", "Consumed"
-    RETURNED = "returned", "Returned"
-    DESTROYED = "destroyed", "Destroyed"
-    RELEASED = "released", "Released"
+    PACKED = "packed", gettext_lazy("Packed")
+    SENT = "sent", gettext_lazy("Sent")
+    RECEIVED = "received", gettext_lazy("Received by the laboratory")
+    STORED = "stored", gettext_lazy("Stored")
+    CONSUMED = "consumed", gettext_lazy("Consumed")
+    RETURNED = "returned", gettext_lazy("Returned")
+    DESTROYED = "destroyed", gettext_lazy("Destroyed")
+    RELEASED = "released", gettext_lazy("Released")
 
 
 class CustodyEvent(models.Model):
@@ -234,8 +257,10 @@ class CustodyEvent(models.Model):
     sample = models.ForeignKey(Sample, on_delete=models.PROTECT, related_name="custody")
     step = models.CharField(max_length=16, choices=CustodyStep.choices)
     at = models.DateTimeField()
-    by = models.CharField(max_length=150, help_text="who handled the sample")
-    location = models.CharField(max_length=300, blank=True, help_text="where (for stored)")
+    by = models.CharField(max_length=150, help_text=gettext_lazy("who handled the sample"))
+    location = models.CharField(
+        max_length=300, blank=True, help_text=gettext_lazy("where (for stored)")
+    )
     notes = models.TextField(blank=True)
     version = models.PositiveIntegerField(default=1)
 
@@ -253,14 +278,19 @@ class Profile(models.Model):
 
     sample = models.ForeignKey(Sample, on_delete=models.PROTECT, related_name="profiles")
     lab = models.CharField(max_length=200)
-    kit = models.CharField(max_length=200, blank=True, help_text="e.g. a 23-locus STR kit")
+    kit = models.CharField(
+        max_length=200, blank=True, help_text=gettext_lazy("e.g. a 23-locus STR kit")
+    )
     typed_on = models.DateField(null=True, blank=True)
     analyst = models.CharField(max_length=150, blank=True)
     genotype = models.JSONField(default=dict)
     is_mixture = models.BooleanField(
-        default=False, help_text="more than two alleles at a marker: unusable for kinship"
+        default=False,
+        help_text=gettext_lazy("more than two alleles at a marker: unusable for kinship"),
     )
-    counts = models.BooleanField(default=False, help_text="the profile used for this sample")
+    counts = models.BooleanField(
+        default=False, help_text=gettext_lazy("the profile used for this sample")
+    )
     version = models.PositiveIntegerField(default=1)
 
     class Meta:

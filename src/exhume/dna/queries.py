@@ -254,6 +254,7 @@ def _reference(sample: Sample) -> dict[str, Any]:
         "site": donor.family.site.slug if donor.family.site else None,
         "donor": donor.name or donor.label,
         "relationship": donor.relationship or ("missing" if donor.missing_person_id else ""),
+        "relationship_label": str(donor.get_relationship_display()) if donor.relationship else "",
         "missing_person": str(person) if person else "",
     }
 

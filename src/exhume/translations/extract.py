@@ -26,8 +26,8 @@ PACKAGE = Path(__file__).resolve().parent.parent
 PO = PACKAGE / "locale" / "uk" / "LC_MESSAGES" / "django.po"
 PYTHON_DIRS = ("access", "audit", "casework", "core", "families", "identification", "publication",
                "demo", "project",
-               "translations", "portal", "cli/base.py", "cli/records.py", "dna/consent.py",
-               "dna/consent_actions.py", "dna/consent_forms.py")  # fmt: skip
+               "translations", "portal", "cli/base.py", "cli/records.py", "dna/models.py",
+               "dna/consent.py", "dna/consent_actions.py", "dna/consent_forms.py")  # fmt: skip
 KEYWORDS = {
     "_": None,
     "gettext": None,
