@@ -32,7 +32,7 @@ def test_repeated_failed_logins_lock_the_account_from_that_address() -> None:
     User.objects.create_user("olha", password=GOOD)
     client = Client()
     for _ in range(settings.AXES_FAILURE_LIMIT - 1):
-        assert login(client, "wrong") == 200  # the form again, with its error
+        assert login(client, "wrong") == 400  # the form again, with its error
     assert login(client, "wrong") == 429
     response = client.post("/accounts/login/", {"username": "olha", "password": GOOD})
     assert response.status_code == 429
@@ -47,7 +47,7 @@ def test_a_good_login_before_the_limit_resets_the_count() -> None:
         login(client, "wrong")
     assert login(client, GOOD) == 302
     client.post("/accounts/logout/")
-    assert login(client, "wrong") == 200
+    assert login(client, "wrong") == 400
 
 
 def test_sessions_end_when_idle_and_when_the_browser_closes() -> None:

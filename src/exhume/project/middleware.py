@@ -12,6 +12,7 @@ import json
 import logging
 import time
 from collections.abc import Callable
+from typing import Any
 from urllib.parse import urlparse
 
 from django.conf import settings
@@ -60,6 +61,34 @@ class ContentSecurityPolicyMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Security-Policy", self.policy)
         return response
+
+
+class RefusedFormMiddleware:
+    """A posted form that is refused answers 400, on every page: a page rendered from a
+    template after a POST whose context holds a form with errors (a view's ``form``, the
+    admin's ``errors``) gets status 400 instead of 200, so a refusal is never mistaken for a
+    success (exhume's own views and admin set it themselves; Django's, such as the login page
+    and the admin of accounts, do not)."""
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if request.method == "POST" and response.status_code == 200:
+            context = getattr(response, "context_data", None) or {}
+            if _has_errors(context):
+                response.status_code = 400
+        return response
+
+
+def _has_errors(context: Any) -> bool:
+    if not hasattr(context, "get"):
+        return False
+    if context.get("errors"):
+        return True
+    form = context.get("form")
+    return bool(getattr(form, "is_bound", False) and getattr(form, "errors", None))
 
 
 class RequestLogMiddleware:

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "exhume.project.middleware.RequestLogMiddleware",
+    "exhume.project.middleware.RefusedFormMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "exhume.project.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
