@@ -72,3 +72,30 @@ def test_a_national_search_brings_only_the_other_cases_references_that_consented
     run = IdentificationRun.objects.get(pk=report["run"])
     assert run.parameters["references"] == {"use": "national", "withheld_by_consent": 1}
     assert report["missing_with_references"] == 6  # a's three and b's three; c's: this case only
+
+
+def test_after_an_identification_liaison_sees_what_the_family_asked_for_its_samples(
+    shared_data: Path, policy_in_force: Any, client: Any
+) -> None:
+    from django.contrib.auth.models import User
+
+    from exhume.casework.models import Site
+    from exhume.dna.dvi import do_import_dvi
+    from exhume.dna.models import Sample
+    from exhume.evidence.policy import load_policy
+    from exhume.identification.actions import do_adopt_policy, do_confirm, do_review
+    from exhume.identification.dna_source import site_dna
+    from exhume.identification.runs import run_identification
+    from tests.web.conftest import with_role
+
+    do_adopt_policy(SYSTEM, policy=load_policy("icmp-example"), reason="one relative suffices")
+    do_import_dvi(SYSTEM, shared_data / "dvi-examples" / "planecrash.json", slug="pc")
+    run_identification(SYSTEM, Site.objects.get(slug="pc"), site_dna(Site.objects.get(slug="pc")))
+    signed = do_confirm(BOARD, do_review(ANALYST, Proposal.objects.filter(policy_met=True)[0]))
+    family = signed.missing_person.pedigree_member.family
+    sample = Sample.objects.filter(donor__family=family).first()
+    do_record_consent(LIAISON, sample, scope="national", retention="destroy",
+                      given_on=dt.date(2022, 10, 5))  # fmt: skip
+    client.force_login(with_role(User.objects.create_user("liaison-2"), "liaison"))
+    page = client.get(f"/staff/proposals/{signed.pk}/").content.decode()
+    assert f"{sample.barcode}: Destroy after the identification" in page

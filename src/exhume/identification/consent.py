@@ -4,14 +4,19 @@ When a family withdraws consent for a reference sample
 (:func:`exhume.dna.consent_actions.do_record_consent`), every open proposal for a missing person
 of that family's pedigree (the likelihood of each was computed with the family's references)
 goes back to review, flagged, in the same transaction; a signed identification loses its date.
-Later runs leave the sample out (:func:`exhume.dna.dvi.export_case`).
+Later runs leave the sample out (:func:`exhume.dna.dvi.export_case`). After an
+identification, :func:`retention` tells family liaison and the board what the family asked to
+become of each of its reference samples (keep or destroy).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import Q
+
 from exhume.audit.events import Actor
+from exhume.dna.consent_actions import current
 from exhume.dna.models import Sample
 from exhume.identification.actions import _reopen
 from exhume.identification.models import OPEN, Proposal
@@ -44,3 +49,24 @@ def on_consent_withdrawn(sender: Any, *, sample: Sample, actor: Actor, reason: s
     why = f"consent for reference sample {sample.barcode} withdrawn"
     for proposal in relied_on(sample):
         _reopen(proposal, actor, proposal.policy, f"{why}: {reason}" if reason else why)
+
+
+def retention(person: Any) -> list[dict[str, Any]]:
+    """The family's reference samples for ``person`` and what the family asked to become of
+    each after the identification (keep or destroy; no consent recorded: not asked)."""
+    samples = (
+        Sample.objects.filter(
+            Q(donor__relative_of=person) | Q(donor__family__members__missing_person=person)
+        )
+        .distinct()
+        .order_by("id")
+    )
+    out = []
+    for sample in samples:
+        consent = current(sample)
+        out.append({
+            "barcode": sample.barcode,
+            "retention": consent.retention if consent else "",
+            "retention_label": str(consent.get_retention_display()) if consent else "",
+        })  # fmt: skip
+    return out

@@ -22,8 +22,8 @@ from exhume.core.dates import parse_date
 from exhume.core.exports import export, requested_format
 from exhume.core.http import not_found_as_404
 from exhume.errors import AccessDeniedError, InvalidInputError
-from exhume.identification import actions, background, coded, queries, report
-from exhume.identification.models import State
+from exhume.identification import actions, background, coded, consent, queries, report
+from exhume.identification.models import SIGNED, State
 
 VIEW = "identification.view_proposal"
 
@@ -89,6 +89,8 @@ def _proposal_page(
                "may_liaise": actor_for(request).role in actions.LIAISON_ROLES}  # fmt: skip
     if seen is Level.AFTER_IDENTIFICATION:
         context["competing"] = []
+    if record.state in SIGNED:
+        context["retention"] = consent.retention(record.missing_person)
     return render(request, "identification/proposal.html", context, status=status)
 
 
