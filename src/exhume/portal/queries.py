@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy
 
 from exhume.dna.models import Sample
 from exhume.errors import NotFoundError
+from exhume.families.models import MissingPerson
 from exhume.identification.models import Proposal, State
 from exhume.portal.models import FamilyReport, ReportState
 from exhume.portal.tokens import digest
@@ -120,10 +121,8 @@ def _name(report: FamilyReport) -> str:
     return " ".join(p for p in (report.family_name, report.given_name, report.patronymic) if p)
 
 
-def existing_person(pk: Any) -> Any:
+def existing_person(pk: Any) -> MissingPerson | None:
     """The missing-person report family liaison names as the same person, or None."""
-    from exhume.families.models import MissingPerson
-
     if not pk:
         return None
     person = MissingPerson.objects.filter(pk=pk).first()
