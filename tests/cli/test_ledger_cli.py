@@ -248,3 +248,33 @@ def test_the_demo_publishes_a_release_of_each_site_that_verifies(data_dir: Path)
         "bucha-church", "izium", "lyman",
     ]  # fmt: skip
     assert run("verify", "--db").exit_code == 0
+
+
+def test_a_corrections_private_reason_is_disclosed_with_note_and_opens_its_published_note(
+    site: Any, tmp_path: Path
+) -> None:
+    from exhume.audit.events import Actor
+    from exhume.casework.actions import do_correct_remains
+
+    remains = site.remains.get(case_number="C-0002")
+    do_correct_remains(Actor("a", "admin"), remains, reason="brother identified the coat",
+                       authority="prosecutor Koval", reason_code="new_examination",
+                       sex="male")  # fmt: skip
+    release(tmp_path / "r1")
+    assert b"Koval" not in (tmp_path / "r1" / "proofs.json").read_bytes()
+    path = tmp_path / "d.json"
+    args = ["disclose", "--as", "reader", "--record", str(remains.pk), "--out", str(path)]
+    assert run(*args, "--note").exit_code == 0
+    assert json.loads(path.read_text())["note"]["authority"] == "prosecutor Koval"
+    checked = run("verify-disclosure", str(path), "--release", str(tmp_path / "r1"), "--key",
+                  vkey())  # fmt: skip
+    assert checked.exit_code == 0, checked.output
+    assert "ok: its note opens: reason 'new_examination' ('brother identified the coat'), " \
+        "authority 'prosecutor Koval'" in checked.output  # fmt: skip
+    data = json.loads(path.read_text())
+    data["note"]["authority"] = "someone else"
+    path.write_text(json.dumps(data))
+    forged = run("verify-disclosure", str(path), "--release", str(tmp_path / "r1"), "--key",
+                 vkey())  # fmt: skip
+    assert forged.exit_code == 2
+    assert "do not open its note" in forged.output

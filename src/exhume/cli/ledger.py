@@ -193,6 +193,7 @@ def _verify_disclosure(
 ) -> dict[str, Any]:
     from exhume.ledger import (
         Disclosure,
+        open_note,
         parse_checkpoint_body,
         parse_vkey,
         read_release,
@@ -211,8 +212,12 @@ def _verify_disclosure(
         data = json.loads(path.read_text(encoding="utf-8"))
         found = Disclosure.from_dict(data)
         verify_disclosure(found, head)
-    except (ExhumeError, ValueError) as exc:
-        message = exc.message if isinstance(exc, ExhumeError) else f"{path}: {exc}"
+        texts = data.get("note")
+        if texts is not None:
+            open_note(found.entry, texts["reason"], texts["authority"],
+                      bytes.fromhex(texts["salt"]))  # fmt: skip
+    except (ExhumeError, ValueError, KeyError, TypeError) as exc:
+        message = exc.message if isinstance(exc, ExhumeError) else f"{path}: {exc!r}"
         lines.append(f"problem: disclosure {path}: {message}")
         return {"ok": False, "problem": message}
     entry = found.entry
@@ -221,6 +226,9 @@ def _verify_disclosure(
         f"(entry {entry['seq']}) verifies against release {bundle.summary.get('release')} "
         f"(tree size {head.size})"
     )
+    if texts is not None:
+        lines.append(f"ok: its note opens: reason {entry['reason']!r} ({texts['reason']!r}), "
+                     f"authority {texts['authority']!r}")  # fmt: skip
     return {"ok": True, "record_type": entry["record_type"], "record_id": entry["record_id"]}
 
 
@@ -243,16 +251,21 @@ def _vkeys(values: tuple[str, ...]) -> list[str]:
 @click.option("--release", "label", default=None, help="Release label (default: the newest).")
 @click.option("--as", "as_user", default=None, metavar="USER",
               help="The account this read acts as (default: $EXHUME_USER).")  # fmt: skip
-def disclose(ref: str, out: Path, label: str | None, as_user: str | None) -> None:
+@click.option("--note", is_flag=True,
+              help="Also disclose the entry's private reason and authority.")  # fmt: skip
+def disclose(ref: str, out: Path, label: str | None, as_user: str | None, note: bool) -> None:
     """Write one record's disclosure (content + salt + entry + proof) against a release."""
     setup_django()
     from exhume.access.accounts import acting_user
     from exhume.access.endpoints import model_rule
+    from exhume.access.policy import Data
     from exhume.publication.disclosures import do_disclose, parse_record_ref
 
     record_type, record_id = parse_record_ref(ref)
     acting_user(as_user, model_rule(record_type))
-    data = do_disclose(record_type, record_id, label)
+    if note:
+        acting_user(as_user, Data.AUDIT_LOG)  # reasons are the audit log's
+    data = do_disclose(record_type, record_id, label, note=note)
     if out.exists():
         raise InvalidInputError(f"refusing to overwrite {out}", field="out")
     out.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")

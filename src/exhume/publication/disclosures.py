@@ -38,9 +38,13 @@ def parse_record_ref(ref: str) -> tuple[str, str]:
     return record_type, record_id.strip()
 
 
-def do_disclose(record_type: str, record_id: str, label: str | None = None) -> dict[str, Any]:
+def do_disclose(
+    record_type: str, record_id: str, label: str | None = None, *, note: bool = False
+) -> dict[str, Any]:
     """The disclosure of one record against a release (default: the newest release of all),
-    as JSON-ready data: :meth:`exhume.ledger.Disclosure.as_dict` plus ``"release"``.
+    as JSON-ready data: :meth:`exhume.ledger.Disclosure.as_dict` plus ``"release"`` (and, with
+    ``note``, ``"note": {"reason", "authority", "salt"}``: the free text that the entry's note
+    commits to, kept out of the published leaf; ``exhume.ledger.open_note`` checks it).
 
     Refuses when the record changed after that release (publish a new one first) or when its
     row no longer opens its commitment (changed outside the application).
@@ -80,7 +84,17 @@ def do_disclose(record_type: str, record_id: str, label: str | None = None) -> d
         )
     proof = _tree(release.tree_size).inclusion_proof(latest.seq)
     found = disclose(record, bytes.fromhex(latest.salt), json.loads(latest.leaf), proof)
-    return {"release": release.label, **found.as_dict()}
+    data = {"release": release.label, **found.as_dict()}
+    if note:
+        if not latest.note:
+            raise InvalidInputError(
+                _("entry %(seq)s has no note to disclose (no reason given, or written before "
+                  "entry format 2, with its reason in the published leaf)") % {"seq": latest.seq},
+                field="note",
+            )  # fmt: skip
+        data["note"] = {"reason": latest.reason, "authority": latest.authority,
+                        "salt": latest.note_salt}  # fmt: skip
+    return data
 
 
 def _tree(size: int) -> MerkleTree:
