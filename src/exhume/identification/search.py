@@ -17,7 +17,9 @@ adapter, or a dvi-json file) :func:`search` computes:
   sample), a body matching missing persons of two families at or above the threshold, a
   missing person matching two bodies (Disputed, Symmetric match);
 * bodies named only under a corrected pedigree (``find_corrections``): candidates that carry
-  the correction in words and can never be confirmed until the family's records are corrected;
+  the correction in words and can never be confirmed until the family's records are corrected
+  (swapped samples are tried only for pairs with a flagged reference, as ``exhume kinship
+  solve`` does);
 * each candidate's references and their relationship to the missing person.
 """
 
@@ -137,8 +139,10 @@ def search(
         result.flags.append(SearchFlag("direct_match", detail, a))
     clock("direct_matches")
     impossible = _impossible_families(problem)
+    suspects: set[str] = set()
     for check in check_references(problem, threshold):
         if check.flagged:
+            suspects.add(check.reference)
             result.flags.append(SearchFlag(
                 "reference_inconsistent",
                 f"family {check.family}: reference {check.reference} does not fit its stated "
@@ -191,7 +195,7 @@ def search(
         ))  # fmt: skip
     named = {c.missing: c.sample for c in solved.conclusions
              if c.sample and c.conclusion in (*PROPOSING, *COMPETING)}  # fmt: skip
-    for fix in find_corrections(problem, lrs, named, threshold):
+    for fix in find_corrections(problem, lrs, named, threshold, suspects):
         i, j = row[fix.sample], col[fix.missing]
         stated, excluded = pair_lr(ctx, i, j)
         result.candidates.append(Candidate(
