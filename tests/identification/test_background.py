@@ -120,3 +120,23 @@ def test_family_liaison_cannot_start_a_run(client: Client, planecrash_site: Any)
     client.force_login(_user("liaison", "liaison"))
     response = client.post(f"/staff/sites/{planecrash_site.slug}/board/run/")
     assert response.status_code == 403 and IdentificationRun.objects.count() == 0
+
+
+def test_the_board_lists_the_flags_of_the_latest_run_only(planecrash_site: Any) -> None:
+    from exhume.identification.actions import FlagSpec, do_record_run
+    from exhume.identification.models import Flag, PolicyRecord
+    from exhume.identification.queries import flags
+
+    policy = PolicyRecord.objects.get(in_force=True)
+
+    def run(detail: str) -> Any:
+        return do_record_run(
+            SYSTEM, site=planecrash_site, policy=policy, parameters={"test": True},
+            engine_version="test", inputs_sha256="0" * 64, pairs=[],
+            flags=[FlagSpec("direct_match", detail)], summary={},
+        )  # fmt: skip
+
+    run("first run's flag")
+    run("second run's flag")
+    assert Flag.objects.count() == 2
+    assert [f.detail for f in flags(planecrash_site)] == ["second run's flag"]

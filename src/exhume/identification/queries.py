@@ -126,7 +126,11 @@ def needs_review(site: Site) -> QuerySet[Proposal]:
 
 
 def flags(site: Site) -> QuerySet[Flag]:
-    return Flag.objects.filter(site=site).select_related("remains", "missing_person")
+    """The flags the board acts on: those of the latest complete run (each run raises its own
+    again) and those raised outside a run (a signed identification back to review)."""
+    last = IdentificationRun.objects.filter(site=site, status=RunStatus.COMPLETE).first()
+    current = Q(run__isnull=True) | Q(run=last) if last is not None else Q(run__isnull=True)
+    return Flag.objects.filter(current, site=site).select_related("remains", "missing_person")
 
 
 def decisions(proposal: Proposal) -> QuerySet[Decision]:
