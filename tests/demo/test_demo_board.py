@@ -68,7 +68,9 @@ def test_a_body_part_is_tied_to_its_body_by_dna(demo_board: Any) -> None:
     assert part.kind == "body_part" and part.body is not None
 
 
-def test_stats_and_the_signed_release_count_the_identified(demo_board: Any, tmp_path: Path) -> None:
+def test_stats_and_the_signed_release_count_the_identified(
+    demo_board: Any, tmp_path: Path, monkeypatch: Any
+) -> None:
     import json
 
     from click.testing import CliRunner
@@ -80,6 +82,7 @@ def test_stats_and_the_signed_release_count_the_identified(demo_board: Any, tmp_
 
     stats = CliRunner().invoke(main, ["stats", "--site", "izium", "--json"])
     assert json.loads(stats.output)["identified"] == demo_board.confirmed
+    monkeypatch.setenv("EXHUME_DATA_DIR", str(tmp_path))  # the bundle goes there
     release = do_publish_release(Actor.system("tests"), Site.objects.get(slug="izium"))
     summary = json.loads((Path(release.path) / "summary.json").read_text())
     assert summary["counts"]["identified"] == demo_board.confirmed
