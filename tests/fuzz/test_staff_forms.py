@@ -144,15 +144,26 @@ def staff_pages(samples: dict[str, str]) -> list[tuple[Endpoint, str]]:
 
 
 @pytest.fixture
-def world(built: Built) -> Client:
+def world(built: Built) -> tuple[Client, dict[str, str]]:
+    """An administrator, and records for the pages that need them: a typed bone sample (its
+    custody and consent pages) and a family's report through the portal."""
+    from exhume.portal.actions import submit_report
+    from tests.access.test_matrix import _bone_sample
+
+    sample = _bone_sample(built.first)
+    sent = submit_report(language="uk", reporter_name="Fuzz reporter", reporter_contact="x",
+                         family_name="Fuzzfamily")  # fmt: skip
+    samples = {**SAMPLES, "barcode": sample.barcode, "token": sent.token,
+               "report_id": str(sent.report.pk), "remains_id": str(built.first.pk),
+               "portal:report_detail.pk": str(sent.report.pk)}  # fmt: skip
     client = Client()
     client.force_login(User.objects.create_superuser("fuzz-forms", "", "x"))
-    return client
+    return client, samples
 
 
-def forms_of(client: Client) -> list[tuple[str, str, Form]]:
+def forms_of(client: Client, samples: dict[str, str]) -> list[tuple[str, str, Form]]:
     found = []
-    for endpoint, url in staff_pages(SAMPLES):
+    for endpoint, url in staff_pages(samples):
         response = client.get(url)
         if response.status_code != 200 or "html" not in response.get("Content-Type", ""):
             continue
@@ -183,9 +194,11 @@ def check_answer(
     return None
 
 
-def test_every_staff_form_refuses_or_escapes_hostile_input(world: Client) -> None:
-    client = world
-    forms = forms_of(client)
+def test_every_staff_form_refuses_or_escapes_hostile_input(
+    world: tuple[Client, dict[str, str]],
+) -> None:
+    client, samples = world
+    forms = forms_of(client, samples)
     assert len(forms) >= 15, [f[0] for f in forms]  # the admin's add and change forms at least
     problems: list[str] = []
     for name, action, form in forms:
@@ -198,7 +211,13 @@ def test_every_staff_form_refuses_or_escapes_hostile_input(world: Client) -> Non
             posts.append((f"{name} [date]", absurd))
         for label, data in posts:
             with transaction.atomic():
-                response = client.post(action, data)
+                try:
+                    response = client.post(action, data)
+                except RuntimeError as exc:  # accepted, by an action that must own its
+                    if "durable" not in str(exc):  # transaction: the test's holds it
+                        raise
+                    transaction.set_rollback(True)
+                    continue
                 problem = check_answer(label, response, form.texts)
                 if response.status_code in (301, 302, 303):
                     followed = client.get(response["Location"])
@@ -208,8 +227,15 @@ def test_every_staff_form_refuses_or_escapes_hostile_input(world: Client) -> Non
                 problems.append(problem)
         raw = b"&".join(f"{k}=%FF%FE".encode() for k in form.texts)
         with transaction.atomic():
-            response = client.post(action, raw, content_type="application/x-www-form-urlencoded")
-            if response.status_code >= 500:
-                problems.append(f"{name} [invalid UTF-8]: {response.status_code}")
+            try:
+                response = client.post(
+                    action, raw, content_type="application/x-www-form-urlencoded"
+                )
+            except RuntimeError as exc:
+                if "durable" not in str(exc):
+                    raise
+            else:
+                if response.status_code >= 500:
+                    problems.append(f"{name} [invalid UTF-8]: {response.status_code}")
             transaction.set_rollback(True)
     assert problems == [], "\n".join(problems)
