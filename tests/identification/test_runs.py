@@ -93,3 +93,20 @@ def test_a_rerun_keeps_signed_identifications_that_still_hold(
     assert states <= {"confirmed"}
     assert Proposal.objects.count() == len({(p.remains_id, p.missing_person_id)
                                             for p in Proposal.objects.all()})  # fmt: skip
+
+
+def test_a_rerun_on_unchanged_records_writes_no_proposal_again(
+    planecrash: DviProblem, make_site: Any, make_person: Any, policy_in_force: Any
+) -> None:
+    from exhume.audit.models import LogEntry
+
+    site, dna = _site_dna(planecrash, make_site, make_person)
+    first = run_identification(SYSTEM, site, dna)
+    versions = dict(Proposal.objects.values_list("pk", "version"))
+    entries = LogEntry.objects.count()
+    second = run_identification(SYSTEM, site, dna)
+    assert second.summary["proposals"] == first.summary["proposals"]
+    assert second.summary["proposals_unchanged"] == len(versions) >= 3
+    assert dict(Proposal.objects.values_list("pk", "version")) == versions
+    flags = second.flags.count()
+    assert LogEntry.objects.count() - entries == 2 + flags  # the run started and ended, its flags

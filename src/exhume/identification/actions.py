@@ -238,7 +238,9 @@ def do_record_run(
                 found.append(proposal.pk)
                 if pair.assessment.result.met:
                     supported.add(proposal.pk)
-        run.summary = {**run.summary, "proposals": found}  # unchanged ones keep their run
+        unchanged = Proposal.objects.filter(pk__in=found).exclude(run=run).count()
+        run.summary = {**run.summary, "proposals": found,  # unchanged ones keep their run
+                       "proposals_unchanged": unchanged}  # fmt: skip
         run.status, run.finished_at = RunStatus.COMPLETE, timezone.now()
         _update(run, actor, reason="complete: the proposals it found")
         stale = (
