@@ -52,3 +52,16 @@ def test_it_refuses_a_database_with_a_real_site(make_site: Any) -> None:
     with pytest.raises(InvalidInputError, match=r"1 real site\(s\) \(kamianka\)"):
         reset_demo_database(demo_users={"demo"})
     assert Site.objects.count() == 1
+
+
+def test_it_refuses_to_flush_a_report_a_family_sent_through_the_portal(
+    previous_demo: None,
+) -> None:
+    from exhume.portal.actions import do_submit_report
+    from exhume.portal.models import FamilyReport
+
+    do_submit_report(language="uk", reporter_name="Оксана", reporter_contact="+380",
+                     family_name="Коваль")  # fmt: skip
+    with pytest.raises(InvalidInputError, match=r"1 report\(s\) sent by families"):
+        reset_demo_database(demo_users={"demo"})
+    assert FamilyReport.objects.count() == 1 and Site.objects.count() == 1

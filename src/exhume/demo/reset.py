@@ -3,7 +3,8 @@
 A data folder may hold a demo and, later, real work: missing-person reports typed in, staff
 accounts made. ``exhume demo`` must never flush those. The demo's records are recognisable: its
 sites are ``is_synthetic``, its missing-person reports carry the synthetic label as their
-description, and its only account is the demo user.
+description, it sends no report through the family portal, and its only accounts are the demo
+users.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from exhume.casework.models import Site
 from exhume.demo.scenario import SYNTHETIC
 from exhume.errors import InvalidInputError
 from exhume.families.models import MissingPerson
+from exhume.portal.models import FamilyReport
 from exhume.publication.releases import releases_dir
 
 
@@ -31,6 +33,9 @@ def real_data(demo_users: Collection[str]) -> list[str]:
     reports = MissingPerson.objects.exclude(description=SYNTHETIC).count()
     if reports:
         found.append(f"{reports} missing-person report(s) not made by the demo")
+    sent = FamilyReport.objects.count()  # the demo sends none: each came from a family
+    if sent:
+        found.append(f"{sent} report(s) sent by families through the portal")
     users = get_user_model().objects.exclude(username__in=list(demo_users))
     names = list(users.values_list("username", flat=True)[:5])
     if names:
