@@ -10,6 +10,7 @@ import pytest
 from django.contrib.auth.models import Group, User
 
 from tests.browser.conftest import log_in
+from tests.browser.test_maps_browser import save
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -42,6 +43,7 @@ def test_a_family_reports_liaison_checks_and_the_link_shows_only_the_status(
     family.fill("#id_last_seen_place", "Ізюм")
     family.fill("#id_description", "синя куртка")
     assert family.locator("#id_website").bounding_box()["x"] < 0  # the honeypot: off-screen
+    save(family, "family-report-form.png")
     family.click("button[type=submit]")
     reference = family.locator("#reference").inner_text()
     link = family.locator("#status-link").get_attribute("href")
@@ -64,4 +66,5 @@ def test_a_family_reports_liaison_checks_and_the_link_shows_only_the_status(
     assert reference in text and "перевірено працівником зв’язку з родинами" in text
     assert [s.get_attribute("data-done") for s in steps.all()] == ["yes", "no", "no", "no"]
     assert not [word for word in PRIVATE if word in family.content()]
+    save(family, "family-status.png")
     assert not family.errors

@@ -82,6 +82,8 @@ def test_the_status_page_shows_the_steps_and_nothing_of_the_report() -> None:
     page = Client().get(link)
     assert page.status_code == 200 and page["Cache-Control"] == "no-store"
     assert "Повідомлення отримано" in page.text and "чекає на перевірку" in page.text
+    assert re.search(r"отримано \d{1,2} (січня|лютого|березня|квітня|травня|червня|липня|"
+                     r"серпня|вересня|жовтня|листопада|грудня) \d{4}", page.text)  # fmt: skip
     assert not [word for word in PRIVATE if word in page.text]
     twin = Client().get(twin_of(link))
     assert [s["key"] for s in twin.json()["steps"] if s["done"]] == ["received"]

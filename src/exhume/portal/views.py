@@ -58,10 +58,11 @@ def status(request: HttpRequest, token: str) -> HttpResponse:
     """What a family's private link shows: coarse steps only."""
     _portal_language(request)
     try:
-        found = queries.status(queries.report_by_token(token))
+        found = queries.report_by_token(token)
     except NotFoundError as exc:
         return _private(render(request, "portal/status.html", {"error": exc.message}, status=404))
-    return _private(render(request, "portal/status.html", {"status": found}))
+    context = {"status": queries.status(found), "received": found.received_at}
+    return _private(render(request, "portal/status.html", context))
 
 
 @login_required
