@@ -187,6 +187,9 @@ def exchangeable_slots(family: Family) -> list[list[int]]:
 
 #: Members x marker columns evaluated in one batch by :meth:`FamilyLikelihoods.prefetch`.
 _BATCH_CELLS = 8192
+#: Placements of one family from which :meth:`FamilyLikelihoods.prefetch_placements` shares
+#: messages between them (:mod:`exhume.kinship._placements`) instead of batching.
+SHARED_MESSAGES_FROM = 64
 
 
 def _member_kinds(genotypes: NDArray[np.int64]) -> bytes:
@@ -305,6 +308,44 @@ class FamilyLikelihoods:
                 values = loglik_batch(first, markers, stacked, mutation=flag)
                 for (f, c), row in zip(part, values, strict=True):
                     self._per_marker[(f, c, flag)] = row
+
+    def prefetch_placements(self, f: int, subs: Iterable[tuple[int, ...]]) -> None:
+        """Evaluate family ``f``'s sub-assignments not yet cached with its own mutation flag,
+        as the joint table needs them. From ``SHARED_MESSAGES_FROM`` of them on, one allele
+        space and one elimination order serve them all and every intermediate message is
+        computed once per distinct placement of the victims it depends on
+        (:class:`~exhume.kinship._placements.PlacementEvaluator`); fewer go through
+        :meth:`prefetch`. The values equal the one-at-a-time ones to rounding."""
+        flag = self.mutation_flags[f] and self._has_models
+        wanted = {self.canonical(f, sub) for sub in subs}
+        todo = sorted(c for c in wanted if (f, c, flag) not in self._per_marker)
+        if len(todo) < SHARED_MESSAGES_FROM:
+            self.prefetch(f, todo)
+            return
+        from exhume.kinship._placements import PlacementEvaluator
+
+        fam = self.problem.families[f]
+        placements = np.array(todo, dtype=np.int64).reshape(len(todo), len(fam.missing))
+        candidates = [sorted({int(v) for v in col if v != STAR_CODE}) for col in placements.T]
+        evaluator = PlacementEvaluator(
+            fam.pedigree,
+            self.problem.markers,
+            fam.genotypes,
+            self._slots[f],
+            self._victim_genotypes,
+            candidates,
+            mutation=flag,
+        )
+        values = evaluator.evaluate(placements)
+        for sub, row in zip(todo, values, strict=True):
+            self._per_marker[(f, sub, flag)] = row
+
+    @cached_property
+    def _victim_genotypes(self) -> NDArray[np.int64]:
+        k = len(self.problem.markers)
+        if not self.problem.victims:
+            return np.zeros((0, k, 2), dtype=np.int64)
+        return np.stack([np.asarray(v.genotypes, dtype=np.int64) for v in self.problem.victims])
 
     def _placed(self, fam: Family, sub: tuple[int, ...]) -> NDArray[np.int64]:
         placement = {m: v for m, v in zip(fam.missing, sub, strict=True) if v != STAR_CODE}
@@ -560,7 +601,7 @@ def joint_logliks(ctx: DviContext, assignments: Int) -> Float:
     for f in range(len(ctx.problem.families)):
         subs, inverse = family_subs(ctx, am, f)
         keys = [tuple(int(x) for x in s) for s in subs]
-        ctx.families.prefetch(f, keys)
+        ctx.families.prefetch_placements(f, keys)
         values = np.array([ctx.families(f, key) for key in keys])
         total = total + values[inverse]
     return np.asarray(total, dtype=np.float64)
