@@ -13,7 +13,12 @@ starts from a fresh context, so nothing is cached between runs):
   exhaustive table, evenly spaced, evaluated batched (``FamilyLikelihoods.prefetch``, one
   elimination over many placements) and, as the same-run baseline, one ``loglik`` call each;
   milliseconds per placement, the ratio, and the whole exhaustive table's family terms
-  extrapolated from the batched rate.
+  extrapolated from the batched rate;
+* ``shared`` (with ``--shared N``): every distinct family placement of the exhaustive table
+  evaluated with shared messages (``FamilyLikelihoods.prefetch_placements``, median of
+  --runs) against, as the same-run baseline, one ``loglik`` call for each of N placements
+  evenly spaced, extrapolated to all of them; both rates and their ratio, and the largest
+  relative difference of the N sampled log-likelihoods.
 
 Baselines: dvir 3.4 (R) takes about 25 s for ``dviJoint(symmetricSibs)`` and 0.4 s on
 ``planecrash`` (figures given with the task); the ratio is printed where one is known.
@@ -90,6 +95,51 @@ def placements(problem: DviProblem, limit: int, runs: int) -> dict[str, Any]:
     }
 
 
+def shared(problem: DviProblem, limit: int, runs: int) -> dict[str, Any]:
+    """Shared messages over every placement of the exhaustive table against one loglik each."""
+    ctx = dvi.make_context(problem)
+    am = dvi.am_oriented(dvi.enumerate_assignments(ctx.codes, len(problem.missing)),
+                         len(problem.missing))  # fmt: skip
+    subs: dict[int, list[tuple[int, ...]]] = {}
+    for f in range(len(problem.families)):
+        found, _ = dvi.family_subs(ctx, am, f)
+        subs[f] = sorted({ctx.families.canonical(f, tuple(int(x) for x in s)) for s in found})
+    total = sum(len(v) for v in subs.values())
+    flat = [(f, k) for f, keys in subs.items() for k in keys]
+    sample = flat[:: max(1, total // limit)][:limit]
+    kept: dict[str, dvi.FamilyLikelihoods] = {}
+
+    def with_sharing() -> None:
+        fresh = dvi.make_context(problem)
+        for f, keys in subs.items():
+            fresh.families.prefetch_placements(f, keys)
+        kept["shared"] = fresh.families
+
+    def one_at_a_time() -> None:
+        fresh = dvi.make_context(problem)
+        for f, k in sample:
+            fresh.families(f, k)
+        kept["single"] = fresh.families
+
+    t_shared = median_seconds(with_sharing, runs)
+    t_single = median_seconds(one_at_a_time, runs) / len(sample) * total
+    worst = 0.0
+    for f, k in sample:
+        a, b = kept["shared"](f, k), kept["single"](f, k)
+        if a != b:
+            worst = max(worst, abs(a - b) / max(1.0, abs(b)))
+    return {
+        "distinct_placements": total,
+        "sampled_one_at_a_time": len(sample),
+        "shared_seconds": t_shared,
+        "one_at_a_time_seconds_extrapolated": t_single,
+        "one_at_a_time_over_shared": t_single / t_shared,
+        "shared_ms_each": 1e3 * t_shared / total,
+        "one_at_a_time_ms_each": 1e3 * t_single / total,
+        "max_relative_difference": worst,
+    }
+
+
 def measure(
     problem: DviProblem, path: Path, options: SolveOptions, runs: int, cli: bool
 ) -> dict[str, Any]:
@@ -130,6 +180,8 @@ def main() -> None:
     parser.add_argument("--examples", nargs="*", default=None, help="dataset names (default: all)")
     parser.add_argument("--max-evaluations", type=int, default=SolveOptions().max_evaluations)
     parser.add_argument("--cli", action="store_true", help="also time the CLI in a subprocess")
+    parser.add_argument("--shared", type=int, default=0,
+                        help="shared messages vs this many one-at-a-time placements")  # fmt: skip
     parser.add_argument("--placements", type=int, default=0,
                         help="sample this many placements: batched vs one at a time")  # fmt: skip
     args = parser.parse_args()
@@ -138,16 +190,20 @@ def main() -> None:
     options = SolveOptions(max_evaluations=args.max_evaluations)
     names = args.examples or sorted(p.stem for p in EXAMPLES.glob("*.json"))
     results = {}
+    start_load = os.getloadavg()[0]
     for name in names:
         path = EXAMPLES / f"{name}.json"
         results[name] = measure(load_problem(path), path, options, args.runs, args.cli)
         if args.placements:
             results[name]["placements"] = placements(load_problem(path), args.placements,
                                                      args.runs)  # fmt: skip
+        if args.shared:
+            results[name]["shared"] = shared(load_problem(path), args.shared, args.runs)
         print(f"{name}: {results[name]['solve']:.3f} s", file=sys.stderr, flush=True)
     print(json.dumps({
         "benchmark": "kinship_examples",
         "load_average": os.getloadavg()[0],
+        "load_average_at_start": start_load,
         "runs": args.runs,
         "max_evaluations": args.max_evaluations,
         "python": platform.python_version(),

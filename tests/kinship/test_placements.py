@@ -101,3 +101,28 @@ def test_joint_table_terms_equal_the_one_at_a_time_path(
         for key in keys[:: max(1, len(keys) // 150)]:
             got = shared.families.per_marker(f, key, flag)
             _assert_close(got, single.families.per_marker(f, key, flag))
+
+
+def test_a_family_too_large_to_share_falls_back_to_batches(
+    dvi_examples: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from exhume.kinship import _placements
+
+    monkeypatch.setattr(dvi, "SHARED_MESSAGES_FROM", 1)
+    monkeypatch.setattr(_placements, "MAX_CELLS", 10)
+    problem = load_problem(dvi_examples / "fire.json")
+    ctx, single = dvi.make_context(problem), dvi.make_context(problem)
+    table = dvi.joint_table(ctx)
+    for row, ll in zip(table.assignments[:20], table.logliks[:20], strict=True):
+        want = (
+            single.loglik0
+            + sum(
+                single.families(
+                    f, single.sub_assignment(f, {int(j): v for v, j in enumerate(row) if j >= 0})
+                )
+                - single.families.empty(f)
+                for f in range(len(problem.families))
+            )
+            - sum(single.victim_ll[v] for v, j in enumerate(row) if j >= 0)
+        )
+        assert ll == want or abs(ll - want) <= 1e-12 * abs(want)

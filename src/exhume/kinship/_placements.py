@@ -42,6 +42,14 @@ IntArray = NDArray[np.intp]
 
 #: Elements of one batched intermediate array (rows x markers x states) computed at once.
 _CHUNK = 1 << 22
+#: Largest intermediate array (elements) :meth:`PlacementEvaluator.evaluate` will hold.
+MAX_CELLS = 1 << 26
+
+
+class TooLarge(Exception):
+    """An intermediate factor would exceed :data:`MAX_CELLS`; evaluate otherwise."""
+
+
 _LETTERS = "abcdefghijlmnopqrstuvwxyABCDEFGHIJKLMNOPQRSTUVWXYZ"  # 'k', 'z' are reserved
 
 
@@ -206,11 +214,25 @@ class PlacementEvaluator:
         return steps, scalars
 
     def evaluate(self, placements: NDArray[np.integer]) -> FloatArray:
-        """Per-marker log-likelihoods ``(P, K)`` of the placements ``(P, n_slots)``."""
+        """Per-marker log-likelihoods ``(P, K)`` of the placements ``(P, n_slots)``.
+
+        Raises :class:`TooLarge` (before any arithmetic) when an intermediate factor would
+        hold more than :data:`MAX_CELLS` elements."""
         pl = np.asarray(placements, dtype=np.intp).reshape(-1, len(self.slots))
         steps, scalars = self._symbolic(pl)
+        groups = _groups(self.lumped.n_alleles)
+        peak = max(
+            (
+                max(st.n_rows, 1) * g.size * int(self.lumped.n_alleles[g[0]]) ** len(st.out)
+                for st in steps
+                for g in groups
+            ),
+            default=0,
+        )
+        if peak > MAX_CELLS:
+            raise TooLarge(f"an intermediate factor of {peak} elements")
         out = np.zeros((pl.shape[0], self.n_markers))
-        for group in _groups(self.lumped.n_alleles):
+        for group in groups:
             part = _slice(self.lumped, group)
             totals = self._numeric(part, group, steps)
             for inverse, vals in zip(scalars, totals, strict=True):

@@ -18,7 +18,9 @@ __all__ = [
 #: dvir's default ``maxAssign``: above this many assignments the joint table goes stepwise.
 DEFAULT_MAX_ASSIGNMENTS = 100_000
 #: New family likelihood evaluations allowed for an exhaustive joint table (a cost guard).
-DEFAULT_MAX_EVALUATIONS = 20_000
+#: A family with many placements shares messages between them (``kinship/_placements.py``):
+#: grave's 52,564 take ~4 s, so its full table is exhaustive by default (20,000 before).
+DEFAULT_MAX_EVALUATIONS = 60_000
 #: dvir's default LR threshold for an undisputed identification.
 DEFAULT_THRESHOLD = 1e4
 #: dvir's default number of incompatible markers tolerated before a pairing is excluded.

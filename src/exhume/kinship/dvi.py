@@ -314,15 +314,16 @@ class FamilyLikelihoods:
         as the joint table needs them. From ``SHARED_MESSAGES_FROM`` of them on, one allele
         space and one elimination order serve them all and every intermediate message is
         computed once per distinct placement of the victims it depends on
-        (:class:`~exhume.kinship._placements.PlacementEvaluator`); fewer go through
-        :meth:`prefetch`. The values equal the one-at-a-time ones to rounding."""
+        (:class:`~exhume.kinship._placements.PlacementEvaluator`); fewer, or a family whose
+        shared factors would not fit in memory, go through :meth:`prefetch`. The values equal
+        the one-at-a-time ones to rounding."""
         flag = self.mutation_flags[f] and self._has_models
         wanted = {self.canonical(f, sub) for sub in subs}
         todo = sorted(c for c in wanted if (f, c, flag) not in self._per_marker)
         if len(todo) < SHARED_MESSAGES_FROM:
             self.prefetch(f, todo)
             return
-        from exhume.kinship._placements import PlacementEvaluator
+        from exhume.kinship._placements import PlacementEvaluator, TooLarge
 
         fam = self.problem.families[f]
         placements = np.array(todo, dtype=np.int64).reshape(len(todo), len(fam.missing))
@@ -336,7 +337,11 @@ class FamilyLikelihoods:
             candidates,
             mutation=flag,
         )
-        values = evaluator.evaluate(placements)
+        try:
+            values = evaluator.evaluate(placements)
+        except TooLarge:
+            self.prefetch(f, todo)
+            return
         for sub, row in zip(todo, values, strict=True):
             self._per_marker[(f, sub, flag)] = row
 
