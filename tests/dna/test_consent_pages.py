@@ -67,3 +67,13 @@ def test_the_consent_form_prints_in_ukrainian_and_english(case: Any) -> None:
     assert '<html lang="en">' in en and "International exchange" in en
     asked = client.get("/staff/dna/consent/form/", HTTP_ACCEPT_LANGUAGE="uk").content.decode()
     assert '<html lang="uk">' in asked
+
+
+def test_dates_on_the_consent_pages_follow_the_readers_language(case: Any) -> None:
+    client = client_as("liaison")
+    client.post("/staff/dna/consent/a-F1-R1/",
+                {"scope": "case", "retention": "keep", "given_on": "2022-10-05"})  # fmt: skip
+    uk = client.get("/staff/dna/consent/a-F1-R1/form/?lang=uk").content.decode()
+    assert "5 жовтня 2022" in uk
+    twin = client.get("/api/staff/dna/consent/a-F1-R1").json()
+    assert twin["consent"]["given_on"] == "2022-10-05"
