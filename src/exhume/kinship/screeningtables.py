@@ -28,6 +28,7 @@ from exhume.kinship.pedigree import Pedigree
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
+_S = TypeVar("_S", bound=np.generic)
 
 
 @dataclass(frozen=True)
@@ -106,6 +107,84 @@ def _shape_groups(fam: FamilyData, families: IntArray) -> list[_ShapeGroup]:
     return groups
 
 
+@dataclass(frozen=True)
+class DistinctPosteriors:
+    """Conditional distributions of the *distinct* family data at one marker.
+
+    Families of one shape whose members' observations at the marker are identical have the
+    same conditional distribution, so it is computed once: ``post`` ``(U, n(n+1)/2)``, ``one``
+    ``(U, n)`` and ``lik`` ``(U,)`` per distinct datum, and ``column`` ``(n_columns,)`` the
+    distinct row of each column (``post[column]`` is the per-column distribution).
+    """
+
+    post: FloatArray
+    one: FloatArray
+    lik: FloatArray
+    column: IntArray
+
+
+def _distinct_rows(geno: NDArray[np.int64]) -> tuple[IntArray, IntArray]:
+    """One representative row of each distinct row of ``geno`` ``(F, ...)`` and the distinct
+    index of every row. Rows are keyed by one integer (the observed alleles as digits) when
+    that fits in 62 bits, else compared whole."""
+    flat = geno.reshape(geno.shape[0], -1)
+    varying = np.flatnonzero((flat != flat[:1]).any(axis=0))
+    digits = flat[:, varying] + 1
+    base = int(digits.max(initial=0)) + 1
+    if varying.shape[0] * np.log2(base) < 62:
+        key = digits @ (base ** np.arange(varying.shape[0], dtype=np.int64))
+        _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
+    else:
+        _, first, inverse = np.unique(flat, axis=0, return_index=True, return_inverse=True)
+    return first.astype(np.int64), inverse.reshape(-1).astype(np.int64)
+
+
+def distinct_posteriors(
+    fam: FamilyData,
+    groups: list[_ShapeGroup],
+    n_columns: int,
+    m: int,
+    *,
+    mutation: bool,
+    memory_bytes: int = 256 << 20,
+) -> DistinctPosteriors:
+    """Conditional genotype distributions of the missing persons at marker ``m``, batched over
+    families of the same shape and typed pattern and computed once per distinct datum (the
+    observations of every member of the family at the marker)."""
+    marker = fam.markers[m]
+    n = marker.n_alleles
+    chunk = max(1, memory_bytes // (8 * 32 * n * n))  # kernels keep ~32 n^2 floats a family
+    posts: list[FloatArray] = []
+    ones: list[FloatArray] = []
+    liks: list[FloatArray] = []
+    column = np.empty(n_columns, dtype=np.int64)
+    done = 0
+    for grp in groups:
+        ped, target = fam.pedigrees[grp.shape], fam.targets[grp.shape]
+        code = grp.codes[:, m]
+        order = np.argsort(code, kind="stable")
+        bounds = np.flatnonzero(np.diff(code[order])) + 1
+        for idx in np.split(order, bounds):
+            first, inverse = _distinct_rows(grp.genotypes[idx, :, m])
+            gsel = grp.genotypes[idx[first], :, m]
+            column[grp.positions[idx]] = done + inverse
+            done += first.shape[0]
+            for lo in range(0, gsel.shape[0], chunk):
+                p, o, lk = family_posterior_batch(
+                    ped, target, marker, gsel[lo : lo + chunk], mutation=mutation
+                )
+                posts.append(p)
+                ones.append(o)
+                liks.append(lk)
+    if not posts:
+        return DistinctPosteriors(
+            np.zeros((0, n_genotypes(n))), np.zeros((0, n)), np.zeros(0), column
+        )
+    return DistinctPosteriors(
+        np.concatenate(posts), np.concatenate(ones), np.concatenate(liks), column
+    )
+
+
 def marker_posteriors(
     fam: FamilyData,
     groups: list[_ShapeGroup],
@@ -117,60 +196,68 @@ def marker_posteriors(
 ) -> tuple[FloatArray, FloatArray, FloatArray]:
     """Conditional genotype distributions ``(n_columns, n(n+1)/2)`` of the missing persons at
     marker ``m``, one-allele probabilities ``(n_columns, n)`` and the likelihood of each
-    family's data, batched over families of the same shape and typed pattern."""
-    marker = fam.markers[m]
-    n = marker.n_alleles
-    post = np.empty((n_columns, n_genotypes(n)))
-    one = np.empty((n_columns, n))
-    lik = np.empty(n_columns)
-    chunk = max(1, memory_bytes // (8 * 32 * n * n))  # kernels keep ~32 n^2 floats a family
-    for grp in groups:
-        ped, target = fam.pedigrees[grp.shape], fam.targets[grp.shape]
-        code = grp.codes[:, m]
-        order = np.argsort(code, kind="stable")
-        bounds = np.flatnonzero(np.diff(code[order])) + 1
-        for idx in np.split(order, bounds):
-            sel = grp.positions[idx]
-            gsel = grp.genotypes[idx, :, m]
-            for lo in range(0, sel.shape[0], chunk):
-                part = slice(lo, lo + chunk)
-                p, o, lk = family_posterior_batch(
-                    ped, target, marker, gsel[part], mutation=mutation
-                )
-                post[sel[part]], one[sel[part]], lik[sel[part]] = p, o, lk
-    return post, one, lik
+    family's data (:func:`distinct_posteriors`, spread back to the columns)."""
+    d = distinct_posteriors(fam, groups, n_columns, m, mutation=mutation, memory_bytes=memory_bytes)
+    return d.post[d.column], d.one[d.column], d.lik[d.column]
 
 
-def marker_table(
-    marker: Marker,
-    post: FloatArray,
-    one: FloatArray,
-    post_mendel: FloatArray | None = None,
-    one_mendel: FloatArray | None = None,
-) -> tuple[FloatArray, NDArray[np.bool_] | None]:
-    """Log LR table ``(rows, F)`` and exclusion table of one marker from the conditional
-    distributions with and without mutation (``(F, n(n+1)/2)`` and ``(F, n)`` each).
-
-    Genotype rows: ``log P(g | R) - log P_pop(g)``; one-allele rows ``a``:
-    ``log sum_{g ∋ a} P(g | R) - log(p_a^2 + 2 p_a (1 - p_a))``; the last (untyped) row is 0.
-    A cell is excluded when its probability is 0 with or without mutation (no exclusion
-    table without the mutation-free distributions).
-    """
+def log_rows(marker: Marker, post: FloatArray, one: FloatArray) -> FloatArray:
+    """Log LR rows ``(F, n(n+1)/2 + n)`` from the conditional distributions ``(F, n(n+1)/2)``
+    and one-allele probabilities ``(F, n)``: genotype ``g``: ``log P(g | R) - log P_pop(g)``;
+    one-allele observation ``a``: ``log sum_{g ∋ a} P(g | R) - log(p_a^2 + 2 p_a (1 - p_a))``
+    (``-inf`` where the probability is 0)."""
     p = marker.afreq
-    n_col, ng, n = post.shape[0], post.shape[1], p.shape[0]
-    log = np.zeros((ng + n + 1, n_col))
-    log[:ng] = post.T
-    log[ng : ng + n] = one.T
+    ng = post.shape[1]
+    out = np.concatenate([post, one], axis=1)
     with np.errstate(divide="ignore"):
-        np.log(log[: ng + n], out=log[: ng + n])
-    log[:ng] -= np.log(hardy_weinberg(p))[:, None]
-    log[ng : ng + n] -= np.log(p**2 + 2 * p * (1 - p))[:, None]
-    if post_mendel is None or one_mendel is None:
-        return log, None
-    excl = np.zeros((ng + n + 1, n_col), dtype=bool)
-    excl[:ng] = (post_mendel.T <= 0) | (post.T <= 0)
-    excl[ng : ng + n] = (one_mendel.T <= 0) | (one.T <= 0)
-    return log, excl
+        np.log(out, out=out)
+    out[:, :ng] -= np.log(hardy_weinberg(p))
+    out[:, ng:] -= np.log(p**2 + 2 * p * (1 - p))
+    return out
+
+
+#: Rows transposed at a time (a block and its transpose stay in cache).
+_BLOCK = 128
+
+
+def spread_columns(rows: NDArray[_S], column: IntArray) -> NDArray[_S]:
+    """The table ``(k + 1, len(column))`` with ``out[:k, j] = rows[column[j]]`` (``k =
+    rows.shape[1]``) and a last row of zeros (the untyped row): the distinct rows are
+    transposed block by block (NumPy's plain transposing copy is several times slower), then
+    gathered along the columns."""
+    k = rows.shape[1]
+    flipped = np.zeros((k + 1, rows.shape[0]), dtype=rows.dtype)
+    for r0 in range(0, rows.shape[0], _BLOCK):
+        flipped[:k, r0 : r0 + _BLOCK] = rows[r0 : r0 + _BLOCK].T
+    out: NDArray[_S] = np.take(flipped, column, axis=1)
+    return out
+
+
+def marker_tables(
+    fam: FamilyData,
+    groups: list[_ShapeGroup],
+    n_columns: int,
+    m: int,
+    *,
+    exclusions: bool,
+    memory_bytes: int = 256 << 20,
+) -> tuple[FloatArray, NDArray[np.float32], NDArray[np.bool_] | None, FloatArray]:
+    """The log LR table of marker ``m`` ``(n(n+1)/2 + n + 1, n_columns)`` (the last, untyped,
+    row 0) in float64 and float32, its exclusion table (a cell's probability is 0 with or
+    without mutation; ``None`` without ``exclusions``) and the likelihood of each family's
+    data. Rows are computed once per distinct family datum (:func:`distinct_posteriors`)
+    and spread to the columns that share it."""
+    marker = fam.markers[m]
+    d = distinct_posteriors(fam, groups, n_columns, m, mutation=True, memory_bytes=memory_bytes)
+    log64 = spread_columns(log_rows(marker, d.post, d.one), d.column)
+    excl = None
+    if exclusions:
+        md = distinct_posteriors(
+            fam, groups, n_columns, m, mutation=False, memory_bytes=memory_bytes
+        )
+        gone = np.concatenate([(md.post <= 0) | (d.post <= 0), (md.one <= 0) | (d.one <= 0)], 1)
+        excl = spread_columns(gone, d.column)
+    return log64, log64.astype(np.float32), excl, d.lik[d.column]
 
 
 def sex_table(missing_sex: NDArray[np.int8]) -> NDArray[np.float32]:
@@ -206,20 +293,17 @@ def build_tables(
     :func:`count_exclusions`)."""
     groups = _shape_groups(fam, families)
     n_col = families.shape[0]
+    budget = memory_bytes // max(1, threads)
 
-    def one_marker(m: int) -> tuple[FloatArray, NDArray[np.bool_] | None, FloatArray]:
-        kw = {"memory_bytes": memory_bytes // max(1, threads)}
-        post, one, lik = marker_posteriors(fam, groups, n_col, m, mutation=True, **kw)
-        if not exclusions:
-            return (*marker_table(fam.markers[m], post, one), lik)
-        mpost, mone, _ = marker_posteriors(fam, groups, n_col, m, mutation=False, **kw)
-        table, ex = marker_table(fam.markers[m], post, one, mpost, mone)
-        return table, ex, lik
+    def one_marker(
+        m: int,
+    ) -> tuple[FloatArray, NDArray[np.float32], NDArray[np.bool_] | None, FloatArray]:
+        return marker_tables(fam, groups, n_col, m, exclusions=exclusions, memory_bytes=budget)
 
     parts = per_marker(one_marker, len(fam.markers), threads)
     impossible = np.zeros(n_col, dtype=bool)
     reasons: dict[int, str] = {}
-    for marker, (_, _, lik) in zip(fam.markers, parts, strict=True):
+    for marker, (_, _, _, lik) in zip(fam.markers, parts, strict=True):
         for j in np.flatnonzero((lik <= 0) & ~impossible):
             reasons[int(families[j])] = (
                 f"the references are inconsistent with the pedigree at marker {marker.name} "
@@ -229,8 +313,8 @@ def build_tables(
     sex = sex_table(fam.missing_sex()[families])
     sex[:, impossible] = -np.inf
     log64 = tuple(p[0] for p in parts)
-    log32 = tuple(t.astype(np.float32) for t in log64)
-    excl = tuple(p[1] for p in parts if p[1] is not None)
+    log32 = tuple(p[1] for p in parts)
+    excl = tuple(p[2] for p in parts if p[2] is not None)
     return ScreeningTables(families, log32, log64, excl, sex), reasons
 
 
