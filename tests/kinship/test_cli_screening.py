@@ -60,6 +60,37 @@ def test_simulate_screen_and_evaluate_write_the_documented_json(tmp_path: Path) 
     assert set(report["false_positive_share"]) == {"2", "3", "4", "5", "6"}
 
 
+def test_a_scenario_with_two_missing_persons_names_each_candidate(tmp_path: Path) -> None:
+    scenario, truth, out = tmp_path / "s.npz", tmp_path / "t.json", tmp_path / "r.json"
+    res = run("kinship", "simulate", "--families", "60", "--remains", "30",
+              "--related-fraction", "0.6", "--markers", "23", "--seed", "4",
+              "--two-missing", "20", "--out", str(scenario), "--truth", str(truth))  # fmt: skip
+    assert res.exit_code == 0, res.output
+    summary = json.loads(res.output)
+    assert (summary["families"], summary["missing"], summary["two_missing"]) == (60, 80, 20)
+    res = run("kinship", "screen", str(scenario), "--top", "2", "--threshold", "100",
+              "--out", str(out), "--full-matrix", "--no-progress")  # fmt: skip
+    assert res.exit_code == 0, res.output
+    assert json.loads(res.output)["missing"] == 80
+    doc = json.loads(out.read_text())
+    assert np.load(tmp_path / doc["full_matrix"]).shape == (30, 80)
+    truth_doc = json.loads(truth.read_text())
+    seconds = 0
+    for r in doc["remains"]:
+        want = truth_doc["remains_missing"][r["index"]]
+        best = r["top"][0]
+        assert best["family"] == f"F{best['family_index']:06d}"
+        assert best["missing_person"].startswith(f"MP{best['family_index']:06d}")
+        if want is not None and "-" in r["top"][0]["missing_person"]:
+            seconds += best["missing_index"] == want
+    assert seconds >= 3  # a family's second missing person (MP...-FA, MP...-SP) named
+    assert len(doc["pairs"]["missing_index"]) == len(doc["pairs"]["family"])
+    res = run("kinship", "evaluate", str(scenario), str(out), "--truth", str(truth))
+    report = json.loads(res.output)
+    assert report["recall_at_1"]["share"] > 0.8
+    assert report["recall_at_1_two_missing"]["n"] > 5
+
+
 def test_simulate_needs_a_population_with_a_frequency_file(tmp_path: Path) -> None:
     csv = tmp_path / "f.csv"
     csv.write_text("population,marker,allele,frequency\nA,TH01,6,1.0\n")

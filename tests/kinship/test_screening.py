@@ -16,9 +16,9 @@ from exhume.kinship.genotypes import genotype_index, genotype_rows
 from exhume.kinship.likelihood import genotype_posterior, loglik
 from exhume.kinship.markers import Marker
 from exhume.kinship.pedigree import Pedigree
-from exhume.kinship.screening import ScreeningParams, screen
+from exhume.kinship.screening import ScreeningParams, ScreeningResult, screen
 from exhume.kinship.screeningtables import FamilyData, build_tables
-from exhume.kinship.simulate import Scenario, family_shapes, simulate_scenario
+from exhume.kinship.simulate import Scenario, Truth, family_shapes, simulate_scenario
 
 MARKERS = with_mutation(synthetic_frequencies(), "proportional", rate=0.05)
 
@@ -307,3 +307,91 @@ def test_a_pedigree_too_large_for_the_batched_path_goes_through_the_engine() -> 
         ref = genotype_posterior(ped, marker, g[f], ped.index("MP"))
         np.testing.assert_allclose(post[f], ref, rtol=0, atol=1e-13)
         assert lik[f] > 0
+
+
+# -- families with two missing persons -----------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def two_missing() -> tuple[Scenario, Truth, ScreeningResult]:
+    scenario, truth = simulate_scenario(40, 30, 0.7, seed=5, n_markers=23, two_missing=12)
+    params = ScreeningParams(top=3, threshold=1.0, full_matrix=True)
+    result = screen(scenario.family_data(), scenario.remains_genotypes, scenario.remains_sex,
+                    params)  # fmt: skip
+    return scenario, truth, result
+
+
+def _column_log_lr(scenario: Scenario, column: int, body: int) -> float:
+    """The engine's pairwise log LR of "body is this missing person": the family's pedigree
+    with the body placed at the missing person, the family's other missing person untyped."""
+    family, member = (int(x[column]) for x in scenario.missing_columns())
+    ped = scenario.shapes[scenario.family_shape[family]].pedigree
+    refs = scenario.family_genotypes(family).astype(np.int64)
+    with_body = refs.copy()
+    with_body[member] = scenario.remains_genotypes[body]
+    alone = Pedigree.singleton("body", int(scenario.remains_sex[body]))
+    body_geno = scenario.remains_genotypes[body][None].astype(np.int64)
+    return (
+        loglik(ped, scenario.markers, with_body).total
+        - loglik(ped, scenario.markers, refs).total
+        - loglik(alone, scenario.markers, body_geno).total
+    )
+
+
+def test_a_family_with_two_missing_persons_is_screened_for_both(
+    two_missing: tuple[Scenario, Truth, ScreeningResult],
+) -> None:
+    scenario, _, result = two_missing
+    family, member = scenario.missing_columns()
+    assert scenario.n_missing == 40 + 12 == family.shape[0]
+    two = np.flatnonzero(np.bincount(family) == 2)
+    assert two.shape[0] == 12
+    names = scenario.missing_ids()
+    for f in two:
+        cols = np.flatnonzero(family == f)
+        shape = scenario.shapes[scenario.family_shape[f]]
+        assert member[cols].tolist() == list(shape.missing_persons)
+        assert names[cols[0]] == f"MP{f:06d}"
+        assert names[cols[1]] == f"MP{f:06d}-{shape.pedigree.ids[shape.also_missing[0]]}"
+        assert not set(cols.tolist()) & set(result.skipped)  # both columns screened
+    assert result.full is not None and result.full.shape == (30, 52)
+    sex = scenario.missing_sex()
+    fa = [scenario.shapes[scenario.family_shape[f]].name == "father-son" for f in family]
+    assert all(sex[c] == 1 for c in np.flatnonzero(fa))  # father and son both male
+
+
+def test_two_missing_log_lrs_equal_the_engine_pairwise_lr(
+    two_missing: tuple[Scenario, Truth, ScreeningResult],
+) -> None:
+    scenario, _, result = two_missing
+    family, _ = scenario.missing_columns()
+    two = np.bincount(family)[family] == 2
+    checked = 0
+    for body in range(scenario.n_remains):
+        for k in range(3):
+            c = int(result.top_family[body, k])
+            if c < 0 or not two[c]:
+                continue
+            expected = _column_log_lr(scenario, c, body)
+            assert result.top_log_lr[body, k] == pytest.approx(expected, rel=1e-9, abs=1e-12)
+            checked += 1
+    assert checked > 10
+
+
+def test_a_body_of_a_two_missing_family_has_its_own_missing_person_as_best_candidate(
+    two_missing: tuple[Scenario, Truth, ScreeningResult],
+) -> None:
+    """Best or tied with the best: a husband and his wife typed only through their children
+    (bodies of unknown sex) cannot be told apart, and both columns get the same LR."""
+    scenario, truth, result = two_missing
+    assert truth.remains_missing is not None
+    family, _ = scenario.missing_columns()
+    col = truth.remains_missing
+    assert np.array_equal(truth.remains_family, np.where(col >= 0, family[col], -1))
+    two = np.bincount(family)[family] == 2
+    bodies = [b for b in range(scenario.n_remains) if col[b] >= 0 and two[col[b]]]
+    assert len(bodies) >= 8
+    for b in bodies:
+        top = result.top_family[b].tolist()
+        assert col[b] in top
+        assert result.top_log_lr[b, top.index(col[b])] == result.top_log_lr[b, 0]

@@ -78,7 +78,8 @@ if TYPE_CHECKING:
     default=0,
     show_default=True,
     type=click.IntRange(min=0),
-    help="With --dvi-json: families with two missing persons (father and son).",
+    help="Families with two missing persons: father and son (--dvi-json); father and son, "
+    "or husband and wife (--out), each screened as its own candidate.",
 )
 @click.option(
     "--partial-share",
@@ -142,12 +143,14 @@ def simulate_command(
         n_markers=markers,
         mutation_kind=DEFAULT_MUTATION_KIND,
         mutation_params={"rate": mutation_rate},
+        two_missing=two_missing,
     )
     save_scenario(scenario, out)
     sha = file_sha256(out)
     if truth is not None:
         save_truth(known, truth, scenario_sha256=sha)
     click.echo(json.dumps({"scenario": str(out), "sha256": sha, **scenario.params,
+                           "missing": scenario.n_missing,
                            "seed": seed, "frequency_source": table.source.name}))  # fmt: skip
 
 
@@ -329,7 +332,8 @@ def screen_command(
     )
     out.write_text(json.dumps(doc, allow_nan=False))
     click.echo(json.dumps({"out": str(out), "remains": data.n_remains,
-                           "families": data.n_families, "skipped": len(result.skipped),
+                           "families": data.n_families, "missing": data.n_missing,
+                           "skipped": len(result.skipped),
                            "pairs": int(result.pair_body.size),
                            **({} if built is None else {"tables_built": built})}))  # fmt: skip
 

@@ -6,7 +6,8 @@ Scenario file (``.npz``, no pickles; :func:`save_scenario` / :func:`load_scenari
 ``header``                    UTF-8 JSON (uint8 array): format, version, seed, parameters,
                               frequency source (name, sha256, population), mutation model,
                               markers (name, alleles, afreq) and family shapes (ids, fidx,
-                              midx, sex, index of the missing person)
+                              midx, sex, index of the missing person, ``also_missing``: the
+                              other missing persons when there are several)
 ``family_shape``              int16 ``(N,)`` shape of each family
 ``family_offset``             int64 ``(N + 1,)`` first row of each family in the next array
 ``reference_genotypes``       int16 ``(rows, markers, 2)`` every pedigree member of every
@@ -74,6 +75,7 @@ def _header(s: Scenario) -> dict[str, Any]:
                 "midx": sh.pedigree.midx.tolist(),
                 "sex": sh.pedigree.sex.tolist(),
                 "missing": sh.missing,
+                **({"also_missing": list(sh.also_missing)} if sh.also_missing else {}),
             }
             for sh in s.shapes
         ],
@@ -138,18 +140,27 @@ def _shape_from(sh: dict[str, Any]) -> FamilyShape:
         midx=np.array(sh["midx"]),
         sex=np.array(sh["sex"]),
     )
-    return FamilyShape(name=sh["name"], pedigree=ped, missing=int(sh["missing"]))
+    return FamilyShape(
+        name=sh["name"],
+        pedigree=ped,
+        missing=int(sh["missing"]),
+        also_missing=tuple(int(i) for i in sh.get("also_missing", ())),
+    )
 
 
 def save_truth(truth: Truth, path: str | Path, scenario_sha256: str | None = None) -> None:
-    """Write the truth as JSON: per body the family index or ``null``."""
-    doc = {
+    """Write the truth as JSON: per body the family index or ``null`` and, in a scenario with
+    several missing persons in some families, ``remains_missing``: the missing person
+    (column) or ``null``."""
+    doc: dict[str, Any] = {
         "format": TRUTH_FORMAT,
         "scenario_sha256": scenario_sha256,
         "remains_family": [None if f < 0 else int(f) for f in truth.remains_family.tolist()],
         "mislabelled_families": truth.mislabelled_families.tolist(),
         "direct_reference_families": truth.direct_reference_families.tolist(),
     }
+    if truth.remains_missing is not None:
+        doc["remains_missing"] = [None if c < 0 else int(c) for c in truth.remains_missing]
     Path(path).write_text(json.dumps(doc))
 
 
@@ -159,10 +170,16 @@ def load_truth(path: str | Path) -> Truth:
     if doc.get("format") != TRUTH_FORMAT:
         raise InvalidInputError(f"{path}: not an {TRUTH_FORMAT} file")
     fam = [-1 if f is None else int(f) for f in doc["remains_family"]]
+    cols = doc.get("remains_missing")
     return Truth(
         remains_family=np.array(fam, dtype=np.int64),
         mislabelled_families=np.array(doc["mislabelled_families"], dtype=np.int64),
         direct_reference_families=np.array(doc["direct_reference_families"], dtype=np.int64),
+        remains_missing=(
+            None
+            if cols is None
+            else np.array([-1 if c is None else int(c) for c in cols], dtype=np.int64)
+        ),
     )
 
 

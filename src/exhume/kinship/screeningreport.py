@@ -6,13 +6,19 @@
      "provenance": {exhume_version, created, parameters, frequency_source {name, sha256,
                     population}, mutation, scenario {file, sha256, seed}},
      "remains": [{"body", "index", "top": [{"family", "family_index", "missing_person",
-                                            "log10_lr", "exclusions"}, ...]}, ...],
-     "pairs": {"body": [...], "family": [...], "log10_lr": [...], "exclusions": [...]},
-     "skipped": [{"family", "family_index", "reason"}, ...],
+                                            "missing_index", "log10_lr", "exclusions"}, ...]},
+                 ...],
+     "pairs": {"body": [...], "family": [...], "missing_index": [...], "log10_lr": [...],
+               "exclusions": [...]},
+     "skipped": [{"family", "family_index", "missing_person", "missing_index", "reason"}, ...],
      "full_matrix": null | "FILE.full.npy"}
 
 ``pairs`` (every pair with LR >= threshold, by body then decreasing LR) is stored column-wise
-to stay compact at national scale; ``full_matrix`` names the ``(bodies x families)`` float32
+to stay compact at national scale. Candidates are missing persons (screening columns,
+``missing_index``, see :meth:`~exhume.kinship.simulate.Scenario.missing_columns`): a family
+with two missing persons has two, named ``MP000012`` and ``MP000012-FA``; without such
+families ``missing_index`` equals ``family_index``. ``full_matrix`` names the
+``(bodies x missing persons)`` float32
 log10 LR matrix written beside the JSON (``-inf``: excluded by sex, or skipped).
 :func:`evaluate_document` scores such a document against the simulation's truth.
 """
@@ -84,18 +90,21 @@ def result_document(
 ) -> dict[str, Any]:
     """The JSON document of a screening (see the module docstring); ``scenario_file`` is the
     scenario's file name, ``full_matrix`` the name of the matrix file or ``None``."""
+    family = scenario.missing_columns()[0].tolist()
+    names = scenario.missing_ids()
     remains = []
     for b in range(result.top_family.shape[0]):
         top = [
             {
-                "family": f"F{f:06d}",
-                "family_index": int(f),
-                "missing_person": f"MP{f:06d}",
+                "family": f"F{family[c]:06d}",
+                "family_index": family[c],
+                "missing_person": names[c],
+                "missing_index": c,
                 "log10_lr": log10(result.top_log_lr[b, k]),
                 "exclusions": int(result.top_exclusions[b, k]),
             }
-            for k, f in enumerate(result.top_family[b].tolist())
-            if f >= 0
+            for k, c in enumerate(result.top_family[b].tolist())
+            if c >= 0
         ]
         remains.append({"body": f"B{b:06d}", "index": b, "top": top})
     provenance = screening_provenance(
@@ -108,13 +117,20 @@ def result_document(
         "remains": remains,
         "pairs": {
             "body": result.pair_body.tolist(),
-            "family": result.pair_family.tolist(),
+            "family": [family[c] for c in result.pair_family.tolist()],
+            "missing_index": result.pair_family.tolist(),
             "log10_lr": [log10(x) for x in result.pair_log_lr.tolist()],
             "exclusions": result.pair_exclusions.tolist(),
         },
         "skipped": [
-            {"family": f"F{f:06d}", "family_index": f, "reason": why}
-            for f, why in result.skipped.items()
+            {
+                "family": f"F{family[c]:06d}",
+                "family_index": family[c],
+                "missing_person": names[c],
+                "missing_index": c,
+                "reason": why,
+            }
+            for c, why in result.skipped.items()
         ],
         "full_matrix": full_matrix,
     }
@@ -126,7 +142,7 @@ def evaluate_document(scenario: Scenario, doc: dict[str, Any], truth: Truth) -> 
     top_family = np.full((scenario.n_remains, max(1, top)), -1, dtype=np.int64)
     for r in doc["remains"]:
         for k, c in enumerate(r["top"]):
-            top_family[r["index"], k] = c["family_index"]
+            top_family[r["index"], k] = c.get("missing_index", c["family_index"])
     pairs = doc["pairs"]
     log10_lr = np.array([-np.inf if x is None else x for x in pairs["log10_lr"]], dtype=float)
     return evaluate_screening(
@@ -134,9 +150,9 @@ def evaluate_document(scenario: Scenario, doc: dict[str, Any], truth: Truth) -> 
         truth,
         top_family,
         np.array(pairs["body"], dtype=np.int64),
-        np.array(pairs["family"], dtype=np.int64),
+        np.array(pairs.get("missing_index", pairs["family"]), dtype=np.int64),
         log10_lr,
-        {int(s["family_index"]) for s in doc["skipped"]},
+        {int(s.get("missing_index", s["family_index"])) for s in doc["skipped"]},
         float(doc["provenance"]["parameters"]["threshold"]),
     )
 
@@ -160,20 +176,29 @@ def evaluate_screening(
     skipped: set[int],
     threshold: float,
 ) -> dict[str, Any]:
-    """Accuracy of a screening against the simulation's truth.
+    """Accuracy of a screening against the simulation's truth; candidates (``top_family``,
+    ``pair_family``, ``skipped``) are missing persons (columns of
+    :meth:`~exhume.kinship.simulate.Scenario.missing_columns`, the families themselves when
+    every family has one missing person).
 
-    ``recall_at_1``: share of bodies whose missing person's family is in the database and was
-    screened that have that family as best candidate, overall, by the family's number of
-    typed references and by the body's number of typed markers. ``false_positive_share``:
-    for ``k = 2..6``, the share of unrelated (body, screened family) pairs with
-    ``LR >= 10^k`` (``null`` when ``10^k`` is below the screening threshold, since such pairs
-    were not recorded); for a well-calibrated LR it stays below ``10^-k``.
+    ``recall_at_1``: share of bodies whose missing person is in the database and was screened
+    that have that missing person (not only the family) as best candidate, overall, by the
+    family's number of typed references and by the body's number of typed markers; bodies of
+    families with two missing persons also apart (``recall_at_1_two_missing``).
+    ``false_positive_share``: for ``k = 2..6``, the share of unrelated (body, screened missing
+    person) pairs with ``LR >= 10^k`` (``null`` when ``10^k`` is below the screening
+    threshold, since such pairs were not recorded); a body and another missing person of its
+    own family are relatives, not unrelated. For a well-calibrated LR it stays below
+    ``10^-k``.
     """
+    column_family, _ = scenario.missing_columns()
+    n_col = column_family.shape[0]
+    col = truth.remains_column()
     fam = truth.remains_family
-    screened = np.ones(scenario.n_families, dtype=bool)
+    screened = np.ones(n_col, dtype=bool)
     screened[list(skipped)] = False
-    present = (fam >= 0) & screened[np.maximum(fam, 0)]
-    hit = top_family[:, 0] == fam
+    present = (col >= 0) & screened[np.maximum(col, 0)]
+    hit = top_family[:, 0] == col
     refs = typed_reference_counts(scenario)
     n_typed = (scenario.remains_genotypes >= 0).any(axis=2).sum(axis=1)
     by_refs = {
@@ -184,8 +209,10 @@ def evaluate_screening(
         f"{lo}-{hi}": _share(hit[present & (n_typed >= lo) & (n_typed <= hi)])
         for lo, hi in _MARKER_BINS
     }
-    related = fam[pair_body] == pair_family
-    n_unrelated = scenario.n_remains * int(screened.sum()) - int(present.sum())
+    related = (fam[pair_body] >= 0) & (fam[pair_body] == column_family[pair_family])
+    screened_in_family = np.bincount(column_family[screened], minlength=scenario.n_families)
+    own = np.where(fam >= 0, screened_in_family[np.maximum(fam, 0)], 0)
+    n_unrelated = scenario.n_remains * int(screened.sum()) - int(own.sum())
     fp = {
         str(k): (
             None
@@ -194,14 +221,18 @@ def evaluate_screening(
         )
         for k in range(2, 7)
     }
-    return {
+    report: dict[str, Any] = {
         "bodies_with_family_present": int(present.sum()),
         "recall_at_1": _share(hit[present]),
         "recall_at_1_by_typed_references": by_refs,
         "recall_at_1_by_typed_markers": by_markers,
-        "unrelated_pairs": n_unrelated,
-        "false_positive_share": fp,
     }
+    if n_col > scenario.n_families:
+        two = np.bincount(column_family, minlength=scenario.n_families) > 1
+        report["recall_at_1_two_missing"] = _share(hit[present & two[np.maximum(fam, 0)]])
+    report["unrelated_pairs"] = n_unrelated
+    report["false_positive_share"] = fp
+    return report
 
 
 def _share(values: NDArray[np.bool_]) -> dict[str, Any]:

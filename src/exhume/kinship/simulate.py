@@ -14,10 +14,20 @@ typed from an unrelated person), references typed with an older 15-marker kit, d
 The scenario's file format is in :mod:`exhume.kinship.scenariofile`; accuracy against the
 truth in :mod:`exhume.kinship.screeningreport`. Family ``i`` is ``F{i:06d}`` with missing
 person ``MP{i:06d}``; body ``j`` is ``B{j:06d}``.
+
+**Several missing persons per family.** ``two_missing`` families (drawn at random) instead take
+a shape with two missing persons: a father and his son (the mother and two siblings may be
+typed) or a husband and his wife (their children may be typed). Each missing person is one
+screening *column* (:meth:`Scenario.family_data`): the family's pedigree with that person as
+the target, the other missing person untyped. Columns go family by family, each family's
+missing persons in shape order, so a scenario without such families has one column per family
+in family order. The second missing person of family ``i`` is ``MP{i:06d}-<pedigree id>``
+(``MP000012-FA``: family 12's missing father).
 """
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -43,6 +53,7 @@ __all__ = [
     "Truth",
     "family_shapes",
     "simulate_scenario",
+    "two_missing_shapes",
 ]
 
 _OLD_KIT_MARKERS = 15
@@ -60,6 +71,12 @@ class FamilyShape:
     missing: int
     references: tuple[int, ...] = ()
     siblings: tuple[int, ...] = ()
+    also_missing: tuple[int, ...] = ()
+
+    @property
+    def missing_persons(self) -> tuple[int, ...]:
+        """Pedigree indices of every missing person (``missing`` first)."""
+        return (self.missing, *self.also_missing)
 
     @property
     def missing_sex(self) -> int:
@@ -85,8 +102,42 @@ class Scenario:
 
     @property
     def n_families(self) -> int:
-        """Number of families (one missing person each)."""
+        """Number of families."""
         return int(self.family_shape.shape[0])
+
+    @property
+    def n_missing(self) -> int:
+        """Number of missing persons (screening columns)."""
+        return int(self._missing_counts().sum())
+
+    def _missing_counts(self) -> I64:
+        counts = np.array([len(s.missing_persons) for s in self.shapes], dtype=np.int64)
+        out: I64 = counts[self.family_shape]
+        return out
+
+    def missing_columns(self) -> tuple[I64, I64]:
+        """Family index and pedigree index of every missing person (screening column), family
+        by family and in shape order within a family."""
+        counts = self._missing_counts()
+        family = np.repeat(np.arange(self.n_families, dtype=np.int64), counts)
+        rank = np.arange(family.shape[0]) - np.repeat(np.cumsum(counts) - counts, counts)
+        members = np.full((len(self.shapes), int(counts.max(initial=1))), -1, dtype=np.int64)
+        for k, shape in enumerate(self.shapes):
+            members[k, : len(shape.missing_persons)] = shape.missing_persons
+        member: I64 = members[self.family_shape[family], rank]
+        return family, member
+
+    def missing_ids(self) -> list[str]:
+        """Name of every missing person (column): ``MP{i:06d}`` for the first missing person of
+        family ``i``, ``MP{i:06d}-<pedigree id>`` for another."""
+        family, member = self.missing_columns()
+        first = np.array([s.missing for s in self.shapes])[self.family_shape[family]]
+        return [
+            f"MP{f:06d}"
+            if m == m0
+            else f"MP{f:06d}-{self.shapes[self.family_shape[f]].pedigree.ids[m]}"
+            for f, m, m0 in zip(family.tolist(), member.tolist(), first.tolist(), strict=True)
+        ]
 
     @property
     def n_remains(self) -> int:
@@ -99,29 +150,63 @@ class Scenario:
         return self.reference_genotypes[lo:hi]
 
     def missing_sex(self) -> NDArray[np.int8]:
-        """Sex of each family's missing person."""
-        sexes = np.array([s.missing_sex for s in self.shapes], dtype=np.int8)
-        return sexes[self.family_shape]
+        """Sex of each missing person (column)."""
+        family, member = self.missing_columns()
+        sexes = np.zeros((len(self.shapes), max(s.pedigree.n for s in self.shapes)), np.int8)
+        for k, shape in enumerate(self.shapes):
+            sexes[k, : shape.pedigree.n] = shape.pedigree.sex
+        out: NDArray[np.int8] = sexes[self.family_shape[family], member]
+        return out
 
     def family_data(self) -> FamilyData:
-        """The families as screening takes them."""
+        """The missing persons as screening takes them: one column per missing person, its
+        family's pedigree with it as the target (without several missing persons in any
+        family, the families themselves)."""
+        if all(not s.also_missing for s in self.shapes):
+            return FamilyData(
+                markers=self.markers,
+                pedigrees=tuple(s.pedigree for s in self.shapes),
+                targets=tuple(s.missing for s in self.shapes),
+                family_shape=self.family_shape,
+                family_offset=self.family_offset,
+                genotypes=self.reference_genotypes,
+            )
+        column_shape: dict[tuple[int, int], int] = {}
+        for k, shape in enumerate(self.shapes):
+            for m in shape.missing_persons:
+                column_shape[(k, m)] = len(column_shape)
+        family, member = self.missing_columns()
+        shapes = self.family_shape[family].astype(np.int64)
+        lookup = np.full((len(self.shapes), max(s.pedigree.n for s in self.shapes)), -1)
+        for (k, m), j in column_shape.items():
+            lookup[k, m] = j
+        sizes = self.family_offset[family + 1] - self.family_offset[family]
+        starts = np.repeat(self.family_offset[family] - (np.cumsum(sizes) - sizes), sizes)
+        rows = starts + np.arange(int(sizes.sum()))
         return FamilyData(
             markers=self.markers,
-            pedigrees=tuple(s.pedigree for s in self.shapes),
-            targets=tuple(s.missing for s in self.shapes),
-            family_shape=self.family_shape,
-            family_offset=self.family_offset,
-            genotypes=self.reference_genotypes,
+            pedigrees=tuple(self.shapes[k].pedigree for k, _ in column_shape),
+            targets=tuple(m for _, m in column_shape),
+            family_shape=lookup[shapes, member].astype(np.int64),
+            family_offset=np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64),
+            genotypes=self.reference_genotypes[rows],
         )
 
 
 @dataclass(frozen=True)
 class Truth:
-    """What the simulation knows: the family of each body (``-1``: unrelated)."""
+    """What the simulation knows: the family of each body (``-1``: unrelated) and which of
+    its missing persons the body is (the column of :meth:`Scenario.missing_columns`; ``None``
+    when every family has one missing person, then the column is the family)."""
 
     remains_family: I64
     mislabelled_families: I64
     direct_reference_families: I64
+    remains_missing: I64 | None = None
+
+    def remains_column(self) -> I64:
+        """The missing person (column) of each body, ``-1`` when unrelated."""
+        return self.remains_family if self.remains_missing is None else self.remains_missing
 
 
 # -- family shapes ----------------------------------------------------------------------------
@@ -178,6 +263,27 @@ def family_shapes() -> tuple[FamilyShape, ...]:
         out.append(_shape(f"grandparents-{tag}", grand, ["GF", "GM", "UN"]))
         out.append(_shape(f"direct-{tag}", [("MP", None, None, sx)], []))
     return tuple(out)
+
+
+def two_missing_shapes() -> tuple[FamilyShape, ...]:
+    """Shapes with two missing persons: a father and his son (mother, a daughter and another
+    son may be typed), and a husband and his wife (three children may be typed)."""
+    father_son = _shape(
+        "father-son",
+        [("FA", None, None, MALE), ("MO", None, None, FEMALE), ("MP", "FA", "MO", MALE),
+         ("S1", "FA", "MO", FEMALE), ("S2", "FA", "MO", MALE)],
+        ["MO", "S1", "S2"],
+    )  # fmt: skip
+    couple = _shape(
+        "husband-wife",
+        [("MP", None, None, MALE), ("SP", None, None, FEMALE), ("C1", "MP", "SP", MALE),
+         ("C2", "MP", "SP", FEMALE), ("C3", "MP", "SP", MALE)],
+        ["C1", "C2", "C3"],
+    )  # fmt: skip
+    return (
+        dataclasses.replace(father_son, also_missing=(father_son.pedigree.index("FA"),)),
+        dataclasses.replace(couple, also_missing=(couple.pedigree.index("SP"),)),
+    )
 
 
 # -- gene dropping ----------------------------------------------------------------------------
@@ -315,10 +421,14 @@ def simulate_scenario(
     mutation_kind: str = DEFAULT_MUTATION_KIND,
     mutation_params: dict[str, float] | None = None,
     realism: Realism | None = None,
+    two_missing: int = 0,
 ) -> tuple[Scenario, Truth]:
-    """A scenario and its truth, fully determined by the arguments (``seed`` included)."""
+    """A scenario and its truth, fully determined by the arguments (``seed`` included);
+    ``two_missing`` of the families have two missing persons (:func:`two_missing_shapes`)."""
     table = table or synthetic_frequency_table()
     _check_args(n_families, n_remains, related_fraction, n_markers, len(table.markers))
+    if not 0 <= two_missing <= n_families:
+        raise InvalidInputError(f"must lie in 0..{n_families} (the families)", field="two_missing")
     params = dict(DEFAULT_MUTATION_PARAMS if mutation_params is None else mutation_params)
     markers = with_mutation(table.markers[:n_markers], mutation_kind, **params)
     real = realism or Realism()
@@ -326,10 +436,19 @@ def simulate_scenario(
     shapes = family_shapes()
     share = np.array([SHAPE_SHARES[s.name.rsplit("-", 1)[0]] / 2 for s in shapes])
     fam_shape = rng.choice(len(shapes), size=n_families, p=share / share.sum()).astype(np.int16)
+    if two_missing:
+        extra = two_missing_shapes()
+        pick = rng.choice(n_families, size=two_missing, replace=False)
+        fam_shape[pick] = len(shapes) + rng.integers(0, len(extra), size=two_missing)
+        shapes = (*shapes, *extra)
+    n_missing = np.array([len(s.missing_persons) for s in shapes])[fam_shape]
+    column_start = np.cumsum(n_missing) - n_missing
+    column_family = np.repeat(np.arange(n_families), n_missing)
+    column_sex = np.empty(column_family.shape[0], dtype=np.int8)
     sizes = np.array([s.pedigree.n for s in shapes])[fam_shape]
     offset = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
     refs = np.full((int(offset[-1]), n_markers, 2), -1, dtype=np.int16)
-    mp_geno = np.empty((n_families, n_markers, 2), dtype=np.int64)
+    mp_geno = np.empty((column_family.shape[0], n_markers, 2), dtype=np.int64)
     mislabelled: list[NDArray[np.int64]] = []
     direct: list[NDArray[np.int64]] = []
     for k, shape in enumerate(shapes):
@@ -337,7 +456,9 @@ def simulate_scenario(
         if fams.size == 0:
             continue
         geno = gene_drop(rng, shape, markers, fams.size)
-        mp_geno[fams] = geno[:, shape.missing]
+        for r, person in enumerate(shape.missing_persons):
+            mp_geno[column_start[fams] + r] = geno[:, person]
+            column_sex[column_start[fams] + r] = shape.pedigree.sex[person]
         typed, swapped, has_direct = _typing(rng, shape, fams.size, real)
         if swapped.any():
             sib = shape.siblings[0]
@@ -348,7 +469,7 @@ def simulate_scenario(
         mislabelled.append(fams[swapped])
         direct.append(fams[has_direct])
     remains, sex, truth = _bodies(
-        rng, markers, mp_geno, fam_shape, shapes, n_remains, related_fraction, real
+        rng, markers, mp_geno, column_sex, n_remains, related_fraction, real
     )
     scenario = Scenario(
         markers=markers,
@@ -366,12 +487,14 @@ def simulate_scenario(
             "remains": n_remains,
             "related_fraction": related_fraction,
             "markers": n_markers,
+            **({"two_missing": two_missing} if two_missing else {}),
         },
     )
     return scenario, Truth(
-        remains_family=truth,
+        remains_family=np.where(truth >= 0, column_family[np.maximum(truth, 0)], -1),
         mislabelled_families=np.sort(np.concatenate(mislabelled)).astype(np.int64),
         direct_reference_families=np.sort(np.concatenate(direct)).astype(np.int64),
+        remains_missing=truth if two_missing else None,
     )
 
 
@@ -391,6 +514,8 @@ def _typing(
         typed[rng.random(n_fam) < real.no_typed_relative] = False
     if shape.pedigree.n == 1:
         has_direct = np.ones(n_fam, dtype=bool)
+    elif shape.also_missing:
+        has_direct = np.zeros(n_fam, dtype=bool)
     else:
         has_direct = rng.random(n_fam) < real.direct_reference
     typed[:, shape.missing] = has_direct
@@ -424,20 +549,16 @@ def _bodies(
     rng: np.random.Generator,
     markers: tuple[Marker, ...],
     mp_geno: I64,
-    fam_shape: I16,
-    shapes: tuple[FamilyShape, ...],
+    mp_sex: NDArray[np.int8],
     n_remains: int,
     related_fraction: float,
     real: Realism,
 ) -> tuple[I16, NDArray[np.int8], I64]:
     n_rel = round(n_remains * related_fraction)
-    families = rng.choice(mp_geno.shape[0], size=n_rel, replace=False)
-    truth = np.concatenate([families, np.full(n_remains - n_rel, -1)]).astype(np.int64)
-    geno = np.concatenate([mp_geno[families], _random_genotypes(rng, markers, n_remains - n_rel)])
-    sex_of_shape = np.array([s.missing_sex for s in shapes], dtype=np.int8)
-    sex = np.concatenate(
-        [sex_of_shape[fam_shape[families]], rng.integers(1, 3, n_remains - n_rel)]
-    ).astype(np.int8)
+    columns = rng.choice(mp_geno.shape[0], size=n_rel, replace=False)
+    truth = np.concatenate([columns, np.full(n_remains - n_rel, -1)]).astype(np.int64)
+    geno = np.concatenate([mp_geno[columns], _random_genotypes(rng, markers, n_remains - n_rel)])
+    sex = np.concatenate([mp_sex[columns], rng.integers(1, 3, n_remains - n_rel)]).astype(np.int8)
     perm = rng.permutation(n_remains)
     truth, geno, sex = truth[perm], geno[perm], sex[perm]
     sex[rng.random(n_remains) < real.unknown_sex] = 0
