@@ -147,3 +147,6 @@ def test_the_laboratory_sees_genotypes_under_codes_only(client: Client, case: Fa
     assert sample["source"] == code_for("casework.remains", bone.remains_id)
     assert code in client.get("/staff/dna/sites/lisova/samples/").content.decode()
     assert client.get("/staff/dna/samples/BN-1/").status_code == 403  # never by barcode
+    swab = code_for("dna.sample", Sample.objects.get(barcode="SW-1").pk)
+    assert client.get(f"/api/staff/dna/coded/{swab}").json()["consent_scope"] == "case"
+    assert sample["consent_scope"] is None  # a sample of remains has no family's consent

@@ -14,6 +14,8 @@ from typing import Any
 from exhume.access.coding import code_for
 from exhume.casework.models import Site
 from exhume.dna import custody, queries
+from exhume.dna.consent import DEFAULT_SCOPE, Scope
+from exhume.dna.consent_actions import current
 from exhume.dna.models import Family, Profile, Sample
 from exhume.errors import NotFoundError
 
@@ -70,10 +72,15 @@ def get_sample(code: str) -> Sample:
 def sample_record(sample: Sample) -> dict[str, Any]:
     """A coded sample: its custody steps (dates only) and its profiles with their genotypes."""
     steps = list(sample.custody.order_by("at", "id"))
+    consent = current(sample) if sample.donor_id is not None else None
+    scope = (consent.scope if consent else DEFAULT_SCOPE.value) if sample.donor_id else None
     return {
         "code": sample_code(sample.pk),
         "kind": sample.kind,
         "source": source(sample),
+        # a reference's use as its family consented (no consent recorded: this case only)
+        "consent_scope": scope,
+        "consent_scope_label": str(Scope(scope).label) if scope else "",
         "custody": [{"step": e.step, "at": e.at.isoformat()} for e in steps],
         "custody_state": custody.state([e.step for e in steps]),
         "profiles": [
