@@ -245,6 +245,27 @@ class FamilyLikelihoods:
                 out[slot] = v
         return tuple(out)
 
+    def canonical_keys(self, f: int, subs: Int) -> tuple[list[tuple[int, ...]], Int]:
+        """:meth:`canonical` of every row of ``subs`` at once: the distinct canonical forms and
+        each row's index among them."""
+        rows = np.array(subs, dtype=np.int64, copy=True).reshape(len(subs), len(self._slots[f]))
+        for group in self._groups[f]:
+            rows[:, group] = -np.sort(-rows[:, group], axis=1)
+        uniq, back = np.unique(rows, axis=0, return_inverse=True)
+        return [tuple(r) for r in uniq.tolist()], back.reshape(-1)
+
+    def count_uncached(self, f: int, keys: Iterable[tuple[int, ...]]) -> int:
+        """How many of the canonical ``keys`` have no family term yet (:meth:`cached`)."""
+        return sum(1 for key in keys if (f, key) not in self._cache)
+
+    def total(self, f: int, key: tuple[int, ...]) -> float:
+        """:meth:`__call__` for a sub-assignment already in canonical form."""
+        value = self._cache.get((f, key))
+        if value is None:
+            value = float(self.per_marker(f, key, self.mutation_flags[f]).sum())
+            self._cache[(f, key)] = value
+        return value
+
     def per_marker(self, f: int, sub: tuple[int, ...], mutation: bool) -> Float:
         """Per-marker log-likelihoods of family ``f`` with the victims of ``sub`` placed."""
         mutation = mutation and self._has_models
@@ -309,16 +330,19 @@ class FamilyLikelihoods:
                 for (f, c), row in zip(part, values, strict=True):
                     self._per_marker[(f, c, flag)] = row
 
-    def prefetch_placements(self, f: int, subs: Iterable[tuple[int, ...]]) -> None:
+    def prefetch_placements(
+        self, f: int, subs: Iterable[tuple[int, ...]], *, canonical: bool = False
+    ) -> None:
         """Evaluate family ``f``'s sub-assignments not yet cached with its own mutation flag,
         as the joint table needs them. From ``SHARED_MESSAGES_FROM`` of them on, one allele
         space and one elimination order serve them all and every intermediate message is
         computed once per distinct placement of the victims it depends on
         (:class:`~exhume.kinship._placements.PlacementEvaluator`); fewer, or a family whose
         shared factors would not fit in memory, go through :meth:`prefetch`. The values equal
-        the one-at-a-time ones to rounding."""
+        the one-at-a-time ones to rounding. ``canonical``: the ``subs`` are already in
+        canonical form (:meth:`canonical_keys`)."""
         flag = self.mutation_flags[f] and self._has_models
-        wanted = {self.canonical(f, sub) for sub in subs}
+        wanted = set(subs) if canonical else {self.canonical(f, sub) for sub in subs}
         todo = sorted(c for c in wanted if (f, c, flag) not in self._per_marker)
         if len(todo) < SHARED_MESSAGES_FROM:
             self.prefetch(f, todo)
@@ -605,10 +629,10 @@ def joint_logliks(ctx: DviContext, assignments: Int) -> Float:
     total = (ctx.victim_ll[np.newaxis, :] * ~assigned).sum(axis=1)
     for f in range(len(ctx.problem.families)):
         subs, inverse = family_subs(ctx, am, f)
-        keys = [tuple(int(x) for x in s) for s in subs]
-        ctx.families.prefetch_placements(f, keys)
-        values = np.array([ctx.families(f, key) for key in keys])
-        total = total + values[inverse]
+        keys, back = ctx.families.canonical_keys(f, subs)
+        ctx.families.prefetch_placements(f, keys, canonical=True)
+        values = np.array([ctx.families.total(f, key) for key in keys])
+        total = total + values[back][inverse]
     return np.asarray(total, dtype=np.float64)
 
 
@@ -659,8 +683,8 @@ def new_evaluations(ctx: DviContext, assignments: Int) -> int:
     total = 0
     for f in range(len(ctx.problem.families)):
         subs, _ = family_subs(ctx, am, f)
-        keys = {ctx.families.canonical(f, tuple(int(x) for x in s)) for s in subs}
-        total += sum(1 for k in keys if not ctx.families.cached(f, k))
+        keys, _ = ctx.families.canonical_keys(f, subs)
+        total += ctx.families.count_uncached(f, keys)
     return total
 
 
