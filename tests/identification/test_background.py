@@ -65,6 +65,8 @@ def test_a_running_run_is_polled_with_its_stages(client: Client, planecrash_site
     run = start_run(SYSTEM, planecrash_site)
     write_progress(run.pk, {"records": 0.2, "direct_matches": 0.01})
     client.force_login(_user("analyst", "lab"))
+    coded = client.get(f"/staff/sites/{planecrash_site.slug}/board/").content.decode()
+    assert 'id="run-status"' in coded and "Run identification" in coded
     html = client.get(f"/staff/sites/{planecrash_site.slug}/board/run/status/").content.decode()
     assert 'hx-trigger="every 1s"' in html and 'data-status="running"' in html
     assert html.count('data-state="done"') == 2 and html.count('data-state="running"') == 1

@@ -70,6 +70,7 @@ def _coded_board(request: HttpRequest, site: Any, state: str, order: str) -> Htt
         "states": State.choices,
         "needs_review": [coded.row(p) for p in queries.needs_review(site)],
         "identified": queries.identified_count(site),
+        **_status_context(request, site),
     }
     if request.headers.get("HX-Request"):
         return render(request, "identification/_rows_coded.html", context)
