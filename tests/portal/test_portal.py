@@ -25,6 +25,7 @@ FORM = {
     "family_name": "Коваль",
     "given_name": "Андрій",
     "patronymic": "Петрович",
+    "sex": "male",
     "birth_year": "1990",
     "last_seen_on": "2022-03-20",
     "last_seen_place": "Ізюм",
@@ -148,7 +149,7 @@ def test_liaison_checks_a_report_and_the_family_sees_each_step(
     client.post(f"/staff/family-reports/{report.pk}/", {"action": "verify", "note": "called"})
     report.refresh_from_db()
     person = report.missing_person
-    assert report.state == "verified" and person.family_name == "Коваль"
+    assert report.state == "verified" and person.family_name == "Коваль" and person.sex == "male"
 
     def done() -> list[str]:
         steps = Client().get(twin_of(link)).json()["steps"]
@@ -163,7 +164,7 @@ def test_liaison_checks_a_report_and_the_family_sees_each_step(
     do_take_sample(system, barcode="R-1", kind="buccal_swab", donor=mother,
                    collected_by="liaison", collected_on=dt.date(2022, 10, 1))  # fmt: skip
     assert done() == ["received", "sample"]
-    body = make_remains(site)
+    body = make_remains(site, sex="male")
     record_run(site, [(body, person, assessment())])
     assert done() == ["received", "sample"]  # a computed candidate is not shown
     from exhume.identification.models import Proposal

@@ -74,7 +74,7 @@ def do_verify_report(
         if missing_person is None:
             missing_person = do_report_missing_person(
                 actor, family_name=locked.family_name, given_name=locked.given_name,
-                patronymic=locked.patronymic, birth_year=locked.birth_year,
+                patronymic=locked.patronymic, sex=locked.sex, birth_year=locked.birth_year,
                 last_seen_on=locked.last_seen_on, last_seen_place=locked.last_seen_place,
                 description=locked.description,
                 external_reference=f"family portal {locked.reference}",

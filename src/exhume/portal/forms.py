@@ -29,6 +29,16 @@ class ReportForm(forms.Form):
                                   max_length=150)  # fmt: skip
     given_name = forms.CharField(label=gettext_lazy("Given name"), max_length=150, required=False)
     patronymic = forms.CharField(label=gettext_lazy("Patronymic"), max_length=150, required=False)
+    sex = forms.ChoiceField(
+        label=gettext_lazy("The missing person is"),
+        choices=[
+            ("male", gettext_lazy("a man or a boy")),
+            ("female", gettext_lazy("a woman or a girl")),
+            ("undetermined", gettext_lazy("I would rather not say")),
+        ],
+        initial="undetermined",
+        required=False,
+    )
     birth_year = forms.IntegerField(
         label=gettext_lazy("Year of birth"), min_value=1900, max_value=2100, required=False
     )
@@ -59,7 +69,8 @@ class ReportForm(forms.Form):
         return day
 
     def report_fields(self) -> dict[str, Any]:
-        return {k: v for k, v in self.cleaned_data.items() if k != HONEYPOT}
+        fields = {k: v for k, v in self.cleaned_data.items() if k != HONEYPOT}
+        return {**fields, "sex": fields.get("sex") or "undetermined"}
 
 
 class CheckForm(forms.Form):

@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy
 
+from exhume.core.choices import Sex
 from exhume.families.models import MissingPerson
 
 
@@ -33,6 +34,7 @@ class FamilyReport(models.Model):
     family_name = models.CharField(max_length=150)
     given_name = models.CharField(max_length=150, blank=True)
     patronymic = models.CharField(max_length=150, blank=True)
+    sex = models.CharField(max_length=16, choices=Sex.choices, default=Sex.UNDETERMINED)
     birth_year = models.PositiveSmallIntegerField(null=True, blank=True)
     last_seen_on = models.DateField(null=True, blank=True)
     last_seen_place = models.CharField(max_length=300, blank=True)

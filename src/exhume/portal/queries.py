@@ -106,6 +106,8 @@ def report_row(report: FamilyReport) -> dict[str, Any]:
         "reporter_contact": report.reporter_contact,
         "relationship": report.relationship,
         "missing": _name(report),
+        "sex": report.sex,
+        "sex_label": str(report.get_sex_display()),
         "birth_year": report.birth_year,
         "last_seen_on": report.last_seen_on.isoformat() if report.last_seen_on else None,
         "last_seen_place": report.last_seen_place,
