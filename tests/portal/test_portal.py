@@ -190,3 +190,14 @@ def test_behind_the_proxy_each_family_is_counted_by_its_own_address(settings: An
         Client(HTTP_X_REAL_IP="203.0.113.7").post("/family/report/", FORM)
     assert Client(HTTP_X_REAL_IP="203.0.113.7").post("/family/report/", FORM).status_code == 429
     assert Client(HTTP_X_REAL_IP="198.51.100.2").post("/family/report/", FORM).status_code == 200
+
+
+def test_liaison_sees_the_reports_waiting_for_a_check_first() -> None:
+    send(family_name="Перший")
+    send(family_name="Другий")
+    first = FamilyReport.objects.get(family_name="Перший")
+    liaison().post(f"/staff/family-reports/{first.pk}/", {"action": "verify"})
+    rows = Client()
+    rows.force_login(User.objects.get(username="liaison-1"))
+    listed = [r["missing"].split()[0] for r in rows.get("/api/staff/family-reports").json()]
+    assert listed == ["Другий", "Перший"]

@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Case, Q, QuerySet, Value, When
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -83,7 +83,8 @@ def _reached(report: FamilyReport) -> int:
 
 def reports() -> QuerySet[FamilyReport]:
     """Every report, those waiting for a check first."""
-    return FamilyReport.objects.order_by("-state", "-received_at", "-id")
+    waiting = Case(When(state=ReportState.RECEIVED, then=Value(0)), default=Value(1))
+    return FamilyReport.objects.order_by(waiting, "-received_at", "-id")
 
 
 def get_report(pk: int) -> FamilyReport:
