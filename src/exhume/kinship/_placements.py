@@ -64,7 +64,7 @@ class _Factor:
 class _Step:
     factors: tuple[int, ...]
     out: tuple[int, ...]
-    var: int
+    vars: tuple[int, ...]  # summed out together
     new_id: int  # -1: the result is a scalar per marker
     combos: tuple[IntArray | None, ...]  # per factor: its row for each distinct combination
     n_rows: int  # distinct combinations (0 when no factor has rows: one shared value)
@@ -136,11 +136,17 @@ class PlacementEvaluator:
                 out.append(_Factor("ev", (m,), (pat, mat)))
         return out
 
-    def _plan(self, codes: IntArray) -> list[tuple[int, tuple[int, ...], tuple[int, ...], int]]:
+    def _plan(
+        self, codes: IntArray
+    ) -> list[tuple[tuple[int, ...], tuple[int, ...], tuple[int, ...], int]]:
         """A fixed elimination order for these placements (``codes``: each slot's choice row
         per placement). Eliminating a variable costs its neighbourhood's states times the
         distinct choices of the missing persons whose evidence its factors carry, so parts of
-        the pedigree with their own victims are summed into small messages before they meet."""
+        the pedigree with their own victims are summed into small messages before they meet.
+
+        A step whose only other factors are choice-free and lie within the previous step's
+        result is fused with it: both variables are summed out at once, without the
+        intermediate factor."""
         deps: list[frozenset[int]] = [
             frozenset((f.arg[0],)) if f.kind == "choice" else frozenset() for f in self._factors
         ]
@@ -170,7 +176,16 @@ class PlacementEvaluator:
                 deps.append(frozenset().union(*(deps[f] for f in mine)))
             order.append((var, mine, out, new_id))
         self._all_scopes = list(elim.scope)
-        return order
+        fused: list[tuple[tuple[int, ...], tuple[int, ...], tuple[int, ...], int]] = []
+        for var, mine, out, new_id in order:
+            if fused and fused[-1][3] >= 0 and fused[-1][3] in mine:
+                done, factors, last_out, last_id = fused[-1]
+                others = tuple(f for f in mine if f != last_id)
+                if all(not deps[f] and set(elim.scope[f]) <= set(last_out) for f in others):
+                    fused[-1] = ((*done, var), factors + others, out, new_id)
+                    continue
+            fused.append(((var,), mine, out, new_id))
+        return fused
 
     # -- evaluation --------------------------------------------------------------------------
 
@@ -195,7 +210,7 @@ class PlacementEvaluator:
             rows[fid] = codes[:, f.arg[0]] if f.kind == "choice" else None
         steps: list[_Step] = []
         scalars: list[IntArray | None] = []
-        for var, mine, out, new_id in order:
+        for summed, mine, out, new_id in order:
             have = [rows.pop(f) for f in mine]
             batched = [r for r in have if r is not None]
             if not batched:
@@ -206,7 +221,7 @@ class PlacementEvaluator:
                 cols = iter(uniq)
                 combos = tuple(None if r is None else next(cols) for r in have)
                 n_rows = uniq[0].shape[0]
-            steps.append(_Step(mine, out, var, new_id, combos, n_rows))
+            steps.append(_Step(mine, out, summed, new_id, combos, n_rows))
             if new_id >= 0:
                 rows[new_id] = inverse
             else:
@@ -329,37 +344,16 @@ def _contract(
     n: int,
     k: int,
 ) -> tuple[FloatArray, FloatArray]:
-    """Multiply the step's factors (each gathered at its rows of every distinct combination)
-    and sum ``st.var`` out; rescale each row and marker to max 1 (log-scale kept)."""
+    """Multiply the step's factors (each at its row of every distinct combination) and sum
+    ``st.vars`` out; rescale each row and marker to max 1 (log-scale kept)."""
     letter = {v: _LETTERS[i] for i, v in enumerate(sorted({u for sc in scopes for u in sc}))}
-    out_sub = "zk" + "".join(letter[v] for v in st.out)
     n_rows = max(st.n_rows, 1)
-    res = np.empty((n_rows, k) + (n,) * len(st.out))
     logs = np.zeros((n_rows, k))
-    per_row = k * n ** (len(st.out) + 1)
-    chunk = max(1, _CHUNK // per_row)
-    for start in range(0, n_rows, chunk):
-        stop = min(n_rows, start + chunk)
-        operands = []
-        subs = []
-        for (vals, lg), sc, combo in zip(ops, scopes, st.combos, strict=True):
-            body = "k" + "".join(letter[v] for v in sc)
-            if combo is None:
-                operands.append(vals[0])
-                subs.append(body)
-                logs[start:stop] += lg[0]
-            else:
-                idx = combo[start:stop]
-                operands.append(vals[idx])
-                subs.append("z" + body)
-                logs[start:stop] += lg[idx]
-        if all(c is None for c in st.combos):
-            expr = ",".join(subs) + "->" + out_sub[1:]
-            block = _einsum(expr, operands)[None]
-        else:
-            expr = ",".join(subs) + "->" + out_sub
-            block = _einsum(expr, operands)
-        res[start:stop] = block
+    for (_vals, lg), combo in zip(ops, st.combos, strict=True):
+        logs += lg[0] if combo is None else lg[combo]
+    res = _pair_product(ops, scopes, st, n, k, letter)
+    if res is None:
+        res = _gathered(ops, scopes, st, n, k, letter)
     if st.out:
         axes = tuple(range(2, res.ndim))
         top = res.max(axis=axes)
@@ -367,6 +361,106 @@ def _contract(
         res /= top.reshape(top.shape + (1,) * len(st.out))
         logs += np.log(top)
     return res, logs
+
+
+def _gathered(
+    ops: list[tuple[FloatArray, FloatArray]],
+    scopes: list[tuple[int, ...]],
+    st: _Step,
+    n: int,
+    k: int,
+    letter: dict[int, str],
+) -> FloatArray:
+    """Every factor gathered at its rows of each combination, one C ``einsum`` per chunk."""
+    out_sub = "zk" + "".join(letter[v] for v in st.out)
+    n_rows = max(st.n_rows, 1)
+    res = np.empty((n_rows, k) + (n,) * len(st.out))
+    widest = max([len(st.out), *(len(sc) for sc in scopes)])
+    chunk = max(1, _CHUNK // (k * n**widest))
+    for start in range(0, n_rows, chunk):
+        stop = min(n_rows, start + chunk)
+        operands = []
+        subs = []
+        for (vals, _lg), sc, combo in zip(ops, scopes, st.combos, strict=True):
+            body = "k" + "".join(letter[v] for v in sc)
+            if combo is None:
+                operands.append(vals[0])
+                subs.append(body)
+            else:
+                operands.append(vals[combo[start:stop]])
+                subs.append("z" + body)
+        if all(c is None for c in st.combos):
+            block = _einsum(",".join(subs) + "->" + out_sub[1:], operands)[None]
+        else:
+            block = _einsum(",".join(subs) + "->" + out_sub, operands)
+        res[start:stop] = block
+    return res
+
+
+def _pair_product(
+    ops: list[tuple[FloatArray, FloatArray]],
+    scopes: list[tuple[int, ...]],
+    st: _Step,
+    n: int,
+    k: int,
+    letter: dict[int, str],
+) -> FloatArray | None:
+    """A step joining two factors with rows, as one matrix product over all their row pairs.
+
+    The choice-free factors are multiplied into one of the two first; variables summed out
+    of one side only are summed there; then ``C[h, (a, x), (b, y)] = sum_e A[a, h, x, e]
+    B[b, h, e, y]`` (``h`` the kept shared variables, ``e`` the summed ones) is a batched
+    ``matmul`` and each combination reads its pair. ``None`` when the step is not such a join
+    or the pairs would be far more than the combinations needed, or too large."""
+    batched = [i for i, c in enumerate(st.combos) if c is not None]
+    if len(batched) != 2:
+        return None
+    ia, ib = batched
+    a, b = ops[ia][0], ops[ib][0]
+    sa, sb = scopes[ia], scopes[ib]
+    ra, rb = a.shape[0], b.shape[0]
+    if ra * rb > 16 * st.n_rows:
+        return None
+
+    def sub(sc: Sequence[int]) -> str:
+        return "".join(letter[v] for v in sc)
+
+    for i, ((vals, _lg), sc) in enumerate(zip(ops, scopes, strict=True)):
+        if i in (ia, ib):
+            continue
+        if set(sc) <= set(sa):
+            a = np.einsum(f"zk{sub(sa)},k{sub(sc)}->zk{sub(sa)}", a, vals[0])
+        elif set(sc) <= set(sb):
+            b = np.einsum(f"zk{sub(sb)},k{sub(sc)}->zk{sub(sb)}", b, vals[0])
+        else:
+            return None
+    summed = set(st.vars)
+    only_a = [v for v in sa if v in summed and v not in sb]
+    only_b = [v for v in sb if v in summed and v not in sa]
+    if only_a:
+        keep = [v for v in sa if v not in only_a]
+        a, sa = np.einsum(f"zk{sub(sa)}->zk{sub(keep)}", a), tuple(keep)
+    if only_b:
+        keep = [v for v in sb if v not in only_b]
+        b, sb = np.einsum(f"zk{sub(sb)}->zk{sub(keep)}", b), tuple(keep)
+    shared = [v for v in sa if v in sb and v not in summed]
+    inner = [v for v in sa if v in sb and v in summed]
+    pa = [v for v in sa if v not in sb]
+    pb = [v for v in sb if v not in sa]
+    nh, npa, npb, ne = n ** len(shared), n ** len(pa), n ** len(pb), n ** len(inner)
+    if k * nh * ra * npa * rb * npb > _CHUNK * 4:
+        return None
+    left = np.einsum(f"zk{sub(sa)}->k{sub(shared)}z{sub(pa)}{sub(inner)}", a)
+    right = np.einsum(f"zk{sub(sb)}->k{sub(shared)}{sub(inner)}z{sub(pb)}", b)
+    left = np.ascontiguousarray(left).reshape(k * nh, ra * npa, ne)
+    right = np.ascontiguousarray(right).reshape(k * nh, ne, rb * npb)
+    full = np.matmul(left, right).reshape(k * nh, ra, npa, rb, npb)
+    picked = full[:, st.combos[ia], :, st.combos[ib], :]  # (rows, k * nh, npa, npb)
+    order = [*shared, *pa, *pb]
+    picked = picked.reshape((st.n_rows, k) + (n,) * len(order))
+    perm = (0, 1, *(2 + order.index(v) for v in st.out))
+    out: FloatArray = np.ascontiguousarray(picked.transpose(perm))
+    return out
 
 
 def _einsum(expr: str, operands: list[FloatArray]) -> FloatArray:
