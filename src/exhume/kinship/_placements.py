@@ -42,6 +42,9 @@ IntArray = NDArray[np.intp]
 
 #: Elements of one batched intermediate array (rows x markers x states) computed at once.
 _CHUNK = 1 << 22
+#: A join of two factors with rows is one matrix product over all their row pairs when these
+#: are at most this many times the combinations needed (4: icmp 0.40 s, 16: 0.87 s).
+_PAIR_WASTE = 4
 #: Largest intermediate array (elements) :meth:`PlacementEvaluator.evaluate` will hold.
 MAX_CELLS = 1 << 26
 
@@ -419,7 +422,7 @@ def _pair_product(
     a, b = ops[ia][0], ops[ib][0]
     sa, sb = scopes[ia], scopes[ib]
     ra, rb = a.shape[0], b.shape[0]
-    if ra * rb > 16 * st.n_rows:
+    if ra * rb > _PAIR_WASTE * st.n_rows:
         return None
 
     def sub(sc: Sequence[int]) -> str:
