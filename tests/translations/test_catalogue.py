@@ -49,3 +49,18 @@ def test_the_catalogue_compiles_without_a_system_gettext_tool() -> None:
     [mo] = compile_catalogs(force=True)
     assert mo.name == "django.mo" and mo.stat().st_size > 10_000
     assert compile_catalogs() == []  # up to date: nothing rewritten
+
+
+def test_a_template_message_with_an_apostrophe_is_extracted(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    # templatize writes such a message in double quotes; the extractor once read only single
+    # quotes and dropped it, so seven warnings and headings stayed English in Ukrainian pages
+    from django.utils.translation.template import templatize
+
+    page = tmp_path / "page.html"
+    source = (
+        "{% load i18n %}{% translate \"the family's consent\" %} {% translate 'plain' %}"
+        "{% blocktranslate with n=count %}{{ n }} relatives' samples{% endblocktranslate %}"
+    )
+    code = templatize(source, origin=str(page))
+    found = [m.msgid for m in extract._template_calls(code, extract.PACKAGE / "page.html")]
+    assert found == ["the family's consent", "plain", "%(n)s relatives' samples"]

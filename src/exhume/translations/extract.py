@@ -92,8 +92,11 @@ def messages() -> Iterator[Message]:
         yield from _extract(path.read_text(encoding="utf-8"), path)
 
 
-CALL = re.compile(r"\b(gettext|ngettext|pgettext|npgettext)\(((?:\s*u?'(?:[^'\\]|\\.)*'\s*,?)+)")
-LITERAL = re.compile(r"u?'(?:[^'\\]|\\.)*'")
+#: a Python string literal as ``templatize`` writes it (``repr``: double quotes when the text
+#: holds an apostrophe, as in "can't")
+_LITERAL = r"""u?(?:'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")"""
+CALL = re.compile(rf"\b(gettext|ngettext|pgettext|npgettext)\(((?:\s*{_LITERAL}\s*,?)+)")
+LITERAL = re.compile(_LITERAL)
 
 
 def _template_calls(code: str, path: Path) -> Iterator[Message]:
