@@ -185,22 +185,6 @@ def distinct_posteriors(
     )
 
 
-def marker_posteriors(
-    fam: FamilyData,
-    groups: list[_ShapeGroup],
-    n_columns: int,
-    m: int,
-    *,
-    mutation: bool,
-    memory_bytes: int = 256 << 20,
-) -> tuple[FloatArray, FloatArray, FloatArray]:
-    """Conditional genotype distributions ``(n_columns, n(n+1)/2)`` of the missing persons at
-    marker ``m``, one-allele probabilities ``(n_columns, n)`` and the likelihood of each
-    family's data (:func:`distinct_posteriors`, spread back to the columns)."""
-    d = distinct_posteriors(fam, groups, n_columns, m, mutation=mutation, memory_bytes=memory_bytes)
-    return d.post[d.column], d.one[d.column], d.lik[d.column]
-
-
 def log_rows(marker: Marker, post: FloatArray, one: FloatArray) -> FloatArray:
     """Log LR rows ``(F, n(n+1)/2 + n)`` from the conditional distributions ``(F, n(n+1)/2)``
     and one-allele probabilities ``(F, n)``: genotype ``g``: ``log P(g | R) - log P_pop(g)``;
@@ -338,13 +322,14 @@ def count_exclusions(
     def one_marker(m: int) -> NDArray[np.bool_]:
         marker = fam.markers[m]
         ng, n = n_genotypes(marker.n_alleles), marker.n_alleles
-        post, one, _ = marker_posteriors(fam, groups, needed.shape[0], m, mutation=False,
-                                         memory_bytes=memory_bytes // max(1, threads))  # fmt: skip
+        d = distinct_posteriors(fam, groups, needed.shape[0], m, mutation=False,
+                                memory_bytes=memory_bytes // max(1, threads))  # fmt: skip
+        u = d.column[pos]  # each pair's distinct datum
         r = rows[bodies, m]
         out: NDArray[np.bool_] = np.isneginf(tables.log64[m][r, columns])
         full, part = r < ng, (r >= ng) & (r < ng + n)
-        out[full] |= post[pos[full], r[full]] <= 0
-        out[part] |= one[pos[part], r[part] - ng] <= 0
+        out[full] |= d.post[u[full], r[full]] <= 0
+        out[part] |= d.one[u[part], r[part] - ng] <= 0
         return out
 
     flags = per_marker(one_marker, len(fam.markers), threads)
