@@ -410,7 +410,8 @@ def _pair_product(
 ) -> FloatArray | None:
     """A step joining two factors with rows, as one matrix product over all their row pairs.
 
-    The choice-free factors are multiplied into one of the two first; variables summed out
+    The choice-free factors are multiplied into one of the two first (into the one with
+    fewer rows, widened, when neither holds all their variables); variables summed out
     of one side only are summed there; then ``C[h, (a, x), (b, y)] = sum_e A[a, h, x, e]
     B[b, h, e, y]`` (``h`` the kept shared variables, ``e`` the summed ones) is a batched
     ``matmul`` and each combination reads its pair. ``None`` when the step is not such a join
@@ -435,8 +436,17 @@ def _pair_product(
             a = np.einsum(f"zk{sub(sa)},k{sub(sc)}->zk{sub(sa)}", a, vals[0])
         elif set(sc) <= set(sb):
             b = np.einsum(f"zk{sub(sb)},k{sub(sc)}->zk{sub(sb)}", b, vals[0])
-        else:
-            return None
+        else:  # widen the side with fewer rows
+            wide = (
+                *(sa if ra <= rb else sb),
+                *(v for v in sc if v not in (sa if ra <= rb else sb)),
+            )
+            if min(ra, rb) * k * n ** len(wide) > _CHUNK:
+                return None
+            if ra <= rb:
+                a, sa = np.einsum(f"zk{sub(sa)},k{sub(sc)}->zk{sub(wide)}", a, vals[0]), wide
+            else:
+                b, sb = np.einsum(f"zk{sub(sb)},k{sub(sc)}->zk{sub(wide)}", b, vals[0]), wide
     summed = set(st.vars)
     only_a = [v for v in sa if v in summed and v not in sb]
     only_b = [v for v in sb if v in summed and v not in sa]
