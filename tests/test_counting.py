@@ -13,6 +13,7 @@ from exhume.counting import (
     GROUPS,
     PUBLISHED_FIELDS,
     category,
+    class_sizes,
     group_of,
     published_category,
     summarise,
@@ -153,3 +154,12 @@ def test_a_published_category_holds_no_sex_age_or_status_and_a_body_part_only_it
         "exhumed_on": "2022-09-16", "identified": False,
     }  # fmt: skip
     assert published_category(person(kind="body_part")) == {"kind": "body_part"}
+
+
+def test_class_sizes_count_persons_sharing_their_published_attributes() -> None:
+    cats = [person(), person(), person(sex="male"), person(kind="body_part")]
+    sizes = class_sizes(cats)
+    assert (sizes.persons, sizes.classes, sizes.smallest, sizes.alone) == (3, 2, 1, 1)
+    assert sizes.in_small_classes == 3
+    assert class_sizes(map(published_category, cats)) == sizes
+    assert class_sizes([]).smallest == 0

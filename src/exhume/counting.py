@@ -104,6 +104,8 @@ def published_category(full: Mapping[str, Any]) -> dict[str, Any]:
     """
     if full["kind"] != "person":
         return {"kind": full["kind"]}
+    if "group" in full:  # already published
+        return dict(full)
     return {
         "kind": "person",
         "group": group_of(status=full["status"], age_class=full["age_class"], sex=full["sex"]),
@@ -112,6 +114,38 @@ def published_category(full: Mapping[str, Any]) -> dict[str, Any]:
         "exhumed_on": full["exhumed_on"],
         "identified": full.get("identified_on") is not None,
     }
+
+
+#: Below this many persons, a class of published attributes may point at someone
+#: (docs/counting.md, "Re-identification").
+SMALL_CLASS = 5
+
+
+@dataclass(frozen=True)
+class ClassSizes:
+    """How many persons share each combination of published attributes (k-anonymity)."""
+
+    persons: int
+    classes: int
+    smallest: int  # k: 0 when there is no person
+    alone: int  # persons unique in their class
+    in_small_classes: int  # persons in classes under SMALL_CLASS
+
+
+def class_sizes(categories: Iterable[Mapping[str, Any]]) -> ClassSizes:
+    """The classes of the persons' published categories (:func:`published_category` of each)."""
+    keys = [
+        tuple(sorted(published_category(c).items())) for c in categories if c["kind"] == "person"
+    ]
+    sizes = Counter(keys)
+    each = [sizes[k] for k in keys]
+    return ClassSizes(
+        persons=len(keys),
+        classes=len(sizes),
+        smallest=min(each, default=0),
+        alone=sum(1 for n in each if n == 1),
+        in_small_classes=sum(1 for n in each if n < SMALL_CLASS),
+    )
 
 
 def _group(cat: Mapping[str, Any]) -> str:

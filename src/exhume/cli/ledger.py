@@ -8,6 +8,7 @@ printed one per line (``problem: ...``) and the exit status is 2 when any was fo
 
 from __future__ import annotations
 
+import dataclasses
 import getpass
 import json
 from pathlib import Path
@@ -16,7 +17,7 @@ from typing import Any
 import click
 
 from exhume.cli.base import ExhumeGroup, main, setup_django
-from exhume.counting import count_rule
+from exhume.counting import SMALL_CLASS, ClassSizes, class_sizes, count_rule
 from exhume.errors import AccessDeniedError, ExhumeError, InvalidInputError, VerificationError
 
 FAILED = VerificationError.exit_code
@@ -61,6 +62,8 @@ def release(slug: str, out: Path | None, as_json: bool) -> None:
     if out is not None:
         export_release(published, out)
     info = {**release_summary(published), "directory": str(published.path), "out": str(out or "")}
+    classes = _class_sizes(published.path)
+    info["classes"] = dataclasses.asdict(classes)
     if as_json:
         click.echo(json.dumps(info, indent=2))
         return
@@ -68,6 +71,20 @@ def release(slug: str, out: Path | None, as_json: bool) -> None:
         f"released {published.label}: tree size {published.tree_size}, root {published.root}\n"
         f"  bundle: {published.path}" + (f"\n  copy:   {out}" if out else "")
     )
+    if classes.in_small_classes:
+        click.echo(
+            f"warning: {classes.in_small_classes} of {classes.persons} persons share their "
+            f"published attributes with fewer than {SMALL_CLASS} (smallest class: "
+            f"{classes.smallest}, alone: {classes.alone}); on a small site they may point at "
+            "someone: see docs/counting.md, 'Re-identification'"
+        )
+
+
+def _class_sizes(directory: Path) -> ClassSizes:
+    from exhume.ledger import read_release
+
+    rows = read_release(directory).records
+    return class_sizes(r["category"] for r in rows if r.get("category") is not None)
 
 
 @main.command()
