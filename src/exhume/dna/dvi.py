@@ -215,8 +215,9 @@ def export_case(site: Site, *, use: str = Use.CASE) -> DviExport:
         searched += [(f, f"{f.site.slug if f.site else 'national'}/{f.name}", use) for f in others]
     families, missing, references, withheld = [], [], [], 0
     persons: dict[tuple[str, str], MissingPerson] = {}
+    scopes = consent_scopes([f for f, _name, _use in searched])
     for family, name, needed in searched:
-        part = _export_family(family, name, order, needed)
+        part = _export_family(family, name, order, needed, scopes)
         withheld += part.withheld
         if family.site_id != site.pk and not part.references:
             continue  # another case's family with no reference it may be compared with
@@ -315,9 +316,14 @@ class _FamilyPart:
     withheld: int
 
 
-def _export_family(family: Family, name: str, order: Sequence[str], use: str) -> _FamilyPart:
+def _export_family(
+    family: Family,
+    name: str,
+    order: Sequence[str],
+    use: str,
+    scopes: Mapping[int, Mapping[int, str | None]],
+) -> _FamilyPart:
     members = list(family.members.select_related("father", "mother", "missing_person"))
-    scopes = consent_scopes(family)
     pedigree, genotypes, missing, refs, withheld = [], {}, [], [], 0
     persons: dict[str, MissingPerson] = {}
     for m in members:
@@ -350,15 +356,16 @@ def _export_family(family: Family, name: str, order: Sequence[str], use: str) ->
     return _FamilyPart(doc, missing, refs, persons, withheld)
 
 
-def consent_scopes(family: Family) -> dict[int, dict[int, str | None]]:
-    """Per member of ``family`` (id), the consent in force of each of their samples (sample id
-    -> scope; ``None``: no consent recorded)."""
+def consent_scopes(families: Sequence[Family]) -> dict[int, dict[int, str | None]]:
+    """Per member of ``families`` (id), the consent in force of each of their samples (sample
+    id -> scope; ``None``: no consent recorded). Two queries, however many families."""
+    ids = [f.pk for f in families]
     out: dict[int, dict[int, str | None]] = {}
-    for sample_id, donor_id in Sample.objects.filter(donor__family=family).values_list(
+    for sample_id, donor_id in Sample.objects.filter(donor__family__in=ids).values_list(
         "id", "donor_id"
     ):
         out.setdefault(donor_id, {})[sample_id] = None
-    rows = Consent.objects.filter(sample__donor__family=family).order_by("recorded_at", "id")
+    rows = Consent.objects.filter(sample__donor__family__in=ids).order_by("recorded_at", "id")
     for sample_id, donor_id, scope in rows.values_list("sample_id", "sample__donor_id", "scope"):
         out[donor_id][sample_id] = scope  # the latest statement wins
     return out
