@@ -129,3 +129,21 @@ def test_a_report_not_yet_issued_prints_as_a_draft(
     assert made.exit_code == 0, made.output
     flat = " ".join(pdf_text(out)[1].split())
     assert "DRAFT" in flat and "has not been issued" in flat
+
+
+def test_it_prints_with_the_servers_static_storage_before_any_server_ran(
+    identified: Any, tmp_path: Path, settings: Any
+) -> None:
+    # the report names its stylesheet through the collected manifest, which only `exhume
+    # serve` made: on a fresh data folder (after `exhume demo`) the command failed with
+    # "Missing staticfiles manifest entry for 'exhume/site.css'"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    }
+    settings.STATIC_ROOT = tmp_path / "static"  # nothing collected yet
+    proposal, _ = identified
+    out = tmp_path / "identification.pdf"
+    made = print_report(proposal.pk, out, account("judge", "board"))
+    assert made.exit_code == 0, made.output
+    assert (tmp_path / "static" / "staticfiles.json").is_file() and out.stat().st_size > 1000

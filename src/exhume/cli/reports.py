@@ -45,6 +45,7 @@ def identification_report(pk: int, out: Path, as_user: str | None) -> None:
     from exhume.access.accounts import acting_user
     from exhume.access.policy import Data, role_of
     from exhume.audit.events import Actor
+    from exhume.project.server import collect_static_files
     from exhume.reports.actions import do_record_report
     from exhume.reports.identification import (
         identification_report_css,
@@ -53,6 +54,7 @@ def identification_report(pk: int, out: Path, as_user: str | None) -> None:
     )
     from exhume.reports.pdf import html_to_pdf
 
+    collect_static_files()  # the report names its stylesheet by the collected manifest
     user = acting_user(as_user, Data.IDENTIFICATION)
     proposal = proposal_for(user, pk)
     pdf = html_to_pdf(identification_report_html(proposal), identification_report_css())

@@ -76,14 +76,22 @@ def static_files_stale() -> bool:
 STATIC_IGNORED = ["redoc*"]
 
 
-def serve_forever(host: str, port: int, *, workers: int | None = None) -> None:
-    """Collect the static files when they changed, then serve until stopped (SIGINT, SIGTERM)."""
+def collect_static_files() -> None:
+    """Collect the static files when they changed: pages and reports name them by their
+    content hash, which the collected manifest holds (a command that renders a page, not only
+    the server, needs it)."""
     from django.core.management import call_command
-    from django.db import connections
 
     if static_files_stale():
         call_command(
             "collectstatic", interactive=False, verbosity=0, ignore_patterns=STATIC_IGNORED
         )
+
+
+def serve_forever(host: str, port: int, *, workers: int | None = None) -> None:
+    """Collect the static files when they changed, then serve until stopped (SIGINT, SIGTERM)."""
+    from django.db import connections
+
+    collect_static_files()
     connections.close_all()  # the workers are forked: none may inherit an open connection
     ExhumeServer(server_options(host, port, workers=workers)).run()
