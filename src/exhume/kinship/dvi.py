@@ -251,7 +251,15 @@ class FamilyLikelihoods:
         rows = np.array(subs, dtype=np.int64, copy=True).reshape(len(subs), len(self._slots[f]))
         for group in self._groups[f]:
             rows[:, group] = -np.sort(-rows[:, group], axis=1)
-        uniq, back = np.unique(rows, axis=0, return_inverse=True)
+        base = len(self.problem.victims) + 1
+        if rows.shape[1] * math.log2(base) < 62:  # one-dimensional unique on a mixed radix
+            weights = base ** np.arange(rows.shape[1], dtype=np.int64)
+            _keys, first, back = np.unique(
+                (rows + 1) @ weights, return_index=True, return_inverse=True
+            )
+            uniq = rows[first]
+        else:
+            uniq, back = np.unique(rows, axis=0, return_inverse=True)
         return [tuple(r) for r in uniq.tolist()], back.reshape(-1)
 
     def count_uncached(self, f: int, keys: Iterable[tuple[int, ...]]) -> int:
@@ -368,6 +376,7 @@ class FamilyLikelihoods:
             return
         for sub, row in zip(todo, values, strict=True):
             self._per_marker[(f, sub, flag)] = row
+            self._cache[(f, sub)] = float(row.sum())  # what __call__ computes from the row
 
     @cached_property
     def _victim_genotypes(self) -> NDArray[np.int64]:
