@@ -168,7 +168,7 @@ def _top_candidates(acc: NDArray[np.float32], top: int) -> tuple[IntArray, IntAr
     n_col = acc.shape[1]
     k = min(n_col, top)
     width = min(n_col, top + _TIE_EXTRA)
-    idx = np.argpartition(acc, n_col - width, axis=1)[:, n_col - width :]
+    idx = _top_columns(acc, width)
     vals = np.take_along_axis(acc, idx, axis=1)
     kth = np.partition(vals, width - k, axis=1)[:, width - k].astype(np.float64)
     margin = 1e-3 + 1e-5 * np.abs(np.where(np.isfinite(kth), kth, 0.0))
@@ -184,6 +184,42 @@ def _top_candidates(acc: NDArray[np.float32], top: int) -> tuple[IntArray, IntAr
     r = np.concatenate([r_in, wide[r_out]]).astype(np.int64)
     c = np.concatenate([c_in, c_out]).astype(np.int64)
     return r, c
+
+
+#: Columns per block when looking for each row's largest values (:func:`_top_columns`).
+_BLOCK = 64
+
+
+def _top_columns(acc: NDArray[np.float32], width: int) -> IntArray:
+    """Columns of each row's ``width`` largest values (ties in any order), as
+    ``np.argpartition`` gives them, without partitioning the whole row.
+
+    With ``L`` a row's ``width``-th largest block maximum (blocks of :data:`_BLOCK` columns),
+    at least ``width`` values are ``>= L``, so every one of the ``width`` largest values is
+    ``>= L`` and lies in a block whose maximum is ``>= L``: only those blocks (about
+    ``width`` of them) are partitioned."""
+    n_row, n_col = acc.shape
+    n_full = n_col // _BLOCK
+    if n_full < 4 * width:
+        idx: IntArray = np.argpartition(acc, n_col - width, axis=1)[:, n_col - width :]
+        return idx
+    block_max = acc[:, : n_full * _BLOCK].reshape(n_row, n_full, _BLOCK).max(axis=2)
+    if n_col > n_full * _BLOCK:
+        tail = acc[:, n_full * _BLOCK :].max(axis=1, keepdims=True)
+        block_max = np.concatenate([block_max, tail], axis=1)
+    n_blocks = block_max.shape[1]
+    cut = np.partition(block_max, n_blocks - width, axis=1)[:, n_blocks - width]
+    chosen = block_max >= cut[:, None]
+    count = chosen.sum(axis=1)
+    most = int(count.max())
+    blocks = np.argsort(~chosen, axis=1, kind="stable")[:, :most]  # chosen blocks first
+    cols = blocks[:, :, None] * _BLOCK + np.arange(_BLOCK)
+    valid = (np.arange(most)[None, :, None] < count[:, None, None]) & (cols < n_col)
+    cols = np.where(valid, cols, 0).reshape(n_row, -1)
+    vals = np.where(valid.reshape(n_row, -1), np.take_along_axis(acc, cols, axis=1), -np.inf)
+    pick = np.argpartition(vals, vals.shape[1] - width, axis=1)[:, vals.shape[1] - width :]
+    out: IntArray = np.take_along_axis(cols, pick, axis=1)
+    return out
 
 
 def _band_scan(
