@@ -126,3 +126,15 @@ def test_a_family_too_large_to_share_falls_back_to_batches(
             - sum(single.victim_ll[v] for v, j in enumerate(row) if j >= 0)
         )
         assert ll == want or abs(ll - want) <= 1e-12 * abs(want)
+
+
+def test_stored_totals_are_the_row_sums_the_cache_would_compute(dvi_examples: Path) -> None:
+    problem = load_problem(dvi_examples / "icmp.json")
+    ctx = dvi.make_context(problem)
+    rows = dvi.enumerate_assignments(ctx.codes, len(problem.missing))[::7]
+    subs, _ = dvi.family_subs(ctx, dvi.am_oriented(rows, len(problem.missing)), 0)
+    keys, _ = ctx.families.canonical_keys(0, subs)
+    ctx.families.prefetch_placements(0, keys, canonical=True)
+    flag = ctx.families.mutation_flags[0]
+    for key in keys:
+        assert ctx.families.total(0, key) == float(ctx.families.per_marker(0, key, flag).sum())

@@ -374,9 +374,11 @@ class FamilyLikelihoods:
         except TooLarge:
             self.prefetch(f, todo)
             return
-        for sub, row in zip(todo, values, strict=True):
+        # Row sums along the last axis: bit for bit what __call__ computes from each row.
+        totals = values.sum(axis=1).tolist()
+        for sub, row, total in zip(todo, values, totals, strict=True):
             self._per_marker[(f, sub, flag)] = row
-            self._cache[(f, sub)] = float(row.sum())  # what __call__ computes from the row
+            self._cache[(f, sub)] = total
 
     @cached_property
     def _victim_genotypes(self) -> NDArray[np.int64]:
