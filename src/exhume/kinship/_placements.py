@@ -168,7 +168,7 @@ class PlacementEvaluator:
 
         def cost(elim: GreedyElimination, v: int) -> Cost:
             slots = frozenset().union(*(deps[f] for f in elim.of_var[v]))
-            return _COST(distinct(slots), len(elim.neighbours(v)), len(elim.of_var[v]), v)
+            return (distinct(slots) * NOMINAL_ALLELES ** (len(elim.neighbours(v)) + 1), v)
 
         n_vars = 2 * len(self.members)
         elim = GreedyElimination([f.scope for f in self._factors], n_vars, set(), cost)
@@ -307,13 +307,6 @@ class PlacementEvaluator:
             ]
             vals = np.stack(rows)
         return vals, np.zeros((vals.shape[0], k))
-
-
-def _work(rows: int, nbrs: int, n_factors: int, v: int) -> Cost:
-    return (rows * NOMINAL_ALLELES ** (nbrs + 1), v)
-
-
-_COST = _work
 
 
 def _distinct(cols: list[IntArray]) -> tuple[list[IntArray], IntArray]:
