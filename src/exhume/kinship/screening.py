@@ -197,7 +197,9 @@ def _top_columns(acc: NDArray[np.float32], width: int) -> IntArray:
     With ``L`` a row's ``width``-th largest block maximum (blocks of :data:`_BLOCK` columns),
     at least ``width`` values are ``>= L``, so every one of the ``width`` largest values is
     ``>= L`` and lies in a block whose maximum is ``>= L``: only those blocks (about
-    ``width`` of them) are partitioned."""
+    ``width`` of them) are partitioned; of the blocks whose maximum equals ``L`` (exact ties,
+    e.g. LR = 1 for every family that shares no typed marker with a degraded body) the first
+    ``width`` suffice, so at most ``2 width`` blocks are."""
     n_row, n_col = acc.shape
     n_full = n_col // _BLOCK
     if n_full < 4 * width:
@@ -208,8 +210,11 @@ def _top_columns(acc: NDArray[np.float32], width: int) -> IntArray:
         tail = acc[:, n_full * _BLOCK :].max(axis=1, keepdims=True)
         block_max = np.concatenate([block_max, tail], axis=1)
     n_blocks = block_max.shape[1]
-    cut = np.partition(block_max, n_blocks - width, axis=1)[:, n_blocks - width]
-    chosen = block_max >= cut[:, None]
+    cut = np.partition(block_max, n_blocks - width, axis=1)[:, n_blocks - width, None]
+    # Every block above the cut (fewer than ``width``) and the first ``width`` blocks at it:
+    # each holds a value equal to the cut, and ties may be taken in any order.
+    at_cut = block_max == cut
+    chosen = (block_max > cut) | (at_cut & (np.cumsum(at_cut, axis=1) <= width))
     count = chosen.sum(axis=1)
     most = int(count.max())
     blocks = np.argsort(~chosen, axis=1, kind="stable")[:, :most]  # chosen blocks first
