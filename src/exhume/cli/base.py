@@ -38,6 +38,20 @@ def _error_line(exc: ExhumeError) -> str:
     return _("error: %(located)s") % {"located": exc.located()}
 
 
+def _(message: str) -> str:
+    """Django's ``gettext`` once Django is set up; the message itself (English) in a command
+    that only reads files and never loaded Django (``exhume verify DIR``, ``--help``)."""
+    if "django.apps" not in sys.modules:
+        return message
+    from django.apps import apps
+
+    if not apps.ready:
+        return message
+    from django.utils.translation import gettext
+
+    return gettext(message)
+
+
 def setup_django(*, migrate: bool = False) -> None:
     """Configure Django for a command that reads or writes records (and migrate if asked)."""
     import os

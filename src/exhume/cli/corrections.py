@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from exhume.cli.base import main, setup_django
+from exhume.cli.base import _, main, setup_django
 from exhume.errors import InvalidInputError, NotFoundError
 from exhume.ledger.commitments import REASON_CODES
 
@@ -31,10 +31,13 @@ def parse_change(text: str) -> tuple[str, Any]:
         try:
             return name, json.loads(raw)
         except json.JSONDecodeError as exc:
-            raise InvalidInputError(f"{text!r}: not JSON ({exc.msg})", field=name) from None
+            raise InvalidInputError(_("%(text)s: not JSON (%(error)s)")
+                                    % {"text": repr(text), "error": exc.msg},
+                                    field=name) from None  # fmt: skip
     name, sep, value = text.partition("=")
     if not sep or not name:
-        raise InvalidInputError(f"{text!r}: write FIELD=VALUE or FIELD:=JSON", field="changes")
+        raise InvalidInputError(_("%(text)s: write FIELD=VALUE or FIELD:=JSON")
+                                % {"text": repr(text)}, field="changes")  # fmt: skip
     return name, value
 
 
@@ -73,9 +76,10 @@ def correct(
     from exhume.audit.models import Role
     from exhume.core.corrections import CorrectionIn, apply_correction, get_record
 
-    record_type, _, record_id = record.rpartition(":")
+    record_type, _sep, record_id = record.rpartition(":")
     if record_type not in KINDS:
-        raise NotFoundError(f"no record type {record_type!r}; use {', '.join(KINDS)}",
+        raise NotFoundError(_("no record type %(type)s; use %(kinds)s")
+                            % {"type": repr(record_type), "kinds": ", ".join(KINDS)},
                             field="record")  # fmt: skip
     package, model_name, action_name = KINDS[record_type]
     model = getattr(importlib.import_module(f"{package}.models"), model_name)
@@ -86,7 +90,10 @@ def correct(
     )  # fmt: skip
     actor = Actor(f"cli:{_user()}", Role.ADMIN)
     corrected = apply_correction(action, actor, get_record(model, record_id), body)
-    click.echo(f"corrected {record_type} {corrected.pk}: now version {corrected.version}")
+    click.echo(
+        _("corrected %(type)s %(id)s: now version %(version)s")
+        % {"type": record_type, "id": corrected.pk, "version": corrected.version}
+    )
 
 
 def _user() -> str:

@@ -14,7 +14,7 @@ from typing import Any
 
 import click
 
-from exhume.cli.base import ExhumeGroup, main, setup_django
+from exhume.cli.base import ExhumeGroup, _, main, setup_django
 
 
 def _actor() -> Any:
@@ -43,10 +43,13 @@ def import_dvi(problem: Path, slug: str) -> None:
 
     report = do_import_dvi(_actor(), problem, slug=slug)
     click.echo(
-        f"{report.dataset or problem.stem} -> site {report.site}: {report.remains} remains, "
-        f"{report.families} families, {report.missing_persons} missing persons, "
-        f"{report.references} typed relatives, {report.markers} markers"
-    )
+        _("%(dataset)s -> site %(site)s: %(remains)s remains, %(families)s families, "
+          "%(missing)s missing persons, %(relatives)s typed relatives, %(markers)s markers")
+        % {"dataset": report.dataset or problem.stem, "site": report.site,
+           "remains": report.remains, "families": report.families,
+           "missing": report.missing_persons, "relatives": report.references,
+           "markers": report.markers}
+    )  # fmt: skip
 
 
 @dna.command("export-dvi")
@@ -68,8 +71,10 @@ def export_dvi(slug: str, out: Path, use: str) -> None:
     doc = export.document
     out.write_text(json.dumps(doc, indent=1, allow_nan=False) + "\n", encoding="utf-8")
     refs, withheld = len(doc["references"]), export.withheld
-    click.echo(f"{out}: {len(doc['pm'])} victims, {len(doc['am'])} families, "
-               f"{refs} references ({withheld} left out by consent)")  # fmt: skip
+    click.echo(_("%(out)s: %(victims)s victims, %(families)s families, %(refs)s references "
+                 "(%(withheld)s left out by consent)")
+               % {"out": out, "victims": len(doc["pm"]), "families": len(doc["am"]),
+                  "refs": refs, "withheld": withheld})  # fmt: skip
 
 
 @dna.command("import-frequencies")
@@ -92,7 +97,10 @@ def import_frequencies(csv_file: Path, population: str, name: str | None, slug: 
     if slug:
         do_set_kinship_parameters(_actor(), site=get_site(slug), frequency_database=db)
     markers = len({r.marker for r in rows})
-    click.echo(f"{db.name}: {len(rows)} alleles at {markers} markers")
+    click.echo(
+        _("%(name)s: %(alleles)s alleles at %(markers)s markers")
+        % {"name": db.name, "alleles": len(rows), "markers": markers}
+    )
 
 
 @dna.command("import-profiles")
@@ -116,10 +124,11 @@ def import_profiles(
         lab=lab, kit=kit, analyst=analyst, typed_on=typed_on.date() if typed_on else None,
     )  # fmt: skip
     click.echo(
-        f"{table.name}: {report.profiles} profiles from {report.rows} rows "
-        f"({report.counting} counting, {report.minimum_frequency_alleles} alleles given the "
-        "minimum frequency)"
-    )
+        _("%(table)s: %(profiles)s profiles from %(rows)s rows (%(counting)s counting, "
+          "%(minimum)s alleles given the minimum frequency)")
+        % {"table": table.name, "profiles": report.profiles, "rows": report.rows,
+           "counting": report.counting, "minimum": report.minimum_frequency_alleles}
+    )  # fmt: skip
 
 
 main.add_command(dna)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from exhume.cli.base import ExhumeGroup, main, setup_django
+from exhume.cli.base import ExhumeGroup, _, main, setup_django
 
 
 @main.group(cls=ExhumeGroup)
@@ -31,7 +31,9 @@ def export_site(slug: str, out: Path, as_user: str | None) -> None:
     user = acting_user(as_user, Data.AUDIT_LOG)
     made = export_site_archive(get_site(slug), user, out)
     click.echo(
-        f"wrote {out}: {made.records} records, {made.log_size} log entries, {made.releases} "
-        f"releases, {made.photos} photos' hashes; sha256 {made.sha256}. It holds personal data: "
-        "hand it only to whoever may see it. Check it with: exhume verify " + str(out)
-    )
+        _("wrote %(out)s: %(records)s records, %(entries)s log entries, %(releases)s releases, "
+          "%(photos)s photos' hashes; sha256 %(sha256)s. It holds personal data: hand it only "
+          "to whoever may see it. Check it with: exhume verify %(out)s")
+        % {"out": out, "records": made.records, "entries": made.log_size,
+           "releases": made.releases, "photos": made.photos, "sha256": made.sha256}
+    )  # fmt: skip

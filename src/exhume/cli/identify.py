@@ -6,7 +6,7 @@ import json
 
 import click
 
-from exhume.cli.base import main, setup_django
+from exhume.cli.base import _, main, setup_django
 
 
 @main.command()
@@ -38,13 +38,24 @@ def identify(slug: str, as_json: bool, user: str, search: str) -> None:
     if as_json:
         click.echo(json.dumps(report, ensure_ascii=False, indent=1))
         return
-    click.echo(f"run {report['run']} on {slug}: {report['bodies_typed']} bodies typed, "
-               f"{report['missing_with_references']} missing persons with references")  # fmt: skip
+    click.echo(_("run %(run)s on %(site)s: %(bodies)s bodies typed, %(missing)s missing persons"
+                 " with references") % {"run": report["run"], "site": slug,
+               "bodies": report["bodies_typed"],
+               "missing": report["missing_with_references"]})  # fmt: skip
     if report["message"]:
         click.echo(report["message"])
     for p in report["proposals"]:
-        click.echo(f"  {p['remains']} = {p['missing']}: DNA log10 LR {p['dna_log10_lr']:.2f}, "
-                   f"posterior {p['posterior']:.6f}, {p['conclusion']}, {p['status']}"
-                   + ("" if p["policy_met"] else " (policy not met)"))  # fmt: skip
+        line = _(
+            "  %(remains)s = %(missing)s: DNA log10 LR %(lr).2f, posterior "
+            "%(posterior).6f, %(conclusion)s, %(status)s"
+        ) % {
+            "remains": p["remains"],
+            "missing": p["missing"],
+            "lr": p["dna_log10_lr"],
+            "posterior": p["posterior"],
+            "conclusion": p["conclusion"],
+            "status": p["status"],
+        }
+        click.echo(line + ("" if p["policy_met"] else _(" (policy not met)")))  # fmt: skip
     for f in report["flags"]:
-        click.echo(f"  flag {f['kind']}: {f['detail']}")
+        click.echo(_("  flag %(kind)s: %(detail)s") % {"kind": f["kind"], "detail": f["detail"]})

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from exhume.cli.base import main, setup_django
+from exhume.cli.base import _, main, setup_django
 from exhume.cli.ledger import _actor
 
 KINDS = ("graves", "journal", "remains", "missing-persons", "relatives")
@@ -48,29 +48,36 @@ def import_table(
     table = read_table(file, encoding=encoding)
     if second_keying is not None:
         if kind != "journal":
-            raise click.UsageError("--second-keying compares two transcriptions of the journal")
+            raise click.UsageError(_("--second-keying compares two transcriptions of the journal"))
         disagreements = compare_keyings(table, read_table(second_keying, encoding=encoding))
         if disagreements:
             if as_json:
                 click.echo(json.dumps([asdict(d) for d in disagreements], ensure_ascii=False))
             else:
-                click.echo(f"{len(disagreements)} disagreements between {file.name} and "
-                           f"{second_keying.name}; nothing written:", err=True)  # fmt: skip
+                click.echo(_("%(count)s disagreements between %(first)s and %(second)s; nothing"
+                             " written:")
+                           % {"first": file.name, "second": second_keying.name,
+                              "count": len(disagreements)}, err=True)  # fmt: skip
                 for d in disagreements:
-                    click.echo(f"  page {d.page} line {d.line} {d.column}: "
-                               f"{d.first!r} / {d.second!r}", err=True)  # fmt: skip
+                    click.echo(_("  page %(page)s line %(line)s %(column)s: %(a)s / %(b)s")
+                               % {"page": d.page, "line": d.line, "column": d.column,
+                                  "a": repr(d.first), "b": repr(d.second)}, err=True)  # fmt: skip
             sys.exit(BAD_ROWS)
     report = do_import(_actor(), kind=kind, table=table, site=site, dry_run=dry_run)
     if as_json:
         click.echo(json.dumps(asdict(report), ensure_ascii=False, indent=2))
     elif report.problems:
-        click.echo(f"{file.name}: {len(report.problems)} problems; nothing written:", err=True)
+        click.echo(_("%(file)s: %(count)s problems; nothing written:")
+                   % {"file": file.name, "count": len(report.problems)}, err=True)  # fmt: skip
         for p in report.problems:
             click.echo(f"  {p.line()}", err=True)
     else:
-        done = "would import" if dry_run else "imported"
-        click.echo(f"{file.name} (sha256 {report.sha256}): {done} {report.rows} rows: "
-                   f"{report.created} new, {report.corrected} corrected, "
-                   f"{report.unchanged} unchanged")  # fmt: skip
+        done = (_("%(file)s (sha256 %(sha256)s): would import %(rows)s rows: %(new)s new, "
+                  "%(corrected)s corrected, %(unchanged)s unchanged") if dry_run else
+                _("%(file)s (sha256 %(sha256)s): imported %(rows)s rows: %(new)s new, "
+                  "%(corrected)s corrected, %(unchanged)s unchanged"))  # fmt: skip
+        click.echo(done % {"file": file.name, "sha256": report.sha256, "rows": report.rows,
+                           "new": report.created, "corrected": report.corrected,
+                           "unchanged": report.unchanged})  # fmt: skip
     if report.problems:
         sys.exit(BAD_ROWS)

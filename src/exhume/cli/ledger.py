@@ -16,7 +16,7 @@ from typing import Any
 
 import click
 
-from exhume.cli.base import ExhumeGroup, main, setup_django
+from exhume.cli.base import ExhumeGroup, _, main, setup_django
 from exhume.counting import SMALL_CLASS, ClassSizes, class_sizes, count_rule
 from exhume.errors import AccessDeniedError, ExhumeError, InvalidInputError, VerificationError
 
@@ -38,7 +38,8 @@ def _actor() -> Any:
         user = get_user_model().objects.filter(username=named, is_active=True).first()
         role = role_of(user)
         if role is None:
-            raise AccessDeniedError(f"EXHUME_USER={named!r} is not an account with a role")
+            raise AccessDeniedError(_("EXHUME_USER=%(name)s is not an account with a role")
+                                    % {"name": repr(named)})  # fmt: skip
         return Actor(named, role)
     try:
         osuser = getpass.getuser()
@@ -68,16 +69,19 @@ def release(slug: str, out: Path | None, as_json: bool) -> None:
         click.echo(json.dumps(info, indent=2))
         return
     click.echo(
-        f"released {published.label}: tree size {published.tree_size}, root {published.root}\n"
-        f"  bundle: {published.path}" + (f"\n  copy:   {out}" if out else "")
-    )
+        _("released %(label)s: tree size %(size)s, root %(root)s\n  bundle: %(path)s")
+        % {"label": published.label, "size": published.tree_size, "root": published.root,
+           "path": published.path}
+        + (_("\n  copy:   %(out)s") % {"out": out} if out else "")
+    )  # fmt: skip
     if classes.in_small_classes:
         click.echo(
-            f"warning: {classes.in_small_classes} of {classes.persons} persons share their "
-            f"published attributes with fewer than {SMALL_CLASS} (smallest class: "
-            f"{classes.smallest}, alone: {classes.alone}); on a small site they may point at "
-            "someone: see docs/counting.md, 'Re-identification'"
-        )
+            _("warning: %(small)s of %(persons)s persons share their published attributes with "
+              "fewer than %(limit)s (smallest class: %(smallest)s, alone: %(alone)s); on a "
+              "small site they may point at someone: see docs/counting.md, 'Re-identification'")
+            % {"small": classes.in_small_classes, "persons": classes.persons,
+               "limit": SMALL_CLASS, "smallest": classes.smallest, "alone": classes.alone}
+        )  # fmt: skip
 
 
 def _class_sizes(directory: Path) -> ClassSizes:
@@ -109,12 +113,12 @@ def verify(
     """Verify a release bundle (DIR) or a site archive (FILE, from exhume export site) offline,
     and/or the live database against its log."""
     if directory is None and not check_db:
-        raise InvalidInputError("give a release DIR to verify, or --db", field="DIRECTORY")
+        raise InvalidInputError(_("give a release DIR to verify, or --db"), field="DIRECTORY")
     result: dict[str, Any] = {"ok": True}
     lines: list[str] = []
     if directory is not None and not directory.exists():
-        raise InvalidInputError(f"{directory}: no such release folder or site archive",
-                                field="DIRECTORY")  # fmt: skip
+        raise InvalidInputError(_("%(path)s: no such release folder or site archive")
+                                % {"path": directory}, field="DIRECTORY")  # fmt: skip
     if directory is not None and directory.is_file():
         result["archive"] = _verify_archive(directory, keys, lines)
         directory = None
@@ -145,10 +149,12 @@ def _verify_bundle(
     lines += [f"problem: {p}" for p in report.problems]
     if report.ok:
         lines.append(
-            f"ok: release {report.release} verifies: {report.records_checked} records, "
-            f"{report.entries_checked} proven entries, tree size {report.tree_size} "
-            f"(keys from {report.keys_from})"
-        )
+            _("ok: release %(release)s verifies: %(records)s records, %(entries)s proven "
+              "entries, tree size %(size)s (keys from %(keys)s)")
+            % {"release": report.release, "records": report.records_checked,
+               "entries": report.entries_checked, "size": report.tree_size,
+               "keys": report.keys_from}
+        )  # fmt: skip
     return report.as_dict()
 
 
@@ -160,10 +166,13 @@ def _verify_archive(path: Path, keys: tuple[str, ...], lines: list[str]) -> dict
     lines += [f"problem: {p}" for p in report.problems]
     if report.ok:
         lines.append(
-            f"ok: site archive {path} ({report.site}) verifies: {report.log_size} log entries, "
-            f"{report.records} records open their commitments, {report.photos} photos' hashes, "
-            f"{len(report.releases)} releases consistent with the log"
-        )
+            _("ok: site archive %(path)s (%(site)s) verifies: %(entries)s log entries, "
+              "%(records)s records open their commitments, %(photos)s photos' hashes, "
+              "%(releases)s releases consistent with the log")
+            % {"path": path, "site": report.site, "entries": report.log_size,
+               "records": report.records, "photos": report.photos,
+               "releases": len(report.releases)}
+        )  # fmt: skip
     return report.as_dict()
 
 
@@ -189,9 +198,11 @@ def _verify_database(directory: Path | None, lines: list[str]) -> dict[str, Any]
     lines += [f"problem: {p}" for p in report.problems]
     if report.ok:
         lines.append(
-            f"ok: the database matches its log: {report.entries} entries, {report.records} "
-            f"records, {report.releases} releases"
-        )
+            _("ok: the database matches its log: %(entries)s entries, %(records)s records, "
+              "%(releases)s releases")
+            % {"entries": report.entries, "records": report.records,
+               "releases": report.releases}
+        )  # fmt: skip
     return result
 
 
@@ -258,7 +269,8 @@ def _vkeys(values: tuple[str, ...]) -> list[str]:
         elif path.is_file():
             found += [ln.strip() for ln in path.read_text().splitlines() if ln.strip()]
         else:
-            raise InvalidInputError(f"--key {value!r} is neither a vkey nor a file of vkeys")
+            raise InvalidInputError(_("--key %(value)s is neither a vkey nor a file of vkeys")
+                                    % {"value": repr(value)})  # fmt: skip
     return found
 
 
@@ -284,13 +296,15 @@ def disclose(ref: str, out: Path, label: str | None, as_user: str | None, note: 
         acting_user(as_user, Data.AUDIT_LOG)  # reasons are the audit log's
     data = do_disclose(record_type, record_id, label, note=note)
     if out.exists():
-        raise InvalidInputError(f"refusing to overwrite {out}", field="out")
+        raise InvalidInputError(_("refusing to overwrite %(path)s") % {"path": out}, field="out")
     out.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     out.chmod(0o600)
     click.echo(
-        f"wrote {out}: {record_type} {record_id} (entry {data['leaf_index']}) against release "
-        f"{data['release']}; it holds the record's content: hand it only to whoever may see it"
-    )
+        _("wrote %(out)s: %(type)s %(id)s (entry %(entry)s) against release %(release)s; it "
+          "holds the record's content: hand it only to whoever may see it")
+        % {"out": out, "type": record_type, "id": record_id, "entry": data["leaf_index"],
+           "release": data["release"]}
+    )  # fmt: skip
 
 
 @main.command("verify-disclosure")
@@ -330,4 +344,5 @@ def keys_rotate() -> None:
     from exhume.audit.keys import do_rotate_log_key
 
     old, new = do_rotate_log_key(_actor())
-    click.echo(f"old: {old.vkey if old else '(none)'}\nnew: {new.vkey}")
+    click.echo(_("old: %(old)s\nnew: %(new)s")
+               % {"old": old.vkey if old else _("(none)"), "new": new.vkey})  # fmt: skip

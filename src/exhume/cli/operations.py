@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from exhume.cli.base import main, setup_django
+from exhume.cli.base import _, main, setup_django
 
 
 @main.command()
@@ -31,15 +31,19 @@ def check(deploy: bool) -> None:
 def backup(out: Path) -> None:
     """Back up the database, the private log keys and the releases into one archive."""
     setup_django()
-    from exhume.backup import KEYS_WARNING
     from exhume.backup import backup as write_backup
 
     report = write_backup(out)
     click.echo(
-        f"backed up the {report.database} database (log of {report.log_size} entries), "
-        f"{report.keys} private keys and {report.releases} releases to {report.path}"
-    )
-    click.echo(f"warning: {KEYS_WARNING}", err=True)
+        _("backed up the %(database)s database (log of %(entries)s entries), %(keys)s private "
+          "keys and %(releases)s releases to %(path)s")
+        % {"database": report.database, "entries": report.log_size, "keys": report.keys,
+           "releases": report.releases, "path": report.path}
+    )  # fmt: skip
+    # exhume.backup.KEYS_WARNING (kept in English in the archive's manifest), for the reader
+    shown = _("this archive holds the private log keys: whoever has it can sign releases in "
+              "this log's name. Keep it offline and encrypted.")  # fmt: skip
+    click.echo(_("warning: %(warning)s") % {"warning": shown}, err=True)
 
 
 @main.command()
@@ -58,9 +62,12 @@ def restore(archive: Path) -> None:
         setup_django(migrate=True)
         keys, left_out = backup.restore_files(Path(work))
     click.echo(
-        f"restored the {manifest['database']} database (log of {manifest['log_size']} entries, "
-        f"backed up {manifest['created_at']}) and {keys} private keys into {config.data_dir()}"
-    )
+        _("restored the %(database)s database (log of %(entries)s entries, backed up "
+          "%(created)s) and %(keys)s private keys into %(folder)s")
+        % {"database": manifest["database"], "entries": manifest["log_size"],
+           "created": manifest["created_at"], "keys": keys, "folder": config.data_dir()}
+    )  # fmt: skip
     for name in left_out:
-        click.echo(f"left out {name}: published after the database was copied", err=True)
-    click.echo("check it: exhume verify --db, and exhume verify on each release folder")
+        click.echo(_("left out %(name)s: published after the database was copied")
+                   % {"name": name}, err=True)  # fmt: skip
+    click.echo(_("check it: exhume verify --db, and exhume verify on each release folder"))

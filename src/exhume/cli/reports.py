@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from exhume.cli.base import ExhumeGroup, main, setup_django
+from exhume.cli.base import ExhumeGroup, _, main, setup_django
 from exhume.cli.ledger import _actor
 
 
@@ -30,7 +30,9 @@ def site_report(slug: str, out: Path) -> None:
     site = get_site(slug)
     pdf = html_to_pdf(site_report_html(site), site_report_css())
     made = do_record_report(_actor(), site=site, kind="site", pdf=pdf, out=out)
-    click.echo(f"{out}: {made.size_bytes} bytes, sha256 {made.sha256} (report {made.pk}, logged)")
+    click.echo(_("%(out)s: %(size)s bytes, sha256 %(sha256)s (report %(report)s, logged)")
+               % {"out": out, "size": made.size_bytes, "sha256": made.sha256,
+                  "report": made.pk})  # fmt: skip
 
 
 @report.command("identification")
@@ -66,5 +68,7 @@ def identification_report(pk: int, out: Path, as_user: str | None) -> None:
         out=out,
         record=f"identification.proposal:{proposal.pk}",
     )
-    click.echo(f"{out}: {made.size_bytes} bytes, sha256 {made.sha256} (report {made.pk}, logged); "
-               "it holds names: hand it only to whoever may see them")  # fmt: skip
+    click.echo(_("%(out)s: %(size)s bytes, sha256 %(sha256)s (report %(report)s, logged); it "
+                 "holds names: hand it only to whoever may see them")
+               % {"out": out, "size": made.size_bytes, "sha256": made.sha256,
+                  "report": made.pk})  # fmt: skip

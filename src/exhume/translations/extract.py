@@ -26,7 +26,9 @@ PACKAGE = Path(__file__).resolve().parent.parent
 PO = PACKAGE / "locale" / "uk" / "LC_MESSAGES" / "django.po"
 PYTHON_DIRS = ("access", "audit", "casework", "core", "families", "identification", "publication",
                "demo", "project",
-               "translations", "portal", "cli/base.py", "cli/records.py", "dna/models.py",
+               "translations", "portal", "cli/base.py", "cli/records.py", "cli/identify.py",
+               "cli/imports.py", "cli/dna.py", "cli/ledger.py", "cli/operations.py",
+               "cli/reports.py", "cli/exports.py", "cli/corrections.py", "dna/models.py",
                "dna/consent.py", "dna/consent_actions.py", "dna/consent_forms.py")  # fmt: skip
 KEYWORDS = {
     "_": None,
