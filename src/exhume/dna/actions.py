@@ -11,6 +11,8 @@ import hashlib
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from exhume.audit.bulk import create_many
 from exhume.audit.events import Actor
 from exhume.audit.writes import correct, create
@@ -86,13 +88,15 @@ def set_kinship_parameters(
     absent = [m for m in order if m not in known]
     if absent:
         raise InvalidInputError(
-            f"marker '{absent[0]}' is not in the frequency database '{frequency_database.name}'",
+            _("marker '%(absent)s' is not in the frequency database '%(name)s'")
+            % {"absent": absent[0], "name": frequency_database.name},
             field="markers",
         )
     unknown = sorted(set(mutation or {}) - set(order))
     if unknown:
         raise InvalidInputError(
-            f"a mutation model for unknown marker '{unknown[0]}'", field="mutation"
+            _("a mutation model for unknown marker '%(unknown)s'") % {"unknown": unknown[0]},
+            field="mutation",
         )
     fields = {
         "site": site,
@@ -138,24 +142,30 @@ def check_sample(sample: Sample) -> None:
     kind, remains, donor = sample.kind, sample.remains, sample.donor
     if (remains is None) == (donor is None):
         raise InvalidInputError(
-            f"sample '{sample.barcode}': give either the remains or the donor, not both or none",
+            _("sample '%(barcode)s': give either the remains or the donor, not both or none")
+            % {"barcode": sample.barcode},
             field="remains",
         )
     if kind in FROM_REMAINS and remains is None:
-        raise InvalidInputError(f"a {kind} sample comes from remains", field="kind")
+        raise InvalidInputError(
+            _("a %(kind)s sample comes from remains") % {"kind": kind}, field="kind"
+        )
     if kind in FROM_RELATIVE and (donor is None or donor.missing_person_id is not None):
         raise InvalidInputError(
-            f"a {kind.replace('_', ' ')} comes from a living relative, not a missing person",
+            _("a %(kind)s comes from a living relative, not a missing person")
+            % {"kind": kind.replace("_", " ")},
             field="donor",
         )
     if kind == SampleKind.PERSONAL_EFFECT and (donor is None or donor.missing_person_id is None):
         raise InvalidInputError(
-            "a personal effect is a direct reference: its donor is the missing person",
+            _("a personal effect is a direct reference: its donor is the missing person"),
             field="donor",
         )
     if Sample.objects.filter(barcode=sample.barcode).exclude(pk=sample.pk).exists():
         raise InvalidInputError(
-            f"barcode '{sample.barcode}' is already used by another sample", field="barcode"
+            _("barcode '%(barcode)s' is already used by another sample")
+            % {"barcode": sample.barcode},
+            field="barcode",
         )
 
 
@@ -170,17 +180,23 @@ def record_custody(
     last = chain[-1][1] if chain else None
     if last is not None and at < last:
         raise InvalidInputError(
-            f"sample '{sample.barcode}': '{step}' at {at.isoformat()} is before the "
-            f"previous step ({last.isoformat()})",
+            _("sample '%(barcode)s': '%(step)s' at %(at)s is before the previous step (%(last)s)")
+            % {
+                "barcode": sample.barcode,
+                "step": step,
+                "at": at.isoformat(),
+                "last": last.isoformat(),
+            },
             field="at",
         )
     if at.date() < sample.collected_on:
         raise InvalidInputError(
-            f"sample '{sample.barcode}': '{step}' is before the sample was collected",
+            _("sample '%(barcode)s': '%(step)s' is before the sample was collected")
+            % {"barcode": sample.barcode, "step": step},
             field="at",
         )
     if step == "stored" and not fields.get("location", "").strip():
-        raise InvalidInputError("say where the sample is stored", field="location")
+        raise InvalidInputError(_("say where the sample is stored"), field="location")
     values = {"sample": sample, "step": step, "at": at, "by": by, **fields}
     return create(CustodyEvent, actor, values)
 
@@ -212,8 +228,11 @@ def record_profile(
     counting = sample.profiles.filter(counts=True).first()
     if counts and counting is not None:
         raise InvalidInputError(
-            f"sample '{sample.barcode}' already has a counting profile ({counting.pk}); "
-            "record this one without counts, then choose it",
+            _(
+                "sample '%(barcode)s' already has a counting profile (%(pk)s); record this one "
+                "without counts, then choose it"
+            )
+            % {"barcode": sample.barcode, "pk": counting.pk},
             field="counts",
         )
     wants = (counting is None) if counts is None else counts
@@ -234,7 +253,7 @@ def record_profile(
 def choose_profile(actor: Actor, profile: Profile, *, reason: str, authority: str) -> Profile:
     """Make ``profile`` the one that counts for its sample (the previous one stops counting)."""
     if profile.is_mixture:
-        raise InvalidInputError("a mixture cannot count for kinship", field="counts")
+        raise InvalidInputError(_("a mixture cannot count for kinship"), field="counts")
     for other in profile.sample.profiles.filter(counts=True).exclude(pk=profile.pk):
         correct(other, actor, {"counts": False}, reason=reason, authority=authority)
     return correct(profile, actor, {"counts": True}, reason=reason, authority=authority)
@@ -264,8 +283,11 @@ def _checked_genotype(
     steps = list(sample.custody.order_by("at", "id").values_list("step", flat=True))
     if not custody.usable(steps):
         raise InvalidInputError(
-            f"sample '{sample.barcode}' was {custody.state(steps)} (custody step {len(steps)}); "
-            "a profile cannot be recorded from it after that step",
+            _(
+                "sample '%(barcode)s' was %(custody)s (custody step %(steps)s); a profile "
+                "cannot be recorded from it after that step"
+            )
+            % {"barcode": sample.barcode, "custody": custody.state(steps), "steps": len(steps)},
             field="sample",
         )
     known = BUILTIN_MARKERS | set(params.markers if params is not None else ())
@@ -273,8 +295,11 @@ def _checked_genotype(
     if is_mixture and not mixture:
         marker = next(m for m, a in calls.items() if len(a) > 2)
         raise InvalidInputError(
-            f"sample '{sample.barcode}', marker '{marker}': three or more alleles "
-            f"({', '.join(calls[marker])}); record it as a mixture (unusable for kinship)",
+            _(
+                "sample '%(barcode)s', marker '%(marker)s': three or more alleles (%(calls)s); "
+                "record it as a mixture (unusable for kinship)"
+            )
+            % {"barcode": sample.barcode, "marker": marker, "calls": ", ".join(calls[marker])},
             field="genotype",
         )
     return calls, is_mixture

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Router
 from ninja.security import django_auth
 
@@ -20,7 +21,10 @@ router = Router(tags=["staff: DNA"], auth=django_auth)
 
 def _require(request: HttpRequest) -> None:
     if not request.user.has_perm(queries.PERMISSION):
-        raise AccessDeniedError(f"your role may not see DNA data ({queries.PERMISSION})")
+        raise AccessDeniedError(
+            _("your role may not see DNA data (%(PERMISSION)s)")
+            % {"PERMISSION": queries.PERMISSION}
+        )
 
 
 def _coded(request: HttpRequest) -> bool:

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from exhume.access.coding import code_for
 from exhume.casework.models import Site
 from exhume.dna import custody, queries
@@ -66,7 +68,7 @@ def get_sample(code: str) -> Sample:
     for pk in Sample.objects.values_list("id", flat=True).iterator():
         if sample_code(pk) == code:
             return Sample.objects.select_related("remains__site", "donor__family__site").get(pk=pk)
-    raise NotFoundError(f"no sample with code {code!r}", field="code")
+    raise NotFoundError(_("no sample with code %(code)s") % {"code": repr(code)}, field="code")
 
 
 def sample_record(sample: Sample) -> dict[str, Any]:

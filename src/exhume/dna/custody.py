@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from django.utils.translation import gettext as _
+
 from exhume.errors import InvalidInputError
 
 START = "collected"
@@ -44,20 +46,26 @@ def state(steps: Sequence[str]) -> str:
 def check_next(barcode: str, steps: Sequence[str], step: str) -> None:
     """Refuse ``step`` after ``steps`` when the chain does not allow it."""
     if step not in FOLLOWS:
-        raise InvalidInputError(f"unknown custody step '{step}'", field="step")
+        raise InvalidInputError(_("unknown custody step '%(step)s'") % {"step": step}, field="step")
     now = state(steps)
     chain = " → ".join([START, *steps])
     if now in FINAL:
         raise InvalidInputError(
-            f"sample '{barcode}' was {now} (step {len(steps)}); '{step}' cannot follow "
-            f"(chain: {chain})",
+            _(
+                "sample '%(barcode)s' was %(now)s (step %(steps)s); '%(step)s' cannot follow "
+                "(chain: %(chain)s)"
+            )
+            % {"barcode": barcode, "now": now, "steps": len(steps), "step": step, "chain": chain},
             field="step",
         )
     if now not in FOLLOWS[step]:
         lack = NEEDS.get(step, "another step")
         raise InvalidInputError(
-            f"sample '{barcode}': '{step}' needs '{lack}' before it, but the last step is "
-            f"'{now}' (chain: {chain})",
+            _(
+                "sample '%(barcode)s': '%(step)s' needs '%(lack)s' before it, but the last step"
+                " is '%(now)s' (chain: %(chain)s)"
+            )
+            % {"barcode": barcode, "step": step, "lack": lack, "now": now, "chain": chain},
             field="step",
         )
 

@@ -27,6 +27,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from exhume import __version__
 from exhume.audit.events import Actor
 from exhume.audit.writes import create
@@ -190,7 +192,8 @@ def export_case(site: Site, *, use: str = Use.CASE) -> DviExport:
         params = KinshipParameters.objects.select_related("frequency_database").get(site=site)
     except KinshipParameters.DoesNotExist:
         raise NotFoundError(
-            f"site '{site.slug}' has no kinship parameters (frequency database, markers)",
+            _("site '%(slug)s' has no kinship parameters (frequency database, markers)")
+            % {"slug": site.slug},
             field="site",
         ) from None
     markers = _export_markers(params)
@@ -248,7 +251,7 @@ def export_case(site: Site, *, use: str = Use.CASE) -> DviExport:
 def _marker_names(problem: DviProblem) -> dict[str, str]:
     names = {m.name: marker_name(m.name) for m in problem.markers}
     if len(set(names.values())) != len(names):
-        raise InvalidInputError("two markers of the file have the same normalised name")
+        raise InvalidInputError(_("two markers of the file have the same normalised name"))
     return names
 
 
@@ -259,7 +262,8 @@ def _site(actor: Actor, slug: str, raw: Mapping[str, Any]) -> Site:
         return do_create_site(actor, name=title, slug=slug, place="imported (dvi-json)")
     if KinshipParameters.objects.filter(site=site).exists():
         raise InvalidInputError(
-            f"site '{slug}' already holds a DNA case; import into a new site", field="site"
+            _("site '%(slug)s' already holds a DNA case; import into a new site") % {"slug": slug},
+            field="site",
         )
     return site
 
@@ -290,8 +294,11 @@ def _export_markers(params: KinshipParameters) -> list[dict[str, Any]]:
         mutation = params.mutation.get(name)
         if added and mutation:
             raise InvalidInputError(
-                f"marker '{name}': alleles were added by the minimum-frequency rule, so its "
-                "stored mutation matrices no longer fit; set its mutation model again",
+                _(
+                    "marker '%(name)s': alleles were added by the minimum-frequency rule, so "
+                    "its stored mutation matrices no longer fit; set its mutation model again"
+                )
+                % {"name": name},
                 field="mutation",
             )
         out.append(

@@ -14,6 +14,8 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Iterable, Mapping, Sequence
 
+from django.utils.translation import gettext as _
+
 from exhume.errors import InvalidInputError
 
 #: Autosomal STR markers of common kits (CODIS 20, ESS, PowerPlex Fusion, GlobalFiler) and
@@ -78,7 +80,7 @@ def canonical_marker(raw: str, known: Collection[str] = BUILTIN_MARKERS) -> str:
     """The one name of marker ``raw``, or :class:`InvalidInputError` naming it."""
     name = marker_name(raw)
     if name not in known and name != SEX_MARKER:
-        raise InvalidInputError(f"unknown marker '{raw}'", field="marker")
+        raise InvalidInputError(_("unknown marker '%(raw)s'") % {"raw": raw}, field="marker")
     return name
 
 
@@ -92,7 +94,9 @@ def allele_label(raw: str | None) -> str | None:
     except ValueError:
         return text.upper() if text.upper() in {"X", "Y"} else text
     if value < 0 or value != value:
-        raise InvalidInputError(f"allele '{raw}' is not a repeat number", field="allele")
+        raise InvalidInputError(
+            _("allele '%(raw)s' is not a repeat number") % {"raw": raw}, field="allele"
+        )
     whole, frac = divmod(round(value * 10), 10)
     return str(whole) if frac == 0 else f"{whole}.{frac}"
 
@@ -128,7 +132,11 @@ def normalise_genotype(
     for name, alleles in raw.items():
         marker = canonical_marker(name, known)
         if marker in spelled:
-            raise InvalidInputError(f"marker '{name}' is '{spelled[marker]}' again", field="marker")
+            raise InvalidInputError(
+                _("marker '%(name)s' is '%(spelled)s' again")
+                % {"name": name, "spelled": spelled[marker]},
+                field="marker",
+            )
         spelled[marker] = name
         labels = call(alleles)
         if len(labels) > 2:

@@ -13,6 +13,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from exhume.audit.events import Actor
 from exhume.audit.writes import correct, create
 from exhume.casework.models import Site
@@ -82,7 +84,8 @@ def add_relative(
     anchor = next((m for m in members.values() if m.missing_person_id == relative_of.pk), None)
     if anchor is None:
         raise InvalidInputError(
-            f"'{relative_of}' is not a missing person of family {family.name}",
+            _("'%(relative_of)s' is not a missing person of family %(name)s")
+            % {"relative_of": relative_of, "name": family.name},
             field="relative_of",
         )
     typed = set(Sample.objects.filter(donor__family=family).values_list("donor_id", flat=True))
@@ -186,8 +189,11 @@ def correct_relative(
     fixed = sorted(set(changes) - set(RELATIVE_DETAILS))
     if fixed:
         raise InvalidInputError(
-            f"relative '{member.label}': {', '.join(fixed)} cannot be corrected here; "
-            "a place in the pedigree is changed by stating the relationship again",
+            _(
+                "relative '%(label)s': %(fixed)s cannot be corrected here; a place in the "
+                "pedigree is changed by stating the relationship again"
+            )
+            % {"label": member.label, "fixed": ", ".join(fixed)},
             field=fixed[0],
         )
     return correct(member, actor, changes, reason=reason, authority=authority)
@@ -203,7 +209,8 @@ def _label_of(person: MissingPerson) -> str:
 def _not_placed(person: MissingPerson) -> None:
     if PedigreeMember.objects.filter(missing_person=person).exists():
         raise InvalidInputError(
-            f"missing person '{person}' is already in a family's pedigree", field="missing_person"
+            _("missing person '%(person)s' is already in a family's pedigree") % {"person": person},
+            field="missing_person",
         )
 
 
@@ -314,7 +321,7 @@ def _write(
 
 def _check_member(member: PedigreeMember) -> None:
     if member.relationship == "missing" and member.missing_person_id is None:
-        raise InvalidInputError("choose the missing person", field="missing_person")
+        raise InvalidInputError(_("choose the missing person"), field="missing_person")
 
 
 do_create_family = durable(create_family)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
 from exhume.casework.models import Site
 from exhume.dna import custody
@@ -62,7 +63,9 @@ def get_sample(barcode: str) -> Sample:
     try:
         return Sample.objects.select_related("remains__site", "donor__family").get(barcode=barcode)
     except Sample.DoesNotExist:
-        raise NotFoundError(f"no sample with barcode {barcode!r}", field="barcode") from None
+        raise NotFoundError(
+            _("no sample with barcode %(barcode)s") % {"barcode": repr(barcode)}, field="barcode"
+        ) from None
 
 
 def sample_record(sample: Sample) -> dict[str, Any]:
@@ -131,7 +134,7 @@ def get_family(pk: int) -> Family:
     try:
         return Family.objects.select_related("site").get(pk=pk)
     except Family.DoesNotExist:
-        raise NotFoundError(f"no family with id {pk}", field="family") from None
+        raise NotFoundError(_("no family with id %(pk)s") % {"pk": pk}, field="family") from None
 
 
 def family_record(family: Family) -> dict[str, Any]:
@@ -225,7 +228,8 @@ def get_reference_sample(barcode: str) -> Sample:
     sample = get_sample(barcode)
     if sample.donor_id is None:
         raise NotFoundError(
-            f"sample {barcode!r} is not a family's reference sample", field="barcode"
+            _("sample %(barcode)s is not a family's reference sample") % {"barcode": repr(barcode)},
+            field="barcode",
         )
     return sample
 

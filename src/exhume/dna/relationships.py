@@ -16,6 +16,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 from exhume.errors import InvalidInputError
 from exhume.kinship.pedigree import FEMALE, MALE, UNKNOWN_SEX, Pedigree
 
@@ -62,19 +64,31 @@ class PedigreeBuilder:
         expected = SEX_OF.get(s.relationship)
         if expected and s.sex != expected:
             raise InvalidInputError(
-                f"relative '{s.label}': a {s.relationship} must be {expected}, "
-                f"the sex given is {s.sex}",
+                _(
+                    "relative '%(label)s': a %(relationship)s must be %(expected)s, the sex "
+                    "given is %(sex)s"
+                )
+                % {
+                    "label": s.label,
+                    "relationship": s.relationship,
+                    "expected": expected,
+                    "sex": s.sex,
+                },
                 field="sex",
             )
         if s.relationship in SIDED and s.side not in ("father", "mother"):
             raise InvalidInputError(
-                f"relative '{s.label}': say through which parent ('father' or 'mother') "
-                f"the {s.relationship.replace('_', ' ')} is related",
+                _(
+                    "relative '%(label)s': say through which parent ('father' or 'mother') the "
+                    "%(relationship)s is related"
+                )
+                % {"label": s.label, "relationship": s.relationship.replace("_", " ")},
                 field="side",
             )
         if s.label in self.people:
             raise InvalidInputError(
-                f"relative '{s.label}': the family already has a member with this label",
+                _("relative '%(label)s': the family already has a member with this label")
+                % {"label": s.label},
                 field="label",
             )
         anchor = self._get(s.anchor, "anchor")
@@ -86,11 +100,11 @@ class PedigreeBuilder:
     # -- relationships -----------------------------------------------------------------------
 
     def _father(self, s: Statement, anchor: Person) -> Person:
-        father, _ = self._parents(anchor)
+        father, _mother = self._parents(anchor)
         return self._fill(father, s, "father", anchor)
 
     def _mother(self, s: Statement, anchor: Person) -> Person:
-        _, mother = self._parents(anchor)
+        _father, mother = self._parents(anchor)
         return self._fill(mother, s, "mother", anchor)
 
     def _full_sibling(self, s: Statement, anchor: Person) -> Person:
@@ -106,8 +120,11 @@ class PedigreeBuilder:
     def _child(self, s: Statement, anchor: Person) -> Person:
         if anchor.sex not in ("male", "female"):
             raise InvalidInputError(
-                f"relative '{s.label}': a child can be placed only under a parent of known sex; "
-                f"'{anchor.label}' has sex {anchor.sex}",
+                _(
+                    "relative '%(label)s': a child can be placed only under a parent of known "
+                    "sex; '%(label2)s' has sex %(sex)s"
+                )
+                % {"label": s.label, "label2": anchor.label, "sex": anchor.sex},
                 field="relationship",
             )
         other_sex = "female" if anchor.sex == "male" else "male"
@@ -115,7 +132,8 @@ class PedigreeBuilder:
             other = self._get(s.other_parent, "other_parent")
             if other.sex != other_sex:
                 raise InvalidInputError(
-                    f"relative '{s.label}': the other parent '{other.label}' must be {other_sex}",
+                    _("relative '%(label)s': the other parent '%(label2)s' must be %(other_sex)s")
+                    % {"label": s.label, "label2": other.label, "other_sex": other_sex},
                     field="other_parent",
                 )
             other_label = other.label
@@ -131,14 +149,16 @@ class PedigreeBuilder:
 
     def _missing(self, s: Statement, anchor: Person) -> Person:
         raise InvalidInputError(
-            f"relative '{s.label}': state how the missing person is related (father, child ...)",
+            _("relative '%(label)s': state how the missing person is related (father, child ...)")
+            % {"label": s.label},
             field="relationship",
         )
 
     def _grandparent(self, s: Statement, anchor: Person) -> Person:
         if s.sex not in ("male", "female"):
             raise InvalidInputError(
-                f"relative '{s.label}': a grandparent's sex says which place they take",
+                _("relative '%(label)s': a grandparent's sex says which place they take")
+                % {"label": s.label},
                 field="sex",
             )
         parent = self._side_parent(anchor, s.side)
@@ -162,7 +182,9 @@ class PedigreeBuilder:
         try:
             return self.people[label]
         except KeyError:
-            raise InvalidInputError(f"no member '{label}' in this family", field=field) from None
+            raise InvalidInputError(
+                _("no member '%(label)s' in this family") % {"label": label}, field=field
+            ) from None
 
     def _side_parent(self, anchor: Person, side: str) -> Person:
         father, mother = self._parents(anchor)
@@ -179,13 +201,18 @@ class PedigreeBuilder:
         held = self.people[slot]
         if not held.connector:
             raise InvalidInputError(
-                f"relative '{s.label}': '{of.label}' already has a biological {role}, "
-                f"'{held.label}'",
+                _(
+                    "relative '%(label)s': '%(label2)s' already has a biological %(role)s, "
+                    "'%(label3)s'"
+                )
+                % {"label": s.label, "label2": of.label, "role": role, "label3": held.label},
                 field="relationship",
             )
         if held.sex != s.sex:
             raise InvalidInputError(
-                f"relative '{s.label}': a {role} must be {held.sex}", field="sex"
+                _("relative '%(label)s': a %(role)s must be %(sex)s")
+                % {"label": s.label, "role": role, "sex": held.sex},
+                field="sex",
             )
         held.connector = False
         self._rename(held, s.label)
