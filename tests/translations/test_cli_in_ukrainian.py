@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Any
+
 import pytest
 from click.testing import CliRunner
 
@@ -25,3 +28,26 @@ def test_errors_and_tables_are_printed_in_ukrainian_when_asked(make_site: object
 def test_and_in_english_otherwise() -> None:
     refused = run("en", "disclose", "--record", "1", "--out", "/tmp/never-written.json")
     assert "this command reads restricted data" in refused
+
+
+def correct(language: str, record: str) -> str:
+    return run(language, "correct", record, "sex=male", "--expected-version", "1",
+               "--reason", "r", "--authority", "a")  # fmt: skip
+
+
+def test_the_daily_commands_and_the_dna_app_speak_ukrainian(make_site: Any, tmp_path: Path) -> None:
+    refused = correct("uk", "casework.nowhere:1")
+    assert "помилка:" in refused and "немає типу запису 'casework.nowhere'" in refused
+    checked = run("uk", "verify", "--db")
+    assert "гаразд: база даних відповідає своєму журналу: записів журналу: " in checked
+    make_site("lisova")
+    no_case = run("uk", "dna", "export-dvi", "--site", "lisova", "--out", str(tmp_path / "x.json"))
+    assert "місце 'lisova' не має параметрів аналізу спорідненості" in no_case
+
+
+def test_the_daily_commands_in_english_otherwise(make_site: Any, tmp_path: Path) -> None:
+    assert "no record type 'casework.nowhere'" in correct("en", "casework.nowhere:1")
+    assert "ok: the database matches its log: " in run("en", "verify", "--db")
+    make_site("lisova")
+    no_case = run("en", "dna", "export-dvi", "--site", "lisova", "--out", str(tmp_path / "x.json"))
+    assert "site 'lisova' has no kinship parameters" in no_case

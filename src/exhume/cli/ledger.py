@@ -114,6 +114,8 @@ def verify(
     and/or the live database against its log."""
     if directory is None and not check_db:
         raise InvalidInputError(_("give a release DIR to verify, or --db"), field="DIRECTORY")
+    if check_db:
+        setup_django()  # first, so that every line is in the reader's language
     result: dict[str, Any] = {"ok": True}
     lines: list[str] = []
     if directory is not None and not directory.exists():
