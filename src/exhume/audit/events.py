@@ -299,21 +299,9 @@ def entry_of_row(row: LogRow, supersedes_seq: int | None) -> dict[str, Any]:
     gives its reason code and note (its texts are not in the leaf); a format 1 row its texts.
     """
     if row.entry_format != 1:
-        return make_entry(
-            seq=row.seq,
-            record_type=row.record_type,
-            record_id=row.record_id,
-            version=row.version,
-            commitment=row.commitment,
-            action=row.action,
-            actor_role=row.actor_role,
-            time=row.time,
-            supersedes=supersedes_seq,
-            reason=row.reason_code or None,
-            note=row.note or None,
-            category=row.category,
-            entry_format=row.entry_format,
-        )
+        texts: dict[str, Any] = {"reason": row.reason_code or None, "note": row.note or None}
+    else:
+        texts = {"reason": row.reason or None, "authority": row.authority or None}
     return make_entry(
         seq=row.seq,
         record_type=row.record_type,
@@ -324,10 +312,9 @@ def entry_of_row(row: LogRow, supersedes_seq: int | None) -> dict[str, Any]:
         actor_role=row.actor_role,
         time=row.time,
         supersedes=supersedes_seq,
-        reason=row.reason or None,
-        authority=row.authority or None,
         category=row.category,
-        entry_format=1,
+        entry_format=row.entry_format,
+        **texts,
     )
 
 
