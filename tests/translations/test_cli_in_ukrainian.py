@@ -43,6 +43,10 @@ def test_the_daily_commands_and_the_dna_app_speak_ukrainian(make_site: Any, tmp_
     make_site("lisova")
     no_case = run("uk", "dna", "export-dvi", "--site", "lisova", "--out", str(tmp_path / "x.json"))
     assert "місце 'lisova' не має параметрів аналізу спорідненості" in no_case
+    table = tmp_path / "frequencies.csv"
+    table.write_text("population,marker,allele,frequency,n\nuk,D3S1358,15,2.5,\n")
+    rows = run("uk", "dna", "import-frequencies", str(table), "--population", "uk")
+    assert "2.5 не належить до (0, 1]" in rows
 
 
 def test_the_daily_commands_in_english_otherwise(make_site: Any, tmp_path: Path) -> None:

@@ -19,6 +19,8 @@ import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 from exhume.dna.genotypes import allele_label, marker_key
 from exhume.errors import BadRowsError
 
@@ -39,7 +41,10 @@ def read_frequency_csv(text: str, population: str, source: str) -> list[Frequenc
     """The rows of ``population``; every bad row of the file is named at once."""
     reader = csv.DictReader(io.StringIO(text))
     if tuple(reader.fieldnames or ()) != COLUMNS:
-        raise BadRowsError(source, [(1, "header", f"expected the columns {','.join(COLUMNS)}")])
+        raise BadRowsError(
+            source,
+            [(1, "header", _("expected the columns %(columns)s") % {"columns": ",".join(COLUMNS)})],
+        )
     rows: list[FrequencyRow] = []
     problems: list[tuple[int, str, str]] = []
     seen: set[tuple[str, str]] = set()
@@ -53,11 +58,24 @@ def read_frequency_csv(text: str, population: str, source: str) -> list[Frequenc
             problems.append((line, column, reason))
             continue
         if (row.marker, row.allele) in seen:
-            problems.append((line, "allele", f"{row.marker} {row.allele} listed twice"))
+            problems.append(
+                (
+                    line,
+                    "allele",
+                    _("%(marker)s %(allele)s listed twice")
+                    % {"marker": row.marker, "allele": row.allele},
+                )
+            )
         seen.add((row.marker, row.allele))
         rows.append(row)
     if not rows and not problems:
-        problems.append((1, "population", f"no row for population '{population}'"))
+        problems.append(
+            (
+                1,
+                "population",
+                _("no row for population '%(population)s'") % {"population": population},
+            )
+        )
     if problems:
         raise BadRowsError(source, problems)
     return rows
@@ -66,19 +84,21 @@ def read_frequency_csv(text: str, population: str, source: str) -> list[Frequenc
 def _row(raw: dict[str, str]) -> FrequencyRow:
     marker = marker_key(raw["marker"] or "")
     if not marker:
-        raise ValueError("marker", "empty")
+        raise ValueError("marker", _("empty"))
     allele = allele_label(raw["allele"])
     if allele is None:
-        raise ValueError("allele", "empty")
+        raise ValueError("allele", _("empty"))
     try:
         freq = float(raw["frequency"])
     except ValueError:
-        raise ValueError("frequency", f"'{raw['frequency']}' is not a number") from None
+        raise ValueError(
+            "frequency", _("'%(value)s' is not a number") % {"value": raw["frequency"]}
+        ) from None
     if not 0 < freq <= 1:
-        raise ValueError("frequency", f"{freq} is not in (0, 1]")
+        raise ValueError("frequency", _("%(value)s is not in (0, 1]") % {"value": freq})
     n_text = (raw["n"] or "").strip()
     if n_text and not n_text.isdigit():
-        raise ValueError("n", f"'{n_text}' is not a whole number")
+        raise ValueError("n", _("'%(value)s' is not a whole number") % {"value": n_text})
     return FrequencyRow(marker, allele, freq, int(n_text) if n_text else None)
 
 

@@ -27,6 +27,8 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from exhume.audit.bulk import create_many
 from exhume.audit.events import Actor
 from exhume.casework.models import Site
@@ -82,14 +84,31 @@ def import_profiles(
     for barcode, t in typed.items():
         sample = samples.get(barcode)
         if sample is None:
-            problems.append((t.first_row, sample_column, f"no sample with barcode '{barcode}'"))
+            problems.append(
+                (
+                    t.first_row,
+                    sample_column,
+                    _("no sample with barcode '%(barcode)s'") % {"barcode": barcode},
+                )
+            )
         elif _site_id(sample) != site.pk:
             problems.append(
-                (t.first_row, sample_column, f"sample '{barcode}' is not of site {site.slug}")
+                (
+                    t.first_row,
+                    sample_column,
+                    _("sample '%(barcode)s' is not of site %(site)s")
+                    % {"barcode": barcode, "site": site.slug},
+                )
             )
         elif not custody.usable(states.get(sample.pk, [])):
             state = custody.state(states[sample.pk])
-            problems.append((t.first_row, sample_column, f"sample '{barcode}' was {state}"))
+            problems.append(
+                (
+                    t.first_row,
+                    sample_column,
+                    _("sample '%(barcode)s' was %(state)s") % {"barcode": barcode, "state": state},
+                )
+            )
     if problems:
         raise BadRowsError(source, sorted(problems))
     return _write(actor, typed, samples, lab=lab, kit=kit, analyst=analyst, typed_on=typed_on,
@@ -122,8 +141,8 @@ class _Reader:
         if any(name not in lower for name in layout.values()) or not alleles:
             raise BadRowsError(
                 source,
-                [(1, "header", "expected the columns sample,marker,allele1,allele2 or "
-                  "Sample Name,Marker,Allele 1,Allele 2")],
+                [(1, "header", _("expected the columns sample,marker,allele1,allele2 or "
+                                 "Sample Name,Marker,Allele 1,Allele 2"))],
             )  # fmt: skip
         self.index = [lower[layout["sample"]], lower[layout["marker"]], *alleles]
         self.names = [header[i] for i in self.index]
@@ -135,7 +154,7 @@ class _Reader:
     def read(self, line: int, cells: list[str]) -> None:
         barcode, raw_marker, *raw_alleles = cells
         if not barcode:
-            self.problems.append((line, self.names[0], "empty"))
+            self.problems.append((line, self.names[0], _("empty")))
             return
         marker = self._marker(line, raw_marker)
         if marker is None:
@@ -144,18 +163,27 @@ class _Reader:
         for column, raw in zip(self.names[2:], raw_alleles, strict=True):
             label = self._allele(marker, raw)
             if label is False:
-                self.problems.append((line, column, f"'{raw}' is not an allele"))
+                self.problems.append((line, column, _("'%(raw)s' is not an allele") % {"raw": raw}))
                 return
             if isinstance(label, str):
                 labels.append(label)
         entry = self.typed.setdefault(barcode, _Typed(line))
         if marker in entry.genotype:
             self.problems.append(
-                (line, self.names[1], f"marker '{raw_marker}' again for '{barcode}'")
+                (
+                    line,
+                    self.names[1],
+                    _("marker '%(marker)s' again for '%(barcode)s'")
+                    % {"marker": raw_marker, "barcode": barcode},
+                )
             )
         elif len(set(labels)) > 2:
             self.problems.append(
-                (line, self.names[4], f"three or more alleles ({', '.join(labels)})")
+                (
+                    line,
+                    self.names[4],
+                    _("three or more alleles (%(alleles)s)") % {"alleles": ", ".join(labels)},
+                )
             )
         else:
             entry.genotype[marker] = labels
@@ -166,7 +194,7 @@ class _Reader:
                 self._markers[raw] = canonical_marker(raw, self.known)
             except InvalidInputError as exc:
                 self._markers[raw] = None
-                self._markers[f"\0{raw}"] = exc.message if raw else "empty"
+                self._markers[f"\0{raw}"] = exc.message if raw else _("empty")
         name = self._markers[raw]
         if name is None:
             self.problems.append((line, self.names[1], str(self._markers[f"\0{raw}"])))
