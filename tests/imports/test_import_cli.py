@@ -300,3 +300,25 @@ def test_a_relative_who_contradicts_the_pedigree_or_names_no_missing_person_is_r
         result.output
     )
     assert counts() == before
+
+
+def test_bad_rows_are_reported_in_ukrainian_when_asked(site: Any, tmp_path: Path) -> None:
+    bad = tmp_path / "graves.csv"
+    bad.write_text("grave_number,kind,latitude,depth\n1,pit,north\n", encoding="utf-8")
+    header = CliRunner().invoke(
+        main, ["import", "graves", str(bad), "--site", "example"], env={"EXHUME_LANGUAGE": "uk"}
+    )
+    assert "рядок 1, стовпець depth, значення 'depth': невідомий стовпець; стовпці такі: " \
+        "grave_number, kind" in header.output  # fmt: skip
+    bad.write_text("grave_number,kind,latitude\n1,pit,north\n,individual,\n", encoding="utf-8")
+    result = CliRunner().invoke(
+        main, ["import", "graves", str(bad), "--site", "example"], env={"EXHUME_LANGUAGE": "uk"}
+    )
+    assert result.exit_code == 2
+    lines = [ln.strip() for ln in result.output.splitlines()[1:]]
+    assert lines == [  # the column names stay as the file names them
+        "рядок 2, стовпець kind, значення 'pit': має бути одне з: individual, collective",
+        "рядок 2, стовпець latitude, значення 'north': має бути число",
+        "рядок 3, стовпець grave_number, значення '': обов’язкове",
+    ]
+    assert counts()["graves"] == 0

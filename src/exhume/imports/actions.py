@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import models, transaction
+from django.utils.translation import gettext as _
 
 from exhume.audit.events import Actor, append_event
 from exhume.audit.writes import full_clean
@@ -36,7 +37,12 @@ class RowProblem:
 
     def line(self) -> str:
         """The problem as the command line and the upload page print it."""
-        return f"row {self.row}, column {self.column}, value {self.value!r}: {self.reason}"
+        return _("row %(row)s, column %(column)s, value %(value)s: %(reason)s") % {
+            "row": self.row,
+            "column": self.column,
+            "value": repr(self.value),
+            "reason": self.reason,
+        }
 
 
 @dataclass
@@ -66,11 +72,16 @@ class _RollBack(Exception):
 def check_header(kind: Kind, table: Table) -> list[RowProblem]:
     """Unknown columns and missing required columns, as problems of row 1 (the header)."""
     out = [
-        RowProblem(1, c, c, f"unknown column; the columns are {', '.join(kind.columns)}")
+        RowProblem(
+            1,
+            c,
+            c,
+            _("unknown column; the columns are %(columns)s") % {"columns": ", ".join(kind.columns)},
+        )
         for c in table.header
         if c not in kind.columns
     ]
-    out += [RowProblem(1, c, "", "required column is missing") for c in kind.required
+    out += [RowProblem(1, c, "", _("required column is missing")) for c in kind.required
             if c not in table.header]  # fmt: skip
     return out
 
@@ -134,7 +145,10 @@ def _import_row(
     if key in seen:
         report.problems.append(
             RowProblem(
-                number, spec.key[0], row.get(spec.key[0], ""), f"the same record as row {seen[key]}"
+                number,
+                spec.key[0],
+                row.get(spec.key[0], ""),
+                _("the same record as row %(row)s") % {"row": seen[key]},
             )
         )
         return

@@ -17,6 +17,7 @@ from typing import Any
 
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
+from django.utils.translation import gettext as _
 
 from exhume.audit.events import Actor
 from exhume.casework import actions as casework
@@ -65,7 +66,8 @@ def _remains_links(site: Site, values: Values) -> Values:
         out["grave"] = Grave.objects.filter(site=site, grave_number=number).first()
         if out["grave"] is None:
             raise InvalidInputError(
-                f"no grave '{number}' at site '{site.slug}' (import the graves first)",
+                _("no grave '%(number)s' at site '%(site)s' (import the graves first)")
+                % {"number": number, "site": site.slug},
                 field="grave_number",
             )
     body = values.get("body_case_number")
@@ -73,7 +75,9 @@ def _remains_links(site: Site, values: Values) -> Values:
     if body:
         out["body"] = Remains.objects.filter(site=site, case_number=body).first()
         if out["body"] is None:
-            raise InvalidInputError(f"no remains '{body}' at this site", field="body_case_number")
+            raise InvalidInputError(
+                _("no remains '%(body)s' at this site") % {"body": body}, field="body_case_number"
+            )
     return out
 
 
@@ -92,7 +96,7 @@ def _relative_links(site: Site, values: Values) -> Values:
     out = {k: v for k, v in values.items() if k not in MISSING_COLUMNS}
     if values.get("relationship") == "missing":
         raise InvalidInputError(
-            "a second missing person is placed on the DNA pages, not by an import",
+            _("a second missing person is placed on the DNA pages, not by an import"),
             field="relationship",
         )
     found = MissingPerson.objects.filter(family_name=values["missing_family_name"])
@@ -102,17 +106,20 @@ def _relative_links(site: Site, values: Values) -> Values:
     year = values.get("missing_birth_year")
     if year:
         if not str(year).isdigit():
-            raise InvalidInputError("must be a year", field="missing_birth_year")
+            raise InvalidInputError(_("must be a year"), field="missing_birth_year")
         found = found.filter(birth_year=int(year))
     people = list(found[:2])
     if len(people) != 1:
         named = " ".join(str(values.get(c) or "") for c in MISSING_COLUMNS).strip()
-        raise InvalidInputError(
-            f"{'no' if not people else 'more than one'} missing person '{named}'"
-            + (" (import the missing persons first)" if not people else
-               " (give the given name, patronymic and birth year)"),
-            field="missing_family_name",
-        )  # fmt: skip
+        message = (
+            _("no missing person '%(named)s' (import the missing persons first)")
+            if not people
+            else _(
+                "more than one missing person '%(named)s' (give the given name, patronymic "
+                "and birth year)"
+            )
+        )
+        raise InvalidInputError(message % {"named": named}, field="missing_family_name")
     out["relative_of"] = people[0]
     out["family_name"] = values["family"]
     out["family"] = Family.objects.filter(site=site, name=values["family"]).first()
@@ -265,7 +272,7 @@ def parse_row(kind: Kind, row: Mapping[str, str]) -> tuple[Values, list[tuple[st
             continue
         text = row[column].strip()
         if not text and column in kind.required:
-            problems.append((column, text, "required"))
+            problems.append((column, text, _("required")))
             continue
         try:
             values[column] = _parse(kind.model, column, text)
@@ -289,19 +296,21 @@ def _parse(model: type[models.Model], column: str, text: str) -> Any:
     if field.choices:
         allowed = [str(c[0]) for c in field.choices]
         if text not in allowed:
-            raise InvalidInputError(f"must be one of {', '.join(allowed)}")
+            raise InvalidInputError(
+                _("must be one of %(allowed)s") % {"allowed": ", ".join(allowed)}
+            )
         return text
     if isinstance(field, models.DateField):
         return _date(text)
     if isinstance(field, models.IntegerField):
         if not text.isdigit():
-            raise InvalidInputError("must be a whole number")
+            raise InvalidInputError(_("must be a whole number"))
         return int(text)
     if isinstance(field, models.FloatField):
         try:
             return float(text.replace(",", "."))
         except ValueError:
-            raise InvalidInputError("must be a number") from None
+            raise InvalidInputError(_("must be a number")) from None
     if isinstance(field, models.JSONField):
         return [part.strip() for part in text.split("|") if part.strip()]
     return text
@@ -313,4 +322,4 @@ def _date(text: str) -> dt.date:
             return dt.datetime.strptime(text, fmt).date()
         except ValueError:
             continue
-    raise InvalidInputError("must be a date, YYYY-MM-DD or DD.MM.YYYY")
+    raise InvalidInputError(_("must be a date, YYYY-MM-DD or DD.MM.YYYY"))

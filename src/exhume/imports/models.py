@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class ImportBatch(models.Model):
@@ -15,7 +16,7 @@ class ImportBatch(models.Model):
         "casework.Site", null=True, blank=True, on_delete=models.PROTECT, related_name="imports"
     )
     filename = models.CharField(max_length=255)
-    sha256 = models.CharField(max_length=64, help_text="SHA-256 of the file's bytes (hex)")
+    sha256 = models.CharField(max_length=64, help_text=_("SHA-256 of the file's bytes (hex)"))
     rows = models.PositiveIntegerField()
     created = models.PositiveIntegerField()
     corrected = models.PositiveIntegerField()

@@ -17,6 +17,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from django.utils.translation import gettext as _
+
 from exhume.errors import InvalidInputError
 
 __all__ = ["Table", "read_table"]
@@ -44,7 +46,7 @@ def read_table(path: Path | str, *, encoding: str | None = None) -> Table:
     elif path.suffix.lower() in (".csv", ".txt"):
         header, rows = _csv(path.name, _decode(path.name, raw, encoding))
     else:
-        raise InvalidInputError(f"{path.name}: give a .csv or .xlsx file")
+        raise InvalidInputError(_("%(name)s: give a .csv or .xlsx file") % {"name": path.name})
     return Table(name=path.name, sha256=digest, header=header, rows=rows)
 
 
@@ -53,19 +55,27 @@ def _decode(name: str, raw: bytes, encoding: str | None) -> str:
         try:
             return raw.decode(encoding).lstrip("\ufeff")
         except (LookupError, UnicodeDecodeError) as exc:
-            raise InvalidInputError(f"{name} cannot be read as {encoding}: {exc}") from None
+            raise InvalidInputError(
+                _("%(name)s cannot be read as %(encoding)s: %(error)s")
+                % {"name": name, "encoding": encoding, "error": exc}
+            ) from None
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         guess = raw.decode("cp1251", errors="replace")
         if _CYRILLIC.search(guess):
             raise InvalidInputError(
-                f"{name} is not UTF-8: it looks like Windows-1251 (Cyrillic text from an older "
-                "Windows program). Save it as 'CSV UTF-8', or declare the encoding with "
-                "--encoding cp1251"
+                _(
+                    "%(name)s is not UTF-8: it looks like Windows-1251 (Cyrillic text from an "
+                    "older Windows program). Save it as 'CSV UTF-8', or declare the encoding "
+                    "with --encoding cp1251"
+                )
+                % {"name": name}
             ) from None
-        raise InvalidInputError(f"{name} is not UTF-8 text (byte {exc.start}); declare "
-                                "its encoding with --encoding") from None  # fmt: skip
+        raise InvalidInputError(
+            _("%(name)s is not UTF-8 text (byte %(byte)s); declare its encoding with --encoding")
+            % {"name": name, "byte": exc.start}
+        ) from None
 
 
 def _csv(name: str, text: str) -> tuple[tuple[str, ...], tuple[tuple[int, dict[str, str]], ...]]:
@@ -74,7 +84,9 @@ def _csv(name: str, text: str) -> tuple[tuple[str, ...], tuple[tuple[int, dict[s
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     lines = list(reader)
     if not lines:
-        raise InvalidInputError(f"{name} is empty: the first row must name the columns")
+        raise InvalidInputError(
+            _("%(name)s is empty: the first row must name the columns") % {"name": name}
+        )
     header = tuple(h.strip() for h in lines[0])
     rows = []
     for number, cells in enumerate(lines[1:], start=2):
@@ -82,8 +94,11 @@ def _csv(name: str, text: str) -> tuple[tuple[str, ...], tuple[tuple[int, dict[s
             continue
         if len(cells) > len(header):
             raise InvalidInputError(
-                f"{name}: row {number} has {len(cells)} cells but the header names "
-                f"{len(header)} columns",
+                _(
+                    "%(name)s: row %(row)s has %(cells)s cells but the header names "
+                    "%(columns)s columns"
+                )
+                % {"name": name, "row": number, "cells": len(cells), "columns": len(header)},
                 row=number,
             )
         rows.append(
@@ -101,13 +116,18 @@ def _xlsx(name: str, raw: bytes) -> tuple[tuple[str, ...], tuple[tuple[int, dict
     try:
         book = load_workbook(io.BytesIO(raw), data_only=False, read_only=False)
     except Exception as exc:  # openpyxl raises many kinds for a damaged file
-        raise InvalidInputError(f"{name} is not a readable XLSX workbook: {exc}") from None
+        raise InvalidInputError(
+            _("%(name)s is not a readable XLSX workbook: %(error)s") % {"name": name, "error": exc}
+        ) from None
     sheet = book.worksheets[0]
     merged = sorted(str(r) for r in sheet.merged_cells.ranges)
     if merged:
         raise InvalidInputError(
-            f"{name}: merged cells {merged[0]} (sheet '{sheet.title}'); unmerge them and write "
-            "the value in every cell"
+            _(
+                "%(name)s: merged cells %(cells)s (sheet '%(sheet)s'); unmerge them and write the "
+                "value in every cell"
+            )
+            % {"name": name, "cells": merged[0], "sheet": sheet.title}
         )
     grid = []
     for row in sheet.iter_rows():
@@ -115,13 +135,18 @@ def _xlsx(name: str, raw: bytes) -> tuple[tuple[str, ...], tuple[tuple[int, dict
         for cell in row:
             if cell.data_type == "f":
                 raise InvalidInputError(
-                    f"{name}: cell {cell.coordinate} holds a formula ({cell.value}); paste the "
-                    "values instead"
+                    _(
+                        "%(name)s: cell %(cell)s holds a formula (%(formula)s); paste the "
+                        "values instead"
+                    )
+                    % {"name": name, "cell": cell.coordinate, "formula": cell.value}
                 )
             values.append(_cell_text(cell.value))
         grid.append(values)
     if not grid:
-        raise InvalidInputError(f"{name} is empty: the first row must name the columns")
+        raise InvalidInputError(
+            _("%(name)s is empty: the first row must name the columns") % {"name": name}
+        )
     header = tuple(h.strip() for h in grid[0])
     rows = tuple(
         (number, {h: (cells[i] if i < len(cells) else "") for i, h in enumerate(header) if h})

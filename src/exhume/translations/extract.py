@@ -28,7 +28,8 @@ PYTHON_DIRS = ("access", "audit", "casework", "core", "families", "identificatio
                "demo", "project",
                "translations", "portal", "cli/base.py", "cli/records.py", "cli/identify.py",
                "cli/imports.py", "cli/dna.py", "cli/ledger.py", "cli/operations.py",
-               "cli/reports.py", "cli/exports.py", "cli/corrections.py", "dna")  # fmt: skip
+               "cli/reports.py", "cli/exports.py", "cli/corrections.py", "dna",
+               "imports")  # fmt: skip
 KEYWORDS = {
     "_": None,
     "gettext": None,
