@@ -121,3 +121,21 @@ def test_a_table_over_the_pages_limit_is_refused(
     answer = upload(client_as("field"), "graves", "graves.csv", b"grave_number\n" + b"1\n" * 200)
     assert answer.status_code == 400
     assert "the limit of the upload page" in answer.content.decode()
+
+
+def test_bad_rows_are_listed_in_ukrainian_for_a_ukrainian_reader(site: Any) -> None:
+    from django.utils.html import escape
+
+    client = client_as("field")
+    handle = io.BytesIO(b"grave_number,kind,latitude\n1,pit,north\n")
+    handle.name = "graves.csv"
+    answer = client.post(
+        "/staff/sites/example/import/",
+        {"kind": "graves", "file": handle},
+        headers={"Accept-Language": "uk"},
+    )
+    page = answer.content.decode()
+    assert answer.status_code == 400
+    assert "<td>kind</td><td>pit</td><td>має бути одне з: individual, collective</td>" in page
+    assert escape("рядок 2, стовпець latitude, значення 'north': має бути число") in page
+    assert Grave.objects.count() == 0
