@@ -10,8 +10,9 @@ from typing import Any
 
 import pytest
 
-from exhume.core.jsonfield import MAX_EXACT_INTEGER, FloatPreservingDecoder
+from exhume.core.jsonfield import FloatPreservingDecoder
 from exhume.identification.models import PolicyRecord
+from exhume.ledger.canonical import MAX_SAFE_INTEGER
 
 HUGE_LR = 3.0528614531457964e34
 
@@ -24,7 +25,7 @@ def test_the_decoder_reads_an_integer_beyond_the_exact_range_as_the_float_it_was
 
 
 def test_the_decoder_keeps_every_exact_integer_an_integer() -> None:
-    text = f"[{MAX_EXACT_INTEGER}, {-MAX_EXACT_INTEGER}, 0]"
+    text = f"[{MAX_SAFE_INTEGER}, {-MAX_SAFE_INTEGER}, 0]"
     assert all(type(v) is int for v in json.loads(text, cls=FloatPreservingDecoder))
 
 

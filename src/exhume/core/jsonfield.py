@@ -13,13 +13,12 @@ from __future__ import annotations
 import json
 from typing import Any
 
-#: The largest integer that JSON holds exactly (RFC 8785, I-JSON).
-MAX_EXACT_INTEGER = 2**53 - 1
+from exhume.ledger.canonical import MAX_SAFE_INTEGER
 
 
 def _parse_int(text: str) -> int | float:
     value = int(text)
-    return float(text) if abs(value) > MAX_EXACT_INTEGER else value
+    return float(text) if abs(value) > MAX_SAFE_INTEGER else value
 
 
 class FloatPreservingDecoder(json.JSONDecoder):
