@@ -10,7 +10,6 @@ import numpy as np
 import pytest
 from numpy.typing import NDArray
 
-from exhume.kinship import screening
 from exhume.kinship.familytables import family_posterior_batch
 from exhume.kinship.frequencies import synthetic_frequencies, with_mutation
 from exhume.kinship.genotypes import genotype_index, genotype_rows
@@ -254,46 +253,6 @@ def test_results_do_not_depend_on_threads_or_block_size(
     np.testing.assert_array_equal(one.top_log_lr, many.top_log_lr)
     np.testing.assert_array_equal(one.pair_family, many.pair_family)
     np.testing.assert_array_equal(one.pair_log_lr, many.pair_log_lr)
-
-
-def test_top_columns_by_blocks_hold_the_largest_values_as_argpartition_does() -> None:
-    rng = np.random.default_rng(4)
-    for trial in range(60):
-        n, width = int(rng.integers(2000, 9000)), int(rng.integers(1, 25))
-        acc = (rng.standard_normal((5, n)) * 4).astype(np.float32)
-        if trial % 2:
-            acc = np.round(acc).astype(np.float32)  # many exact ties
-        acc[:, rng.random(n) < 0.4] = -np.inf
-        got = screening._top_columns(acc, width)
-        ref = np.argpartition(acc, n - width, axis=1)[:, n - width :]
-        np.testing.assert_array_equal(
-            np.sort(np.take_along_axis(acc, got, 1), 1), np.sort(np.take_along_axis(acc, ref, 1), 1)
-        )
-        assert all(len(set(row)) == width for row in got.tolist())
-
-
-@pytest.mark.parametrize("block", [1, 4])
-def test_screening_is_the_same_with_or_without_the_block_search(
-    small: tuple[Scenario, FamilyData], monkeypatch: pytest.MonkeyPatch, block: int
-) -> None:
-    scenario, fam = small
-    monkeypatch.setattr(screening, "_TIE_EXTRA", 0)  # width 3: the block search applies
-    params = ScreeningParams(top=3, threshold=10.0)
-    plain = screen(fam, scenario.remains_genotypes, scenario.remains_sex, params)
-    calls: list[bool] = []
-    search = screening._top_columns
-
-    def spy(acc: NDArray[np.float32], width: int) -> NDArray[np.int64]:
-        calls.append(acc.shape[1] // block >= 4 * width)
-        return search(acc, width)
-
-    monkeypatch.setattr(screening, "_BLOCK", block)
-    monkeypatch.setattr(screening, "_top_columns", spy)
-    blocks = screen(fam, scenario.remains_genotypes, scenario.remains_sex, params)
-    assert calls and all(calls)
-    for name in ("top_family", "top_log_lr", "top_exclusions", "pair_body", "pair_family",
-                 "pair_log_lr"):  # fmt: skip
-        np.testing.assert_array_equal(getattr(plain, name), getattr(blocks, name))
 
 
 def test_a_direct_reference_gives_one_over_the_genotype_frequency() -> None:

@@ -21,9 +21,10 @@ Three stages:
    reason.
 3. **Look-ups** (:func:`screen_tables`): each body is a vector of row indices; its log LRs
    against a block of missing persons are float32 row additions (untyped markers skipped),
-   in chunks of bodies spread over threads. Each row's top candidates (every float32
-   near-tie of the ``K``-th value, lowest families first) and every pair above the threshold
-   are rescored exactly in float64, with their exclusion counts. Families are processed in
+   in chunks of bodies spread over threads, compiled (:mod:`exhume.kinship._compiled`).
+   Each row's top candidates (every float32 near-tie of the ``K``-th value, lowest families
+   first) and every pair above the threshold are rescored exactly in float64, with their
+   exclusion counts. Families are processed in
    blocks sized from a memory budget (:func:`family_blocks`); a block is a pure function of
    its inputs (:func:`screen_family_block`), which :mod:`exhume.kinship.parallel` maps over a
    Dask cluster.
@@ -40,6 +41,7 @@ from typing import Any, Protocol
 import numpy as np
 from numpy.typing import NDArray
 
+from exhume.kinship._compiled import accumulate, select_candidates
 from exhume.kinship.markers import Marker
 from exhume.kinship.screeningtables import (
     FamilyData,
@@ -69,7 +71,7 @@ class ScreeningParams:
     full_matrix: bool = False
     memory_mb: int = 3072
     threads: int = 2
-    body_chunk: int = 32
+    body_chunk: int = 1024
     min_blocks: int = 1
 
     @property
@@ -98,34 +100,16 @@ def score_pairs(
     built without exclusions)."""
     score = tables.sex[rows[bodies, -1], columns].astype(np.float64)
     excl = np.zeros(bodies.shape[0], dtype=np.int64)
-    for m, table in enumerate(tables.log64):
+    for m, exact in enumerate(tables.exact):
         r = rows[bodies, m]
-        score += table[r, columns]
+        score += exact.values(r, columns)
         if tables.excluded:
             excl += tables.excluded[m][r, columns]
     return score, excl
 
 
-def _accumulate(tables: ScreeningTables, rows: IntArray, out: NDArray[np.float32]) -> None:
-    """``out[i] = sex row + sum over typed markers of T_m[rows[i, m]]`` (float32 row adds;
-    untyped markers, whose rows are all zero, are skipped)."""
-    last = [t.shape[0] - 1 for t in tables.log32]
-    for i in range(rows.shape[0]):
-        r = rows[i]
-        acc = out[i]
-        terms = [t[r[m]] for m, t in enumerate(tables.log32) if r[m] != last[m]]
-        if terms:
-            np.add(tables.sex[r[-1]], terms[0], out=acc)
-            for term in terms[1:]:
-                np.add(acc, term, out=acc)
-        else:
-            acc[:] = tables.sex[r[-1]]
-
-
 #: Near-tied float32 candidates per body rescored exactly before the top ``K`` are chosen.
 _TIE_CAP = 64
-#: Columns beyond the top ``K`` taken by argpartition before falling back to a full scan.
-_TIE_EXTRA = 16
 
 
 def _margin(value: float) -> float:
@@ -138,107 +122,28 @@ def _select_chunk(
     rows: IntArray,
     b0: int,
     acc: NDArray[np.float32],
+    kth: NDArray[np.float32],
     params: ScreeningParams,
 ) -> tuple[tuple[IntArray, IntArray, FloatArray, IntArray], ...]:
-    """Top candidates and threshold pairs of one body chunk, rescored exactly."""
-    tb, tc = _top_candidates(acc, params.top)
-    tb = tb + b0
-    ts, te = score_pairs(tables, rows, tb, tc)
-    top = _top_per_body(tb, tc, ts, te, params.top)
+    """Top candidates and threshold pairs of one body chunk, rescored exactly.
+
+    The float32 sums find, per body, every column that may be among its ``top`` best exact
+    values (:func:`~exhume.kinship._compiled.select_candidates`: with ``v`` the ``top``-th
+    largest float32 sum and ``d`` its error bound (:func:`_margin`), every column ``>= v -
+    d``, of the near-ties in ``[v - d, v + d]`` the lowest :data:`_TIE_CAP` columns, so that
+    exact ties, e.g. LR = 1 where a degraded body shares no marker with a family's
+    references, are broken by family index whatever the block split; never ``-inf``) and
+    every column within the error bound of the threshold; both are rescored in float64."""
     thr = params.log_threshold
     cut = np.float32(thr - _margin(thr))
-    hot = np.flatnonzero(acc.max(axis=1) >= cut)
-    pb, pc = np.nonzero(acc[hot] >= cut)
-    pb = hot[pb] + b0
+    found, near = select_candidates(acc, tables.n_columns, kth, _TIE_CAP, cut)
+    tb, tc = found[:, 0] + b0, found[:, 1]
+    ts, te = score_pairs(tables, rows, tb, tc)
+    top = _top_per_body(tb, tc, ts, te, params.top)
+    pb, pc = near[:, 0] + b0, near[:, 1]
     ps, pe = score_pairs(tables, rows, pb, pc)
     keep = (ps >= thr) & (ps > -np.inf)
     return top, (pb[keep], pc[keep], ps[keep], pe[keep])
-
-
-def _top_candidates(acc: NDArray[np.float32], top: int) -> tuple[IntArray, IntArray]:
-    """(row, column) pairs that certainly contain each row's ``top`` best columns under
-    (exact log LR descending, column ascending), found on float32 sums.
-
-    With ``v`` the row's ``top``-th largest float32 value and ``d`` the float32 error bound
-    (:func:`_margin`), every column above ``v + d`` is kept, and of the near-ties in
-    ``[v - d, v + d]`` the lowest :data:`_TIE_CAP` columns (all of them when fewer): exact ties
-    (e.g. LR = 1 where a degraded body shares no marker with a family's references) are then
-    broken by family index whatever the block split. ``-inf`` (sex-incompatible) never is.
-    """
-    n_col = acc.shape[1]
-    k = min(n_col, top)
-    width = min(n_col, top + _TIE_EXTRA)
-    idx = _top_columns(acc, width)
-    vals = np.take_along_axis(acc, idx, axis=1)
-    kth = np.partition(vals, width - k, axis=1)[:, width - k].astype(np.float64)
-    margin = 1e-3 + 1e-5 * np.abs(np.where(np.isfinite(kth), kth, 0.0))
-    lo = (kth - margin).astype(np.float32)
-    hi = (kth + margin).astype(np.float32)
-    # Rows whose band of near-ties ends inside the partitioned top need no full scan.
-    inside = (vals.min(axis=1) < lo) | (width == n_col)
-    keep = inside[:, None] & (vals >= lo[:, None]) & (vals > -np.inf)
-    r_in, j_in = np.nonzero(keep)
-    c_in = idx[r_in, j_in]
-    wide = np.flatnonzero(~inside)
-    r_out, c_out = _band_scan(acc[wide], lo[wide], hi[wide])
-    r = np.concatenate([r_in, wide[r_out]]).astype(np.int64)
-    c = np.concatenate([c_in, c_out]).astype(np.int64)
-    return r, c
-
-
-#: Columns per block when looking for each row's largest values (:func:`_top_columns`).
-_BLOCK = 64
-
-
-def _top_columns(acc: NDArray[np.float32], width: int) -> IntArray:
-    """Columns of each row's ``width`` largest values (ties in any order), as
-    ``np.argpartition`` gives them, without partitioning the whole row.
-
-    With ``L`` a row's ``width``-th largest block maximum (blocks of :data:`_BLOCK` columns),
-    at least ``width`` values are ``>= L``, so every one of the ``width`` largest values is
-    ``>= L`` and lies in a block whose maximum is ``>= L``: only those blocks (about
-    ``width`` of them) are partitioned; of the blocks whose maximum equals ``L`` (exact ties,
-    e.g. LR = 1 for every family that shares no typed marker with a degraded body) the first
-    ``width`` suffice, so at most ``2 width`` blocks are."""
-    n_row, n_col = acc.shape
-    n_full = n_col // _BLOCK
-    if n_full < 4 * width:
-        idx: IntArray = np.argpartition(acc, n_col - width, axis=1)[:, n_col - width :]
-        return idx
-    block_max = acc[:, : n_full * _BLOCK].reshape(n_row, n_full, _BLOCK).max(axis=2)
-    if n_col > n_full * _BLOCK:
-        tail = acc[:, n_full * _BLOCK :].max(axis=1, keepdims=True)
-        block_max = np.concatenate([block_max, tail], axis=1)
-    n_blocks = block_max.shape[1]
-    cut = np.partition(block_max, n_blocks - width, axis=1)[:, n_blocks - width, None]
-    # Every block above the cut (fewer than ``width``) and the first ``width`` blocks at it:
-    # each holds a value equal to the cut, and ties may be taken in any order.
-    at_cut = block_max == cut
-    chosen = (block_max > cut) | (at_cut & (np.cumsum(at_cut, axis=1) <= width))
-    count = chosen.sum(axis=1)
-    most = int(count.max())
-    blocks = np.argsort(~chosen, axis=1, kind="stable")[:, :most]  # chosen blocks first
-    cols = blocks[:, :, None] * _BLOCK + np.arange(_BLOCK)
-    valid = (np.arange(most)[None, :, None] < count[:, None, None]) & (cols < n_col)
-    cols = np.where(valid, cols, 0).reshape(n_row, -1)
-    vals = np.where(valid.reshape(n_row, -1), np.take_along_axis(acc, cols, axis=1), -np.inf)
-    pick = np.argpartition(vals, vals.shape[1] - width, axis=1)[:, vals.shape[1] - width :]
-    out: IntArray = np.take_along_axis(cols, pick, axis=1)
-    return out
-
-
-def _band_scan(
-    acc: NDArray[np.float32], lo: NDArray[np.float32], hi: NDArray[np.float32]
-) -> tuple[IntArray, IntArray]:
-    """Columns ``>= lo`` of each row, near-ties (``<= hi``) limited to the lowest
-    :data:`_TIE_CAP` columns."""
-    r, c = np.nonzero((acc >= lo[:, None]) & (acc > -np.inf))
-    band = acc[r, c] <= hi[r]
-    first = np.searchsorted(r, np.arange(acc.shape[0]))
-    band_rank: IntArray = np.cumsum(band) - band
-    rank_in_row: IntArray = band_rank - band_rank[np.minimum(first[r], max(0, r.shape[0] - 1))]
-    keep = ~band | (rank_in_row < _TIE_CAP)
-    return r[keep], c[keep]
 
 
 def _top_per_body(
@@ -264,29 +169,35 @@ def screen_tables(
     """Screen every body (``rows`` from :func:`body_rows`) against the tables' columns.
 
     Bodies go in chunks of ``params.body_chunk`` through ``params.threads`` worker threads,
-    each with its own float32 buffer; results are put back in body order, so the answer does
-    not depend on the number of threads.
+    each with its own float32 buffer of the chunk's sums (tiled like the tables); results are
+    put back in body order, so the answer does not depend on the number of threads.
     """
     n_col, n_body = tables.n_columns, rows.shape[0]
-    chunk = max(1, params.body_chunk)
+    chunk = max(1, min(params.body_chunk, n_body))
     starts = list(range(0, n_body, chunk))
+    tiles, width = tables.stack32.shape[0], tables.stack32.shape[2]
+    sex = tables.sex_tiles()
+    k = min(n_col, params.top)
     buffers: queue.SimpleQueue[NDArray[np.float32]] = queue.SimpleQueue()
     for _ in range(max(1, params.threads)):
-        buffers.put(np.empty((chunk, n_col), dtype=np.float32))
+        buffers.put(np.empty(tiles * chunk * width, dtype=np.float32))
     full = np.empty((n_body, n_col), dtype=np.float32) if params.full_matrix else None
 
     def work(b0: int) -> tuple[tuple[IntArray, IntArray, FloatArray, IntArray], ...]:
         buf = buffers.get()
+        n = min(chunk, n_body - b0)
         try:
-            acc = buf[: min(chunk, n_body - b0)]
-            _accumulate(tables, rows[b0 : b0 + acc.shape[0]], acc)
+            acc = buf[: tiles * n * width].reshape(tiles, n, width)
+            best = np.empty((n, k), dtype=np.float32)
+            accumulate(tables.stack32, tables.offsets, sex, rows[b0 : b0 + n], acc, best)
             if full is not None:
-                full[b0 : b0 + acc.shape[0]] = acc
-            found = _select_chunk(tables, rows, b0, acc, params)
+                full[b0 : b0 + n] = acc.transpose(1, 0, 2).reshape(n, -1)[:, :n_col]
+            kth = best[:, -1] if k else np.full(n, -np.inf, dtype=np.float32)
+            found = _select_chunk(tables, rows, b0, acc, kth, params)
         finally:
             buffers.put(buf)
         if progress is not None:
-            progress(acc.shape[0])
+            progress(n)
         return found
 
     if params.threads > 1:
@@ -342,12 +253,11 @@ def family_blocks(
     """Split the screened families into blocks whose tables fit the memory budget.
 
     A quarter of ``memory_mb`` is kept for posterior intermediates and work buffers; each
-    thread's buffers take ``body_chunk x block x 13`` bytes (float32 sums, argpartition
-    indices, threshold mask). At least ``min_blocks`` blocks are made (for a cluster); a block
-    never has fewer than 64 families.
+    thread's buffer takes ``body_chunk x block x 4`` bytes (float32 sums). At least
+    ``min_blocks`` blocks are made (for a cluster); a block never has fewer than 64 families.
     """
     budget = params.memory_mb * (1 << 20) * 3 // 4
-    per = bytes_per_family(markers) + params.threads * params.body_chunk * 13
+    per = bytes_per_family(markers) + params.threads * params.body_chunk * 4
     size = max(64, min(budget // per, -(-families.shape[0] // max(1, params.min_blocks))))
     return [families[i : i + size] for i in range(0, families.shape[0], size)]
 

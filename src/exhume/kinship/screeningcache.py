@@ -175,8 +175,7 @@ class TableCache:
         sex = sex_table(fam.missing_sex()[families])
         impossible = [seg.reasons[c] is not None for c in cols.tolist()]
         sex[:, np.array(impossible, dtype=bool)] = -np.inf
-        log32 = tuple(t.astype(np.float32) for t in log64)
-        tables = ScreeningTables(families, log32, tuple(log64), tuple(excluded), sex)
+        tables = ScreeningTables.from_tables(families, log64, tuple(excluded), sex)
         return tables, local
 
 

@@ -4,9 +4,10 @@ For a missing person ``M`` with typed relatives ``R`` and a body observation ``g
 the table holds ``T_M[g] = log P(G_M = g | R) - log P_pop(g)``: rows for the ``n(n+1)/2``
 genotypes (``np.triu_indices`` order), ``n`` one-allele observations ``(a, -1)`` (``log
 sum_{g ∋ a} P(g | R) - log(p_a^2 + 2 p_a (1 - p_a))``) and one zero row for an untyped marker;
-float64 and float32 copies, and an exclusion table (probability 0 without mutation, or at
-all). A sex row gives ``-inf`` to sex-incompatible pairs. The conditional distributions are
-batched over the families that share a pedigree shape and a typed pattern at a marker
+a float32 table per marker for the look-ups, float64 rows once per distinct family datum for
+exact rescoring, and an exclusion table (probability 0 without mutation, or at all). A sex
+row gives ``-inf`` to sex-incompatible pairs. The conditional distributions are batched over
+the families that share a pedigree shape and a typed pattern at a marker
 (:mod:`exhume.kinship.familytables`). :class:`FamilyData` is what screening needs of the
 families, whatever their source (a simulation, records).
 """
@@ -21,6 +22,7 @@ from typing import TypeVar
 import numpy as np
 from numpy.typing import NDArray
 
+from exhume.kinship._compiled import TILE, n_tiles, spread_float32
 from exhume.kinship.familytables import family_posterior_batch
 from exhume.kinship.genotypes import genotype_rows, hardy_weinberg, n_genotypes, typed_pattern
 from exhume.kinship.markers import Marker
@@ -32,18 +34,42 @@ _S = TypeVar("_S", bound=np.generic)
 
 
 @dataclass(frozen=True)
+class ExactRows:
+    """A marker's float64 log LR rows, one per distinct family datum, and the distinct row of
+    each column: ``T[r, j] = rows[column[j], r]`` for every row but the last (untyped, 0)."""
+
+    rows: FloatArray
+    column: IntArray
+
+    def values(self, r: IntArray, columns: IntArray) -> FloatArray:
+        """``T[r[i], columns[i]]`` (0 for the untyped row)."""
+        typed = r < self.rows.shape[1]
+        out = np.zeros(r.shape[0])
+        out[typed] = self.rows[self.column[columns[typed]], r[typed]]
+        return out
+
+    def table(self) -> FloatArray:
+        """The whole table ``(rows + 1, n_columns)`` in float64."""
+        return spread_columns(self.rows, self.column)
+
+
+@dataclass(frozen=True)
 class ScreeningTables:
     """Per-marker look-up tables for a block of missing persons (one column each).
 
-    ``log32[m]`` and ``log64[m]`` have shape ``(n(n+1)/2 + n + 1, n_columns)`` (rows as in
-    :func:`genotype_rows`); ``excluded[m]`` marks observations impossible without mutation
-    (or impossible at all); ``sex`` is ``(3, n_columns)``: 0 or ``-inf`` for a body of
-    unknown, male or female sex. ``families`` are the global family indices of the columns.
+    ``stack32`` holds every marker's float32 table one under the other in tiles of
+    :data:`~exhume.kinship._compiled.TILE` columns, ``(tiles, rows, TILE)``: marker ``m`` in
+    rows ``offsets[m]:offsets[m + 1]`` (``n(n+1)/2 + n + 1`` rows as in :func:`genotype_rows`,
+    the last one, untyped, all zeros); ``exact[m]`` gives the float64 values for exact
+    rescoring; ``excluded[m]`` marks observations impossible without mutation (or impossible
+    at all); ``sex`` is ``(3, n_columns)``: 0 or ``-inf`` for a body of unknown, male or female
+    sex. ``families`` are the global family indices of the columns.
     """
 
     families: IntArray
-    log32: tuple[NDArray[np.float32], ...]
-    log64: tuple[FloatArray, ...]
+    stack32: NDArray[np.float32]
+    offsets: IntArray
+    exact: tuple[ExactRows, ...]
     excluded: tuple[NDArray[np.bool_], ...]
     sex: NDArray[np.float32]
 
@@ -51,6 +77,46 @@ class ScreeningTables:
     def n_columns(self) -> int:
         """Number of missing persons in the block."""
         return int(self.families.shape[0])
+
+    @property
+    def log64(self) -> tuple[FloatArray, ...]:
+        """Each marker's float64 table, made whole (for storing; screening reads
+        :attr:`exact`)."""
+        return tuple(e.table() for e in self.exact)
+
+    def sex_tiles(self) -> NDArray[np.float32]:
+        """:attr:`sex` in tiles ``(tiles, 3, TILE)``, padding columns ``-inf``."""
+        return tiled(self.sex, -np.inf)
+
+    @classmethod
+    def from_tables(
+        cls,
+        families: IntArray,
+        log64: Sequence[FloatArray],
+        excluded: tuple[NDArray[np.bool_], ...],
+        sex: NDArray[np.float32],
+    ) -> ScreeningTables:
+        """Tables from whole float64 tables ``(rows, n_columns)`` whose last row is the
+        untyped one."""
+        sizes = [t.shape[0] for t in log64]
+        offsets = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
+        stack = np.empty((n_tiles(families.shape[0]), int(offsets[-1]), TILE), dtype=np.float32)
+        for m, t in enumerate(log64):
+            stack[:, offsets[m] : offsets[m + 1]] = tiled(t.astype(np.float32), 0.0)
+        cols = np.arange(families.shape[0], dtype=np.int64)
+        exact = tuple(ExactRows(np.ascontiguousarray(t[:-1].T), cols) for t in log64)
+        return cls(families, stack, offsets, exact, excluded, sex)
+
+
+def tiled(table: NDArray[np.float32], fill: float) -> NDArray[np.float32]:
+    """``(rows, n_columns)`` as ``(tiles, rows, TILE)``, padding columns set to ``fill``."""
+    n_row, n_col = table.shape
+    padded = np.full((n_row, n_tiles(n_col) * TILE), fill, dtype=np.float32)
+    padded[:, :n_col] = table
+    out: NDArray[np.float32] = np.ascontiguousarray(
+        padded.reshape(n_row, -1, TILE).transpose(1, 0, 2)
+    )
+    return out
 
 
 @dataclass(frozen=True)
@@ -222,18 +288,21 @@ def marker_tables(
     groups: list[_ShapeGroup],
     n_columns: int,
     m: int,
+    stack: NDArray[np.float32],
+    first: int,
     *,
     exclusions: bool,
     memory_bytes: int = 256 << 20,
-) -> tuple[FloatArray, NDArray[np.float32], NDArray[np.bool_] | None, FloatArray]:
-    """The log LR table of marker ``m`` ``(n(n+1)/2 + n + 1, n_columns)`` (the last, untyped,
-    row 0) in float64 and float32, its exclusion table (a cell's probability is 0 with or
-    without mutation; ``None`` without ``exclusions``) and the likelihood of each family's
-    data. Rows are computed once per distinct family datum (:func:`distinct_posteriors`)
-    and spread to the columns that share it."""
+) -> tuple[ExactRows, NDArray[np.bool_] | None, FloatArray]:
+    """Marker ``m``'s log LR rows: written in float32 into the tiled ``stack`` from row
+    ``first`` (``n(n+1)/2 + n + 1`` rows, the last, untyped, row 0) and returned in float64
+    once per distinct family datum (:func:`distinct_posteriors`), with the exclusion table (a
+    cell's probability is 0 with or without mutation; ``None`` without ``exclusions``) and
+    the likelihood of each column's data."""
     marker = fam.markers[m]
     d = distinct_posteriors(fam, groups, n_columns, m, mutation=True, memory_bytes=memory_bytes)
-    log64 = spread_columns(log_rows(marker, d.post, d.one), d.column)
+    rows = log_rows(marker, d.post, d.one)
+    spread_float32(rows, d.column, stack, first)
     excl = None
     if exclusions:
         md = distinct_posteriors(
@@ -241,7 +310,7 @@ def marker_tables(
         )
         gone = np.concatenate([(md.post <= 0) | (d.post <= 0), (md.one <= 0) | (d.one <= 0)], 1)
         excl = spread_columns(gone, d.column)
-    return log64, log64.astype(np.float32), excl, d.lik[d.column]
+    return ExactRows(rows, d.column), excl, d.lik[d.column]
 
 
 def sex_table(missing_sex: NDArray[np.int8]) -> NDArray[np.float32]:
@@ -278,16 +347,18 @@ def build_tables(
     groups = _shape_groups(fam, families)
     n_col = families.shape[0]
     budget = memory_bytes // max(1, threads)
+    sizes = [n_genotypes(mk.n_alleles) + mk.n_alleles + 1 for mk in fam.markers]
+    offsets = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
+    stack = np.empty((n_tiles(n_col), int(offsets[-1]), TILE), dtype=np.float32)
 
-    def one_marker(
-        m: int,
-    ) -> tuple[FloatArray, NDArray[np.float32], NDArray[np.bool_] | None, FloatArray]:
-        return marker_tables(fam, groups, n_col, m, exclusions=exclusions, memory_bytes=budget)
+    def one_marker(m: int) -> tuple[ExactRows, NDArray[np.bool_] | None, FloatArray]:
+        return marker_tables(fam, groups, n_col, m, stack, int(offsets[m]),
+                             exclusions=exclusions, memory_bytes=budget)  # fmt: skip
 
     parts = per_marker(one_marker, len(fam.markers), threads)
     impossible = np.zeros(n_col, dtype=bool)
     reasons: dict[int, str] = {}
-    for marker, (_, _, _, lik) in zip(fam.markers, parts, strict=True):
+    for marker, (_, _, lik) in zip(fam.markers, parts, strict=True):
         for j in np.flatnonzero((lik <= 0) & ~impossible):
             reasons[int(families[j])] = (
                 f"the references are inconsistent with the pedigree at marker {marker.name} "
@@ -296,10 +367,9 @@ def build_tables(
         impossible |= lik <= 0
     sex = sex_table(fam.missing_sex()[families])
     sex[:, impossible] = -np.inf
-    log64 = tuple(p[0] for p in parts)
-    log32 = tuple(p[1] for p in parts)
-    excl = tuple(p[2] for p in parts if p[2] is not None)
-    return ScreeningTables(families, log32, log64, excl, sex), reasons
+    exact = tuple(p[0] for p in parts)
+    excl = tuple(p[1] for p in parts if p[1] is not None)
+    return ScreeningTables(families, stack, offsets, exact, excl, sex), reasons
 
 
 def count_exclusions(
@@ -326,7 +396,7 @@ def count_exclusions(
                                 memory_bytes=memory_bytes // max(1, threads))  # fmt: skip
         u = d.column[pos]  # each pair's distinct datum
         r = rows[bodies, m]
-        out: NDArray[np.bool_] = np.isneginf(tables.log64[m][r, columns])
+        out: NDArray[np.bool_] = np.isneginf(tables.exact[m].values(r, columns))
         full, part = r < ng, (r >= ng) & (r < ng + n)
         out[full] |= d.post[u[full], r[full]] <= 0
         out[part] |= d.one[u[part], r[part] - ng] <= 0
@@ -349,6 +419,7 @@ def body_rows(
 
 
 def bytes_per_family(markers: Sequence[Marker]) -> int:
-    """Table memory of one missing person: float32 + float64 + bool per row, plus sex."""
+    """Table memory of one missing person: float32 + float64 (distinct rows, at most one a
+    column) + bool per row, plus sex."""
     rows = sum(n_genotypes(m.n_alleles) + m.n_alleles + 1 for m in markers)
     return rows * (4 + 8 + 1) + 3 * 4
