@@ -19,7 +19,7 @@ import numba
 import numpy as np
 from numpy.typing import NDArray
 
-__all__ = ["TILE", "accumulate", "n_tiles", "select_candidates", "spread_float32"]
+__all__ = ["TILE", "accumulate", "log_ratios", "n_tiles", "select_candidates", "spread_float32"]
 
 _F = TypeVar("_F", bound=Callable[..., Any])
 
@@ -161,13 +161,33 @@ def spread_float32(
     n_col = column.shape[0]
     for t in range(tiles):
         tile = out[t]
-        for j in range(width):
-            c = t * width + j
-            if c < n_col:
-                src = rows[column[c]]
-                for r in range(k):
-                    tile[first + r, j] = np.float32(src[r])
-            else:
-                for r in range(k):
-                    tile[first + r, j] = 0.0
-            tile[first + k, j] = 0.0
+        for j0 in range(0, width, 8):  # 8 source rows stay in L1 while 8 columns are written
+            for r in range(k):
+                for j in range(j0, j0 + 8):
+                    c = t * width + j
+                    tile[first + r, j] = np.float32(rows[column[c], r]) if c < n_col else 0.0
+            for j in range(j0, j0 + 8):
+                tile[first + k, j] = 0.0
+
+
+@_compiled
+def log_ratios(
+    post: NDArray[np.float64],
+    one: NDArray[np.float64],
+    log_hw: NDArray[np.float64],
+    log_carrier: NDArray[np.float64],
+) -> NDArray[np.float64]:
+    """Log LR rows ``(F, n(n+1)/2 + n)``: ``log post[f, g] - log_hw[g]`` then ``log one[f, a]
+    - log_carrier[a]`` (``-inf`` where the probability is 0), one pass without temporaries
+    (NumPy's vector log is slow on the tiny probabilities these rows hold)."""
+    n_fam, ng = post.shape
+    n = one.shape[1]
+    out = np.empty((n_fam, ng + n))
+    for f in range(n_fam):
+        for g in range(ng):
+            x = post[f, g]
+            out[f, g] = (np.log(x) if x > 0 else -np.inf) - log_hw[g]
+        for a in range(n):
+            x = one[f, a]
+            out[f, ng + a] = (np.log(x) if x > 0 else -np.inf) - log_carrier[a]
+    return out

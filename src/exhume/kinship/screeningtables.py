@@ -22,7 +22,7 @@ from typing import TypeVar
 import numpy as np
 from numpy.typing import NDArray
 
-from exhume.kinship._compiled import TILE, n_tiles, spread_float32
+from exhume.kinship._compiled import TILE, log_ratios, n_tiles, spread_float32
 from exhume.kinship.familytables import family_posterior_batch
 from exhume.kinship.genotypes import genotype_rows, hardy_weinberg, n_genotypes, typed_pattern
 from exhume.kinship.markers import Marker
@@ -257,13 +257,7 @@ def log_rows(marker: Marker, post: FloatArray, one: FloatArray) -> FloatArray:
     one-allele observation ``a``: ``log sum_{g ∋ a} P(g | R) - log(p_a^2 + 2 p_a (1 - p_a))``
     (``-inf`` where the probability is 0)."""
     p = marker.afreq
-    ng = post.shape[1]
-    out = np.concatenate([post, one], axis=1)
-    with np.errstate(divide="ignore"):
-        np.log(out, out=out)
-    out[:, :ng] -= np.log(hardy_weinberg(p))
-    out[:, ng:] -= np.log(p**2 + 2 * p * (1 - p))
-    return out
+    return log_ratios(post, one, np.log(hardy_weinberg(p)), np.log(p**2 + 2 * p * (1 - p)))
 
 
 #: Rows transposed at a time (a block and its transpose stay in cache).
