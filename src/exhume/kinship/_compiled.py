@@ -19,12 +19,20 @@ import numba
 import numpy as np
 from numpy.typing import NDArray
 
-__all__ = ["TILE", "accumulate", "log_ratios", "n_tiles", "select_candidates", "spread_float32"]
+__all__ = [
+    "TILE",
+    "accumulate",
+    "compiled",
+    "log_ratios",
+    "n_tiles",
+    "select_candidates",
+    "spread_float32",
+]
 
 _F = TypeVar("_F", bound=Callable[..., Any])
 
 
-def _compiled(func: _F) -> _F:
+def compiled(func: _F) -> _F:
     """``numba.njit`` keeping the function's type for mypy (cached, GIL released)."""
     return cast(_F, numba.njit(cache=True, nogil=True)(func))
 
@@ -39,7 +47,7 @@ def n_tiles(n_columns: int) -> int:
     return max(1, -(-n_columns // TILE))
 
 
-@_compiled
+@compiled
 def accumulate(
     stack: NDArray[np.float32],
     offsets: NDArray[np.int64],
@@ -87,7 +95,7 @@ def accumulate(
                     b[p] = x
 
 
-@_compiled
+@compiled
 def _grow(buf: NDArray[np.int64], used: int) -> NDArray[np.int64]:
     """``buf`` with twice the room when ``used`` fills it."""
     if used < buf.shape[0]:
@@ -97,7 +105,7 @@ def _grow(buf: NDArray[np.int64], used: int) -> NDArray[np.int64]:
     return bigger
 
 
-@_compiled
+@compiled
 def select_candidates(
     acc: NDArray[np.float32],
     n_columns: int,
@@ -148,7 +156,7 @@ def select_candidates(
     return found[:n_found].copy(), pairs[:n_pairs].copy()
 
 
-@_compiled
+@compiled
 def spread_float32(
     rows: NDArray[np.float64], column: NDArray[np.int64], out: NDArray[np.float32], first: int
 ) -> None:
@@ -170,19 +178,19 @@ def spread_float32(
                 tile[first + k, j] = 0.0
 
 
-@_compiled
+@compiled
 def log_ratios(
     post: NDArray[np.float64],
     one: NDArray[np.float64],
     log_hw: NDArray[np.float64],
     log_carrier: NDArray[np.float64],
-) -> NDArray[np.float64]:
-    """Log LR rows ``(F, n(n+1)/2 + n)``: ``log post[f, g] - log_hw[g]`` then ``log one[f, a]
-    - log_carrier[a]`` (``-inf`` where the probability is 0), one pass without temporaries
-    (NumPy's vector log is slow on the tiny probabilities these rows hold)."""
+    out: NDArray[np.float64],
+) -> None:
+    """Log LR rows ``out`` ``(F, n(n+1)/2 + n)``: ``log post[f, g] - log_hw[g]`` then ``log
+    one[f, a] - log_carrier[a]`` (``-inf`` where the probability is 0), one pass without
+    temporaries (NumPy's vector log is slow on the tiny probabilities these rows hold)."""
     n_fam, ng = post.shape
     n = one.shape[1]
-    out = np.empty((n_fam, ng + n))
     for f in range(n_fam):
         for g in range(ng):
             x = post[f, g]
@@ -190,4 +198,3 @@ def log_ratios(
         for a in range(n):
             x = one[f, a]
             out[f, ng + a] = (np.log(x) if x > 0 else -np.inf) - log_carrier[a]
-    return out

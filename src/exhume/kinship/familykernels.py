@@ -5,7 +5,8 @@ pedigree that bears on the target is the target alone, the target with its two f
 and full siblings (or with untyped parents whose founder parents and siblings are typed:
 grandparents, uncles), or a founder target with a spouse and their children, every typed member
 fully typed. They enumerate the phases of the typed children and sum an untyped founder's
-alleles through subset products, so each family costs O(2^k n^2).
+alleles through subset products, so each family costs O(2^k (n + k n^2)); the loops are
+compiled (:mod:`exhume.kinship._familyloops`).
 """
 
 from __future__ import annotations
@@ -16,6 +17,12 @@ from functools import lru_cache
 import numpy as np
 from numpy.typing import NDArray
 
+from exhume.kinship._familyloops import (
+    children_message,
+    founder_joint,
+    pair_joint,
+    untyped_spouse,
+)
 from exhume.kinship.genotypes import (
     ONE_ALLELE,
     TWO_ALLELES,
@@ -102,19 +109,6 @@ def _phase_combos(
     return from_father, from_mother, weight
 
 
-def _subset_products(cols: FloatArray) -> FloatArray:
-    """``P_S(u) = prod_{c in S} cols[..., c, u]`` for every subset ``S`` of the ``k`` columns
-    (axis -2), bit ``c`` of the subset index selecting column ``c``: ``(..., 2^k, n)``."""
-    k = cols.shape[-2]
-    out = np.empty((*cols.shape[:-2], 2**k, cols.shape[-1]))
-    out[..., 0, :] = 1.0
-    for c in range(k):
-        np.multiply(
-            out[..., : 2**c, :], cols[..., c : c + 1, :], out=out[..., 2**c : 2 ** (c + 1), :]
-        )
-    return out
-
-
 def _untyped_parent(p: FloatArray, mat: FloatArray, alleles: NDArray[np.int64]) -> FloatArray:
     """Message to the target's allele from an untyped founder parent whose other children
     received ``alleles`` ``(F, C, k)``:
@@ -122,15 +116,7 @@ def _untyped_parent(p: FloatArray, mat: FloatArray, alleles: NDArray[np.int64]) 
         A(x) = sum_{u,v} p_u p_v prod_c (M[u,a_c] + M[v,a_c])/2 (M[u,x] + M[v,x])/2
              = 2^-k (sum_S s_{S^c} q_S) M,   q_S = p * prod_{c in S} M[:, a_c],  s = sum q.
     """
-    k = alleles.shape[-1]
-    q = p * _subset_products(mat.T[alleles])  # (F, C, 2^k, n)
-    s = q.sum(axis=-1)
-    comp = s[..., ::-1]  # complement subset: index 2^k - 1 - S
-    weighted: FloatArray = np.einsum("fcs,fcsn->fcn", comp, q) * 0.5**k
-    if _is_identity(mat):
-        return weighted
-    out: FloatArray = weighted @ mat
-    return out
+    return children_message(p, mat, np.ascontiguousarray(alleles), _is_identity(mat))
 
 
 def _is_identity(mat: FloatArray) -> bool:
@@ -197,9 +183,9 @@ def _child_kernel(case: _Case, fa: int, mo: int) -> FloatArray | None:
         sides.append(side[:, None, :])
     if used != set(case.others):
         return None
-    left = sides[0] * weight[..., None]
-    joint: FloatArray = np.matmul(left.transpose(0, 2, 1), sides[1])
-    return joint
+    left = np.ascontiguousarray(sides[0] * weight[..., None])
+    right = np.ascontiguousarray(np.broadcast_to(sides[1], left.shape))
+    return pair_joint(left, right)
 
 
 def _grand_message(case: _Case, parent: int, mat: FloatArray, used: set[int]) -> FloatArray | None:
@@ -256,18 +242,10 @@ def _founder_kernel(case: _Case) -> FloatArray | None:
         spouse = _typed_spouse(case.p, s_mat, case.geno[:, sp], s_alleles)
     else:
         spouse = _untyped_spouse(case.p, s_mat, s_alleles)
-    k = len(kids)
-    prods = _subset_products(t_mat.T[t_alleles])  # (F, C, 2^k, n)
-    scale = (weight * spouse * 0.5**k)[..., None, None]
-    left = (prods * scale * case.p).reshape(case.geno.shape[0], -1, case.p.shape[0])
-    right = (prods[:, :, ::-1] * case.p).reshape(case.geno.shape[0], -1, case.p.shape[0])
-    joint: FloatArray = np.matmul(left.transpose(0, 2, 1), right)
-    return joint
+    coef = weight * spouse * 0.5 ** len(kids)
+    return founder_joint(case.p, t_mat, np.ascontiguousarray(t_alleles), coef)
 
 
 def _untyped_spouse(p: FloatArray, mat: FloatArray, alleles: NDArray[np.int64]) -> FloatArray:
     """``sum_{w,z} p_w p_z prod_c (M[w,o_c] + M[z,o_c])/2 = 2^-k sum_S s_S s_{S^c}``."""
-    k = alleles.shape[-1]
-    s = (p * _subset_products(mat.T[alleles])).sum(axis=-1)
-    out: FloatArray = (s * s[..., ::-1]).sum(axis=-1) * 0.5**k
-    return out
+    return untyped_spouse(p, mat, np.ascontiguousarray(alleles))

@@ -19,6 +19,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from exhume.errors import KinshipError
+from exhume.kinship._familyloops import fold
 from exhume.kinship.familykernels import Transmissions, mendelian, nuclear_joint
 from exhume.kinship.genotypes import (
     ONE_ALLELE,
@@ -287,12 +288,6 @@ def _normalised(genotypes: NDArray[np.integer]) -> NDArray[np.int64]:
     return g
 
 
-@lru_cache(maxsize=256)
-def _fold_index(n: int) -> tuple[IntArray, IntArray, IntArray, FloatArray]:
-    a, b = triu(n)
-    return a * n + b, b * n + a, np.flatnonzero(a == b), allele_incidence(n)
-
-
 def _fold(
     joint: FloatArray, target_geno: NDArray[np.int64], n: int
 ) -> tuple[FloatArray, FloatArray, FloatArray]:
@@ -300,12 +295,8 @@ def _fold(
     ``U({a,b}) = J(a,b) + J(b,a)`` (``J(a,a)`` on the diagonal) times the target's own
     observation, the probability of a one-allele observation ``sum_{g ∋ a} U(g)`` (which is
     ``rowsum(J)_a + colsum(J)_a - J(a,a)``), and the likelihood ``sum U``."""
-    flat, flat_t, diag, inc = _fold_index(n)
-    jf = joint.reshape(joint.shape[0], n * n)
-    unordered = np.take(jf, flat, axis=1)
-    unordered += np.take(jf, flat_t, axis=1)
-    unordered[:, diag] *= 0.5
-    one = joint.sum(axis=2) + joint.sum(axis=1) - np.diagonal(joint, axis1=1, axis2=2)
+    inc = allele_incidence(n)
+    unordered, one = fold(np.ascontiguousarray(joint))
     kind = typed_pattern(target_geno) if (target_geno >= 0).any() else np.zeros(0, np.int8)
     full = np.flatnonzero(kind == TWO_ALLELES)
     if full.size:
@@ -323,7 +314,9 @@ def _fold(
         one[typed] = unordered[typed] @ inc
     lik = unordered.sum(axis=1)
     scale = np.where(lik > 0, 1.0 / np.where(lik > 0, lik, 1.0), 0.0)
-    return unordered * scale[:, None], one * scale[:, None], lik
+    unordered *= scale[:, None]
+    one *= scale[:, None]
+    return unordered, one, lik
 
 
 # -- log tables ------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ families, whatever their source (a simulation, records).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import TypeVar
@@ -205,6 +205,48 @@ def _distinct_rows(geno: NDArray[np.int64]) -> tuple[IntArray, IntArray]:
     return first.astype(np.int64), inverse.reshape(-1).astype(np.int64)
 
 
+def _distinct_data(
+    fam: FamilyData, groups: list[_ShapeGroup], n_columns: int, m: int
+) -> tuple[list[tuple[int, NDArray[np.int64]]], IntArray]:
+    """The distinct family data at marker ``m``: per shape and typed pattern, the shape and
+    the distinct genotypes ``(U_k, n_ind, 2)``, in order, and the distinct datum of every
+    column (an index into their concatenation)."""
+    column = np.empty(n_columns, dtype=np.int64)
+    data: list[tuple[int, NDArray[np.int64]]] = []
+    done = 0
+    for grp in groups:
+        code = grp.codes[:, m]
+        order = np.argsort(code, kind="stable")
+        bounds = np.flatnonzero(np.diff(code[order])) + 1
+        for idx in np.split(order, bounds):
+            first, inverse = _distinct_rows(grp.genotypes[idx, :, m])
+            column[grp.positions[idx]] = done + inverse
+            done += first.shape[0]
+            data.append((grp.shape, grp.genotypes[idx[first], :, m]))
+    return data, column
+
+
+def _posterior_chunks(
+    fam: FamilyData,
+    data: list[tuple[int, NDArray[np.int64]]],
+    m: int,
+    mutation: bool,
+    memory_bytes: int,
+) -> Iterator[tuple[int, FloatArray, FloatArray, FloatArray]]:
+    """``(first row, post, one, lik)`` of the distinct data, a chunk of families at a time."""
+    marker = fam.markers[m]
+    n = marker.n_alleles
+    chunk = max(1, memory_bytes // (8 * 32 * n * n))  # kernels keep ~32 n^2 floats a family
+    done = 0
+    for shape, gsel in data:
+        ped, target = fam.pedigrees[shape], fam.targets[shape]
+        for lo in range(0, gsel.shape[0], chunk):
+            part = gsel[lo : lo + chunk]
+            p, o, lk = family_posterior_batch(ped, target, marker, part, mutation=mutation)
+            yield done, p, o, lk
+            done += part.shape[0]
+
+
 def distinct_posteriors(
     fam: FamilyData,
     groups: list[_ShapeGroup],
@@ -217,38 +259,14 @@ def distinct_posteriors(
     """Conditional genotype distributions of the missing persons at marker ``m``, batched over
     families of the same shape and typed pattern and computed once per distinct datum (the
     observations of every member of the family at the marker)."""
-    marker = fam.markers[m]
-    n = marker.n_alleles
-    chunk = max(1, memory_bytes // (8 * 32 * n * n))  # kernels keep ~32 n^2 floats a family
-    posts: list[FloatArray] = []
-    ones: list[FloatArray] = []
-    liks: list[FloatArray] = []
-    column = np.empty(n_columns, dtype=np.int64)
-    done = 0
-    for grp in groups:
-        ped, target = fam.pedigrees[grp.shape], fam.targets[grp.shape]
-        code = grp.codes[:, m]
-        order = np.argsort(code, kind="stable")
-        bounds = np.flatnonzero(np.diff(code[order])) + 1
-        for idx in np.split(order, bounds):
-            first, inverse = _distinct_rows(grp.genotypes[idx, :, m])
-            gsel = grp.genotypes[idx[first], :, m]
-            column[grp.positions[idx]] = done + inverse
-            done += first.shape[0]
-            for lo in range(0, gsel.shape[0], chunk):
-                p, o, lk = family_posterior_batch(
-                    ped, target, marker, gsel[lo : lo + chunk], mutation=mutation
-                )
-                posts.append(p)
-                ones.append(o)
-                liks.append(lk)
-    if not posts:
-        return DistinctPosteriors(
-            np.zeros((0, n_genotypes(n))), np.zeros((0, n)), np.zeros(0), column
-        )
-    return DistinctPosteriors(
-        np.concatenate(posts), np.concatenate(ones), np.concatenate(liks), column
-    )
+    data, column = _distinct_data(fam, groups, n_columns, m)
+    n = fam.markers[m].n_alleles
+    total = sum(g.shape[0] for _, g in data)
+    post, one, lik = np.empty((total, n_genotypes(n))), np.empty((total, n)), np.empty(total)
+    for lo, p, o, lk in _posterior_chunks(fam, data, m, mutation, memory_bytes):
+        hi = lo + lk.shape[0]
+        post[lo:hi], one[lo:hi], lik[lo:hi] = p, o, lk
+    return DistinctPosteriors(post, one, lik, column)
 
 
 def log_rows(marker: Marker, post: FloatArray, one: FloatArray) -> FloatArray:
@@ -257,7 +275,9 @@ def log_rows(marker: Marker, post: FloatArray, one: FloatArray) -> FloatArray:
     one-allele observation ``a``: ``log sum_{g ∋ a} P(g | R) - log(p_a^2 + 2 p_a (1 - p_a))``
     (``-inf`` where the probability is 0)."""
     p = marker.afreq
-    return log_ratios(post, one, np.log(hardy_weinberg(p)), np.log(p**2 + 2 * p * (1 - p)))
+    out = np.empty((post.shape[0], post.shape[1] + one.shape[1]))
+    log_ratios(post, one, np.log(hardy_weinberg(p)), np.log(p**2 + 2 * p * (1 - p)), out)
+    return out
 
 
 #: Rows transposed at a time (a block and its transpose stay in cache).
@@ -294,17 +314,27 @@ def marker_tables(
     cell's probability is 0 with or without mutation; ``None`` without ``exclusions``) and
     the likelihood of each column's data."""
     marker = fam.markers[m]
-    d = distinct_posteriors(fam, groups, n_columns, m, mutation=True, memory_bytes=memory_bytes)
-    rows = log_rows(marker, d.post, d.one)
-    spread_float32(rows, d.column, stack, first)
-    excl = None
     if exclusions:
-        md = distinct_posteriors(
-            fam, groups, n_columns, m, mutation=False, memory_bytes=memory_bytes
-        )
+        d = distinct_posteriors(fam, groups, n_columns, m, mutation=True,
+                                memory_bytes=memory_bytes)  # fmt: skip
+        md = distinct_posteriors(fam, groups, n_columns, m, mutation=False,
+                                 memory_bytes=memory_bytes)  # fmt: skip
+        rows = log_rows(marker, d.post, d.one)
+        spread_float32(rows, d.column, stack, first)
         gone = np.concatenate([(md.post <= 0) | (d.post <= 0), (md.one <= 0) | (d.one <= 0)], 1)
-        excl = spread_columns(gone, d.column)
-    return ExactRows(rows, d.column), excl, d.lik[d.column]
+        return ExactRows(rows, d.column), spread_columns(gone, d.column), d.lik[d.column]
+    data, column = _distinct_data(fam, groups, n_columns, m)
+    total = sum(g.shape[0] for _, g in data)
+    p = marker.afreq
+    log_hw, log_carrier = np.log(hardy_weinberg(p)), np.log(p**2 + 2 * p * (1 - p))
+    rows = np.empty((total, n_genotypes(marker.n_alleles) + marker.n_alleles))
+    lik = np.empty(total)
+    for lo, post, one, lk in _posterior_chunks(fam, data, m, True, memory_bytes):
+        hi = lo + lk.shape[0]
+        log_ratios(post, one, log_hw, log_carrier, rows[lo:hi])
+        lik[lo:hi] = lk
+    spread_float32(rows, column, stack, first)
+    return ExactRows(rows, column), None, lik[column]
 
 
 def sex_table(missing_sex: NDArray[np.int8]) -> NDArray[np.float32]:
