@@ -40,7 +40,7 @@ def main() -> None:
     parser.add_argument("--markers", type=int, default=23)
     parser.add_argument("--seed", type=int, default=2022)
     parser.add_argument("--threads", type=int, default=2)
-    parser.add_argument("--memory-mb", type=int, default=3072)
+    parser.add_argument("--memory-mb", type=int, default=ScreeningParams().memory_mb)
     parser.add_argument("--threshold", type=float, default=100.0)
     parser.add_argument("--two-missing-share", type=float, default=0.1,
                         help="Share of the families with two missing persons.")  # fmt: skip

@@ -265,7 +265,7 @@ def run_screening(
 )
 @click.option(
     "--memory-mb",
-    default=3072,
+    default=6144,
     show_default=True,
     type=click.IntRange(min=64),
     help="Memory budget of one block of families and its buffers.",
@@ -391,7 +391,7 @@ def evaluate_command(scenario: Path, result: Path, truth: Path) -> None:
 @click.option("--markers", default=23, show_default=True, type=click.IntRange(1, 23))
 @click.option("--seed", default=2022, show_default=True, type=int)
 @click.option("--threads", default=2, show_default=True, type=click.IntRange(min=1))
-@click.option("--memory-mb", default=3072, show_default=True, type=click.IntRange(min=64))
+@click.option("--memory-mb", default=6144, show_default=True, type=click.IntRange(min=64))
 @click.option(
     "--threshold",
     default=100.0,

@@ -69,7 +69,7 @@ class ScreeningParams:
     top: int = 5
     threshold: float = 1e4
     full_matrix: bool = False
-    memory_mb: int = 3072
+    memory_mb: int = 6144
     threads: int = 2
     body_chunk: int = 1024
     min_blocks: int = 1
@@ -248,16 +248,22 @@ def screen_family_block(
 
 
 def family_blocks(
-    families: IntArray, markers: Sequence[Marker], params: ScreeningParams
+    families: IntArray,
+    markers: Sequence[Marker],
+    params: ScreeningParams,
+    *,
+    exclusions: bool = False,
 ) -> list[IntArray]:
     """Split the screened families into blocks whose tables fit the memory budget.
 
     A quarter of ``memory_mb`` is kept for posterior intermediates and work buffers; each
-    thread's buffer takes ``body_chunk x block x 4`` bytes (float32 sums). At least
-    ``min_blocks`` blocks are made (for a cluster); a block never has fewer than 64 families.
+    thread's buffer takes ``body_chunk x block x 4`` bytes (float32 sums); ``exclusions``
+    counts the exclusion tables (the cache builds them). At least ``min_blocks`` blocks are
+    made (for a cluster); a block never has fewer than 64 families. Every block repeats the
+    per-shape work of table building, so fewer, larger blocks are faster.
     """
     budget = params.memory_mb * (1 << 20) * 3 // 4
-    per = bytes_per_family(markers) + params.threads * params.body_chunk * 4
+    per = bytes_per_family(markers, exclusions=exclusions) + params.threads * params.body_chunk * 4
     size = max(64, min(budget // per, -(-families.shape[0] // max(1, params.min_blocks))))
     return [families[i : i + size] for i in range(0, families.shape[0], size)]
 

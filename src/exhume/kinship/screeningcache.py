@@ -135,7 +135,8 @@ class TableCache:
             [f for f in families.tolist() if digests[f] not in self.where], dtype=np.int64
         )
         work = params.memory_mb * (1 << 20) // 4
-        for block in family_blocks(todo, self.markers, params) if todo.size else []:
+        blocks = family_blocks(todo, self.markers, params, exclusions=True) if todo.size else []
+        for block in blocks:
             tables, reasons = build_tables(
                 fam, block, threads=params.threads, memory_bytes=work, exclusions=True
             )

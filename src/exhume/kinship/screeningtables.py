@@ -442,8 +442,8 @@ def body_rows(
     return np.stack(cols, axis=1)
 
 
-def bytes_per_family(markers: Sequence[Marker]) -> int:
+def bytes_per_family(markers: Sequence[Marker], *, exclusions: bool = False) -> int:
     """Table memory of one missing person: float32 + float64 (distinct rows, at most one a
-    column) + bool per row, plus sex."""
+    column) per row, a bool per row with the exclusion tables, plus sex."""
     rows = sum(n_genotypes(m.n_alleles) + m.n_alleles + 1 for m in markers)
-    return rows * (4 + 8 + 1) + 3 * 4
+    return rows * (4 + 8 + int(exclusions)) + 3 * 4
