@@ -155,22 +155,40 @@ def pair_joint(left: FloatArray, right: FloatArray) -> FloatArray:
 
 
 @compiled
-def fold(joint: FloatArray) -> tuple[FloatArray, FloatArray]:
-    """From the ordered joint ``J (F, n, n)``: the unordered ``U({a, b}) = J(a, b) + J(b, a)``
-    (``J(a, a)`` on the diagonal) in ``np.triu_indices`` order, and ``sum_{g ∋ a} U(g)``, the
-    probability of a one-allele observation ``a`` (both unnormalised)."""
+def fold(joint: FloatArray, target: IntArray) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """From the ordered joint ``J (F, n, n)`` and the target's own observation ``(F, 2)``
+    (``(a, b)``, ``(a, -1)`` or untyped): the normalised unordered distribution ``U({a, b}) =
+    J(a, b) + J(b, a)`` (``J(a, a)`` on the diagonal, ``np.triu_indices`` order) restricted to
+    the genotypes the observation allows, the probability ``sum_{g ∋ a} U(g)`` of a one-allele
+    observation ``a``, and the likelihood ``sum U`` (rows of an impossible family are 0)."""
     n_fam, n, _ = joint.shape
     ng = n * (n + 1) // 2
     unordered = np.empty((n_fam, ng))
     one = np.zeros((n_fam, n))
+    lik = np.empty(n_fam)
     for f in range(n_fam):
+        t0, t1 = target[f, 0], target[f, 1]
+        both = t0 >= 0 and t1 >= 0
+        lo, hi = min(t0, t1), max(t0, t1)
+        allele = t0 if t0 >= 0 else t1
+        single = allele >= 0 and not both
+        total = 0.0
         g = 0
         for a in range(n):
             for b in range(a, n):
                 v = joint[f, a, a] if a == b else joint[f, a, b] + joint[f, b, a]
+                if (both and (a != lo or b != hi)) or (single and a != allele and b != allele):
+                    v = 0.0
                 unordered[f, g] = v
                 one[f, a] += v
                 if b != a:
                     one[f, b] += v
+                total += v
                 g += 1
-    return unordered, one
+        lik[f] = total
+        scale = 1.0 / total if total > 0 else 0.0
+        for g in range(ng):
+            unordered[f, g] *= scale
+        for a in range(n):
+            one[f, a] *= scale
+    return unordered, one, lik

@@ -22,14 +22,11 @@ from exhume.errors import KinshipError
 from exhume.kinship._familyloops import fold
 from exhume.kinship.familykernels import Transmissions, mendelian, nuclear_joint
 from exhume.kinship.genotypes import (
-    ONE_ALLELE,
     TWO_ALLELES,
     allele_incidence,
-    genotype_rows,
     n_genotypes,
     transmission,
     transmission_tensor,
-    triu,
     typed_pattern,
 )
 from exhume.kinship.likelihood import genotype_posterior
@@ -295,28 +292,7 @@ def _fold(
     ``U({a,b}) = J(a,b) + J(b,a)`` (``J(a,a)`` on the diagonal) times the target's own
     observation, the probability of a one-allele observation ``sum_{g ∋ a} U(g)`` (which is
     ``rowsum(J)_a + colsum(J)_a - J(a,a)``), and the likelihood ``sum U``."""
-    inc = allele_incidence(n)
-    unordered, one = fold(np.ascontiguousarray(joint))
-    kind = typed_pattern(target_geno) if (target_geno >= 0).any() else np.zeros(0, np.int8)
-    full = np.flatnonzero(kind == TWO_ALLELES)
-    if full.size:
-        rows = genotype_rows(n, target_geno[full])
-        keep = unordered[full, rows]
-        unordered[full] = 0.0
-        unordered[full, rows] = keep
-    part = np.flatnonzero(kind == ONE_ALLELE)
-    if part.size:
-        a, b = triu(n)
-        allele = target_geno[part, 0][:, None]
-        unordered[part] *= (a[None, :] == allele) | (b[None, :] == allele)
-    typed = np.concatenate([full, part])
-    if typed.size:
-        one[typed] = unordered[typed] @ inc
-    lik = unordered.sum(axis=1)
-    scale = np.where(lik > 0, 1.0 / np.where(lik > 0, lik, 1.0), 0.0)
-    unordered *= scale[:, None]
-    one *= scale[:, None]
-    return unordered, one, lik
+    return fold(np.ascontiguousarray(joint), target_geno)
 
 
 # -- log tables ------------------------------------------------------------------------------
