@@ -229,8 +229,8 @@ def screen_family_block(
     progress: ProgressFn | None = None,
 ) -> BlockResult:
     """Build the tables of one block of families, screen every body against them, then count
-    the exclusions of the reported pairs (the mutation-free pass runs only for the families
-    that appear in them)."""
+    the exclusions of the reported pairs (the mutation-free pass runs only for the distinct
+    family data of their columns)."""
     work = params.memory_mb * (1 << 20) // 4
     tables, skipped = build_tables(
         fam, families, threads=params.threads, memory_bytes=work, exclusions=False
@@ -239,8 +239,7 @@ def screen_family_block(
     parts = (result.top, result.pairs)
     bodies = np.concatenate([p[0] for p in parts])
     columns = np.searchsorted(families, np.concatenate([p[1] for p in parts]))
-    excl = count_exclusions(fam, tables, rows, bodies, columns, threads=params.threads,
-                            memory_bytes=work)  # fmt: skip
+    excl = count_exclusions(fam, tables, rows, bodies, columns, threads=params.threads)
     n_top = result.top[0].shape[0]
     top = (*result.top[:3], excl[:n_top])
     pairs = (*result.pairs[:3], excl[n_top:])

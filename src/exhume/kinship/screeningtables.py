@@ -36,10 +36,13 @@ _S = TypeVar("_S", bound=np.generic)
 @dataclass(frozen=True)
 class ExactRows:
     """A marker's float64 log LR rows, one per distinct family datum, and the distinct row of
-    each column: ``T[r, j] = rows[column[j], r]`` for every row but the last (untyped, 0)."""
+    each column: ``T[r, j] = rows[column[j], r]`` for every row but the last (untyped, 0).
+    ``sources`` are the distinct data the rows were computed from, when known: per pedigree
+    shape and typed pattern, the shape and the genotypes ``(U_k, n_ind, 2)``, in row order."""
 
     rows: FloatArray
     column: IntArray
+    sources: tuple[tuple[int, NDArray[np.int64]], ...] = ()
 
     def values(self, r: IntArray, columns: IntArray) -> FloatArray:
         """``T[r[i], columns[i]]`` (0 for the untyped row)."""
@@ -334,7 +337,7 @@ def marker_tables(
         log_ratios(post, one, log_hw, log_carrier, rows[lo:hi])
         lik[lo:hi] = lk
     spread_float32(rows, column, stack, first)
-    return ExactRows(rows, column), None, lik[column]
+    return ExactRows(rows, column, tuple(data)), None, lik[column]
 
 
 def sex_table(missing_sex: NDArray[np.int8]) -> NDArray[np.float32]:
@@ -404,26 +407,34 @@ def count_exclusions(
     columns: IntArray,
     *,
     threads: int = 1,
-    memory_bytes: int = 256 << 20,
 ) -> IntArray:
     """Exclusion counts of the pairs ``(bodies[i], columns[i])``: typed markers where the
     body's observation has probability 0 without mutation (or at all). The mutation-free
-    distributions are computed only for the families among ``columns``."""
-    needed = np.unique(columns)
-    pos = np.searchsorted(needed, columns)
-    groups = _shape_groups(fam, tables.families[needed])
+    distributions are computed only for the distinct family data of the pairs' columns, from
+    the data the tables were built from (:attr:`ExactRows.sources`), so nothing is grouped
+    again."""
 
     def one_marker(m: int) -> NDArray[np.bool_]:
-        marker = fam.markers[m]
+        marker, exact = fam.markers[m], tables.exact[m]
         ng, n = n_genotypes(marker.n_alleles), marker.n_alleles
-        d = distinct_posteriors(fam, groups, needed.shape[0], m, mutation=False,
-                                memory_bytes=memory_bytes // max(1, threads))  # fmt: skip
-        u = d.column[pos]  # each pair's distinct datum
+        u = exact.column[columns]  # each pair's distinct datum
+        need = np.unique(u)
+        post, one = np.empty((need.shape[0], ng)), np.empty((need.shape[0], n))
+        start = 0
+        for shape, gsel in exact.sources:
+            lo, hi = np.searchsorted(need, [start, start + gsel.shape[0]])
+            if hi > lo:
+                p, o, _ = family_posterior_batch(fam.pedigrees[shape], fam.targets[shape],
+                                                 marker, gsel[need[lo:hi] - start],
+                                                 mutation=False)  # fmt: skip
+                post[lo:hi], one[lo:hi] = p, o
+            start += gsel.shape[0]
+        k = np.searchsorted(need, u)
         r = rows[bodies, m]
-        out: NDArray[np.bool_] = np.isneginf(tables.exact[m].values(r, columns))
+        out: NDArray[np.bool_] = np.isneginf(exact.values(r, columns))
         full, part = r < ng, (r >= ng) & (r < ng + n)
-        out[full] |= d.post[u[full], r[full]] <= 0
-        out[part] |= d.one[u[part], r[part] - ng] <= 0
+        out[full] |= post[k[full], r[full]] <= 0
+        out[part] |= one[k[part], r[part] - ng] <= 0
         return out
 
     flags = per_marker(one_marker, len(fam.markers), threads)
