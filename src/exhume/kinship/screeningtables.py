@@ -229,6 +229,11 @@ def _distinct_data(
     return data, column
 
 
+#: Families per kernel call at most: the kernels' intermediates (a few MB) are then reused
+#: from the heap instead of being mapped and faulted in anew for every call.
+CHUNK_FAMILIES = 1024
+
+
 def _posterior_chunks(
     fam: FamilyData,
     data: list[tuple[int, NDArray[np.int64]]],
@@ -239,7 +244,7 @@ def _posterior_chunks(
     """``(first row, post, one, lik)`` of the distinct data, a chunk of families at a time."""
     marker = fam.markers[m]
     n = marker.n_alleles
-    chunk = max(1, memory_bytes // (8 * 32 * n * n))  # kernels keep ~32 n^2 floats a family
+    chunk = max(1, min(CHUNK_FAMILIES, memory_bytes // (8 * 32 * n * n)))  # ~32 n^2 floats each
     done = 0
     for shape, gsel in data:
         ped, target = fam.pedigrees[shape], fam.targets[shape]
