@@ -68,6 +68,15 @@ def accumulate(
     n_markers = offsets.shape[0] - 1
     k = best.shape[1]
     best[:] = -np.inf
+    # each body's rows in the stack, typed markers only (the untyped row is all zeros)
+    used = np.empty((n_body, n_markers), dtype=np.int64)
+    n_used = np.zeros(n_body, dtype=np.int64)
+    for i in range(n_body):
+        for m in range(n_markers):
+            r = rows[i, m]
+            if r != offsets[m + 1] - offsets[m] - 1:
+                used[i, n_used[i]] = offsets[m] + r
+                n_used[i] += 1
     for t in range(tiles):
         table = stack[t]
         for i in range(n_body):
@@ -75,11 +84,8 @@ def accumulate(
             s = sex[t, rows[i, n_markers]]
             for j in range(width):
                 o[j] = s[j]
-            for m in range(n_markers):
-                r = rows[i, m]
-                if r == offsets[m + 1] - offsets[m] - 1:
-                    continue
-                add = table[offsets[m] + r]
+            for q in range(n_used[i]):
+                add = table[used[i, q]]
                 for j in range(width):
                     o[j] += add[j]
             if k == 0:
