@@ -58,28 +58,41 @@ def founder_joint(
 
 
 @compiled
+def _subset_sums(
+    p: FloatArray, mat: FloatArray, alleles: IntArray, q: FloatArray, s: FloatArray
+) -> None:
+    """For the ``k`` alleles an untyped founder passed to its children: ``q[S, u] = p_u
+    prod_{c in S} M[u, a_c]`` for every subset ``S`` (bit ``c`` of ``S`` selects child ``c``)
+    and ``s[S] = sum_u q[S, u]``."""
+    n = p.shape[0]
+    for u in range(n):
+        q[0, u] = p[u]
+    for i in range(alleles.shape[0]):
+        a = alleles[i]
+        step = 1 << i
+        for j in range(step):
+            for u in range(n):
+                q[step + j, u] = q[j, u] * mat[u, a]
+    for j in range(s.shape[0]):
+        total = 0.0
+        for u in range(n):
+            total += q[j, u]
+        s[j] = total
+
+
+@compiled
 def untyped_spouse(p: FloatArray, mat: FloatArray, alleles: IntArray) -> FloatArray:
     """``sum_{w,z} p_w p_z prod_c (M[w, o_c] + M[z, o_c]) / 2 = 2^-k sum_S s_S s_{S^c}`` with
     ``s_S = sum_w p_w prod_{c in S} M[w, o_c]``, per family and phase (``(F, C)``)."""
     n_fam, n_phase, k = alleles.shape
-    n = p.shape[0]
     size = 1 << k
     out = np.empty((n_fam, n_phase))
-    prods = np.empty(size)
+    q = np.empty((size, p.shape[0]))
     s = np.empty(size)
     half = 0.5**k
     for f in range(n_fam):
         for c in range(n_phase):
-            s[:] = 0.0
-            for w in range(n):
-                prods[0] = p[w]
-                for i in range(k):
-                    m = mat[w, alleles[f, c, i]]
-                    step = 1 << i
-                    for j in range(step):
-                        prods[step + j] = prods[j] * m
-                for j in range(size):
-                    s[j] += prods[j]
+            _subset_sums(p, mat, alleles[f, c], q, s)
             total = 0.0
             for j in range(size):
                 total += s[j] * s[size - 1 - j]
@@ -107,19 +120,7 @@ def children_message(
     half = 0.5**k
     for f in range(n_fam):
         for c in range(n_phase):
-            for u in range(n):
-                q[0, u] = p[u]
-            for i in range(k):
-                a = alleles[f, c, i]
-                step = 1 << i
-                for j in range(step):
-                    for u in range(n):
-                        q[step + j, u] = q[j, u] * mat[u, a]
-            for j in range(size):
-                total = 0.0
-                for u in range(n):
-                    total += q[j, u]
-                s[j] = total
+            _subset_sums(p, mat, alleles[f, c], q, s)
             for u in range(n):
                 acc = 0.0
                 for j in range(size):
