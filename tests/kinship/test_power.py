@@ -209,3 +209,95 @@ def test_cli_names_an_unknown_missing_person(dvi_examples: Path) -> None:
     path = str(dvi_examples / "example2.json")
     result = CliRunner().invoke(main, ["kinship", "power", path, "--missing", "X9"])
     assert result.exit_code != 0 and "'X9' is not a missing person" in result.output
+
+
+# -- forrel's documented values (no mutation, as in forrel's examples) -------------------------
+
+TRIO = Pedigree.from_records(
+    [("fa", None, None, 1), ("mo", None, None, 2), ("mp", "fa", "mo", 2)]
+)
+
+
+def exact_and_sampled_ep(
+    ped: Pedigree, marker: Marker, g: np.ndarray, missing: str
+) -> tuple[list[tuple[float, float, float]], float]:
+    """The enumerated outcomes with the references as now, and the EP a seeded simulation
+    reports."""
+    outcomes = exact_marker(ped, marker, g, (), missing)
+    res = simulate_power(Candidate("current references", ped, ()), [marker], g[:, None],
+                         missing, n_sims=500, rng=np.random.default_rng(11))  # fmt: skip
+    return outcomes, res.exclusion_power
+
+
+def test_exclusion_power_equals_forrels_documented_values() -> None:
+    # forrel tests/testthat/test-exclusion.R; marker.mutation is None throughout.
+    m = make_marker("L1", 3, [0.5, 0.3, 0.2])
+    assert m.mutation is None
+    # The alleged father is MP; his child is typed 1/1: EP = (1 - p1)^2.
+    paternity = np.array([[-1, -1], [-1, -1], [0, 0]])
+    outcomes, sampled = exact_and_sampled_ep(TRIO, m, paternity, "fa")
+    assert [e for _, _, e in outcomes] == pytest.approx([0.25] * len(outcomes), abs=1e-12)
+    assert sampled == pytest.approx(0.25, abs=1e-12)
+    # The daughter is MP; her father is typed 1/1 and her mother 2/2: EP = 1 - 2 p1 p2.
+    parents = np.array([[0, 0], [1, 1], [-1, -1]])
+    outcomes, sampled = exact_and_sampled_ep(TRIO, m, parents, "mp")
+    assert [e for _, _, e in outcomes] == pytest.approx([0.7] * len(outcomes), abs=1e-12)
+    assert sampled == pytest.approx(0.7, abs=1e-12)
+
+
+def test_typing_the_father_of_an_untyped_child_gives_forrels_empty_paternity_ep() -> None:
+    # forrel's empty paternity case (father and child both untyped, unrelated in truth, p = 0.1):
+    # EP = 2 p^2 q^2, the chance that two random people share no allele. Here: the child is MP,
+    # nobody is typed and the father is the candidate, simulated from the population.
+    p, q = 0.1, 0.9
+    m = make_marker("L1", 2, [p, q])
+    fam = Family("F1", Pedigree.from_records([("mp", None, None, 1)]), np.full((1, 1, 2), -1),
+                 ("mp",), ())  # fmt: skip
+    n = 40_000
+    results = {r.candidate.label: r for r in family_power(fam, [m], "mp", n_sims=n, seed=2)}
+    father = results["father"]
+    assert results["current references"].exclusion_power == 0.0
+    outcomes = exact_marker(father.candidate.pedigree, m, np.full((3, 2), -1),
+                            father.candidate.typed, "mp")  # fmt: skip
+    total, _, excl = moments(outcomes)
+    assert total == pytest.approx(1.0, abs=1e-12)
+    assert excl == pytest.approx(2 * p**2 * q**2, abs=1e-12)
+    sd = math.sqrt(sum(w * (e - excl) ** 2 for w, _, e in outcomes))
+    assert abs(father.exclusion_power - excl) < 4 * sd / math.sqrt(n)
+
+
+def exact_lr_moments(outcomes: list[tuple[float, float, float]]) -> tuple[float, float]:
+    """E[LR] and the standard deviation of the LR of a true match."""
+    mean = sum(w * 10**x for w, x, _ in outcomes)
+    return mean, math.sqrt(sum(w * (10**x - mean) ** 2 for w, x, _ in outcomes))
+
+
+def test_expected_lr_of_a_true_match_equals_forrels_closed_forms() -> None:
+    # forrel man/expectedLR.Rd and tests/testthat/test-expectedLR.R: MP is the child of fa and
+    # mo, two alleles with p = 0.9, mother typed 1/2; father untyped, then typed 1/1.
+    p = 0.9
+    m = make_marker("L1", 2, [p, 1 - p])
+    assert m.mutation is None
+    mother_only = np.array([[-1, -1], [0, 1], [-1, -1]])
+    both = np.array([[0, 0], [0, 1], [-1, -1]])
+    closed = {
+        "mother typed": (mother_only, 1 / (8 * p * (1 - p)) + 1 / 2),
+        "both typed": (both, 1 / (8 * p * (1 - p)) + 1 / (4 * p**2)),
+    }
+    n = 40_000
+    product, product_var = 1.0, 1.0
+    for seed, (g, expected) in enumerate(closed.values()):
+        mean, sd = exact_lr_moments(exact_marker(TRIO, m, g, (), "mp"))
+        assert mean == pytest.approx(expected, abs=1e-12)
+        res = simulate_power(Candidate("current references", TRIO, ()), [m], g[:, None], "mp",
+                             n_sims=n, rng=np.random.default_rng(seed))  # fmt: skip
+        assert abs(res.mean_lr - expected) < 4 * sd / math.sqrt(n)
+        assert res.mean_lr_se == pytest.approx(sd / math.sqrt(n), rel=0.1)
+        product *= expected
+        product_var *= sd**2 + expected**2
+    # Both markers in one profile: the markers are independent, so E[LR] is the product.
+    two = np.stack([mother_only, both], axis=1)
+    res = simulate_power(Candidate("current references", TRIO, ()), [m, m], two, "mp",
+                         n_sims=n, rng=np.random.default_rng(5))  # fmt: skip
+    sd = math.sqrt(product_var - product**2)
+    assert abs(res.mean_lr - product) < 4 * sd / math.sqrt(n)

@@ -15,13 +15,14 @@ or any other untyped, non-missing member of the pedigree) this module simulates,
    distribution ``P(G_X, G_MP | R)``, i.e. gene dropping conditional on the data, computed
    sequentially from exact genotype posteriors as forrel's conditional ``profileSim`` does;
 
-and reports ``P(LR >= threshold | the body is MP)``, ``E[log10 LR]`` and the exclusion power:
-the probability that a random unrelated body is excluded (impossible at one marker or more
-without mutation), ``EP = 1 - prod_k (1 - sum_{g: P0(G_MP = g | R, X) = 0} P_pop(g))``,
-averaged over the simulated ``X`` (``P0``: Mendelian transmission). A marker whose reference
-data are impossible without mutation excludes nobody. Posteriors are cached per marker and per
-distinct draw, so the cost grows with the number of distinct genotypes drawn, not with the
-number of simulations. :func:`exact_marker` enumerates the same distribution exactly at one
+and reports ``P(LR >= threshold | the body is MP)``, ``E[log10 LR]``, ``E[LR]`` (forrel's
+``meanLR``) and the exclusion power: the probability that a random unrelated body is excluded
+(impossible at one marker or more without mutation),
+``EP = 1 - prod_k (1 - sum_{g: P0(G_MP = g | R, X) = 0} P_pop(g))``, averaged over the
+simulated ``X`` (``P0``: Mendelian transmission). A marker whose reference data are impossible
+without mutation excludes nobody. Posteriors are cached per marker and per distinct draw, so
+the cost grows with the number of distinct genotypes drawn, not with the number of
+simulations. :func:`exact_marker` enumerates the same distribution exactly at one
 marker (for tests and small cases).
 """
 
@@ -91,6 +92,29 @@ class Power:
     def expected_log10_lr(self) -> float:
         """``E[log10 LR | the body is the missing person]``."""
         return float(np.mean(self.log10_lr))
+
+    @property
+    def mean_lr(self) -> float:
+        """``E[LR | the body is the missing person]``, the mean over the simulations (forrel's
+        ``meanLR`` of ``missingPersonIP``; for the current references it estimates
+        ``prod_k sum_g P(G_MP = g | R)^2 / P_pop(g)``, forrel's ``expectedLR``). Computed from
+        the log10 LRs scaled by their maximum, so only a mean beyond the float range is
+        ``inf``."""
+        top, scaled = self._scaled_lr()
+        return float(top * np.mean(scaled))
+
+    @property
+    def mean_lr_se(self) -> float:
+        """Monte Carlo standard error of :attr:`mean_lr`: the spread of the simulated LRs over
+        ``sqrt(n_sims)`` (the LR of a true match is heavy-tailed, so with many markers this
+        estimate is itself rough)."""
+        top, scaled = self._scaled_lr()
+        return float(top * np.std(scaled) / math.sqrt(self.n_sims))
+
+    def _scaled_lr(self) -> tuple[float, FloatArray]:
+        top = float(np.max(self.log10_lr))
+        with np.errstate(over="ignore"):
+            return float(np.power(10.0, top)), np.power(10.0, self.log10_lr - top)
 
     @property
     def exclusion_power(self) -> float:

@@ -3,11 +3,13 @@
     {"missing": id, "family": id, "n_sims": int, "seed": int, "threshold": float,
      "candidates": [{"relative": label, "typed": [ids], "p_identified": float,
                      "p_identified_se": float, "expected_log10_lr": float | null,
-                     "log10_lr_sd": float | null, "exclusion_power": float}],
+                     "log10_lr_sd": float | null, "mean_lr": float | null,
+                     "mean_lr_se": float | null, "exclusion_power": float}],
      "provenance": {...}}
 
 ``relative`` is "current references" first, then each relative who could be typed; ``typed``
-names the members added (new members get ids such as ``M1_sibling``). ``*_se`` and ``_sd``
+names the members added (new members get ids such as ``M1_sibling``). ``mean_lr`` is the mean
+LR of a true match (forrel's ``meanLR``; null beyond the float range). ``*_se`` and ``_sd``
 are the Monte Carlo standard error and the spread over simulations.
 """
 
@@ -47,6 +49,8 @@ def power_json(
                 "p_identified_se": math.sqrt(p * (1 - p) / res.n_sims),
                 "expected_log10_lr": _finite(res.expected_log10_lr),
                 "log10_lr_sd": _finite(float(np.std(res.log10_lr))),
+                "mean_lr": _finite(res.mean_lr),
+                "mean_lr_se": _finite(res.mean_lr_se),
                 "exclusion_power": res.exclusion_power,
             }
         )
