@@ -202,6 +202,9 @@ def test_cli_prints_every_candidate_as_json(dvi_examples: Path) -> None:
     assert rows[0]["relative"] == "current references" and rows[0]["typed"] == []
     assert {"father", "mother", "full sibling", "child"} <= {r["relative"] for r in rows}
     assert all(0 <= r["exclusion_power"] <= 1 and 0 <= r["p_identified"] <= 1 for r in rows)
+    # The arithmetic mean of the LRs is at least their geometric mean.
+    assert all(r["mean_lr"] >= 10 ** r["expected_log10_lr"] * (1 - 1e-9) and r["mean_lr_se"] >= 0
+               for r in rows)  # fmt: skip
     assert CliRunner().invoke(main, args).output == result.output
 
 
@@ -213,9 +216,7 @@ def test_cli_names_an_unknown_missing_person(dvi_examples: Path) -> None:
 
 # -- forrel's documented values (no mutation, as in forrel's examples) -------------------------
 
-TRIO = Pedigree.from_records(
-    [("fa", None, None, 1), ("mo", None, None, 2), ("mp", "fa", "mo", 2)]
-)
+TRIO = Pedigree.from_records([("fa", None, None, 1), ("mo", None, None, 2), ("mp", "fa", "mo", 2)])
 
 
 def exact_and_sampled_ep(
