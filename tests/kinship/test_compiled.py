@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import numba
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from numpy.typing import NDArray
 
-from exhume.kinship._compiled import TILE, accumulate, n_tiles, select_candidates, spread_float32
+from exhume.kinship._compiled import (
+    TILE,
+    accumulate,
+    compiled,
+    n_tiles,
+    select_candidates,
+    spread_float32,
+)
 from exhume.kinship.screeningtables import tiled
 
 F32 = NDArray[np.float32]
@@ -127,3 +135,14 @@ def test_spread_rows_are_the_distinct_rows_of_each_column_in_float32(n_col: int)
     assert not whole[12, :].any()
     assert not whole[3:13, n_col:].any()
     assert np.isnan(whole[:3]).all() and np.isnan(whole[13:]).all()
+
+
+def test_a_function_without_a_place_to_cache_is_compiled_in_memory() -> None:
+    """A hardened service (read-only code, no home folder) gives Numba nowhere to write its
+    cache; a function whose source file does not exist is the same case."""
+    namespace: dict[str, object] = {}
+    exec("def add_one(x):\n    return x + 1\n", namespace)  # source file "<string>"
+    with pytest.raises(RuntimeError, match="no locator"):
+        numba.njit(cache=True)(namespace["add_one"])
+    fast = compiled(namespace["add_one"])
+    assert fast(41) == 42

@@ -7,7 +7,7 @@ column above the threshold and the float32 copy of the tables. Each function is 
 loop of what the NumPy code did, in the same floating-point order (float32 additions marker
 by marker, no reassociation), so results are bitwise equal to it (tested against NumPy
 references in ``tests/kinship/test_compiled.py``). Compiled on first use and cached on disk
-beside this file (``cache=True``); ``nogil`` lets screening's threads run them in parallel.
+(:func:`compiled`); ``nogil`` lets screening's threads run them in parallel.
 """
 
 from __future__ import annotations
@@ -33,8 +33,15 @@ _F = TypeVar("_F", bound=Callable[..., Any])
 
 
 def compiled(func: _F) -> _F:
-    """``numba.njit`` keeping the function's type for mypy (cached, GIL released)."""
-    return cast(_F, numba.njit(cache=True, nogil=True)(func))
+    """``numba.njit`` keeping the function's type for mypy, GIL released, and cached on disk
+    where Numba finds a writable place (``NUMBA_CACHE_DIR``, ``__pycache__`` beside the code,
+    the user's cache folder). A hardened service may have none (a read-only installation, no
+    home folder): the function is then compiled in memory once per process instead of
+    failing at import."""
+    try:
+        return cast(_F, numba.njit(cache=True, nogil=True)(func))
+    except RuntimeError:  # "cannot cache function ...: no locator available"
+        return cast(_F, numba.njit(nogil=True)(func))
 
 
 #: Columns per tile of the float32 tables: a tile of every marker's table (~3,700 rows at 23
