@@ -15,19 +15,19 @@ Three stages:
 1. **Conditional genotype distributions**, batched over the families that share a pedigree
    shape and a typed pattern at a marker (:mod:`exhume.kinship.familytables`).
 2. **Tables** (:mod:`exhume.kinship.screeningtables`): per marker, one row per genotype,
-   one-allele observation and untyped marker; float64 and float32 copies, and an exclusion
-   table. A sex row gives ``-inf`` to sex-incompatible pairs. Families without any typed
-   member, or whose references are impossible even with mutation, are skipped with the
-   reason.
+   one-allele observation and untyped marker; float32 tables in tiles of columns for the
+   look-ups, float64 rows once per distinct family datum for exact rescoring. A sex row
+   gives ``-inf`` to sex-incompatible pairs. Families without any typed member, or whose
+   references are impossible even with mutation, are skipped with the reason.
 3. **Look-ups** (:func:`screen_tables`): each body is a vector of row indices; its log LRs
    against a block of missing persons are float32 row additions (untyped markers skipped),
    in chunks of bodies spread over threads, compiled (:mod:`exhume.kinship._compiled`).
    Each row's top candidates (every float32 near-tie of the ``K``-th value, lowest families
    first) and every pair above the threshold are rescored exactly in float64, with their
-   exclusion counts. Families are processed in
-   blocks sized from a memory budget (:func:`family_blocks`); a block is a pure function of
-   its inputs (:func:`screen_family_block`), which :mod:`exhume.kinship.parallel` maps over a
-   Dask cluster.
+   exclusion counts. Families are processed in blocks sized from a memory budget
+   (:func:`family_blocks`); a block is a pure function of its inputs
+   (:func:`screen_family_block`), which :mod:`exhume.kinship.parallel` maps over a Dask
+   cluster.
 """
 
 from __future__ import annotations
