@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 from numpy.typing import NDArray
 
+from exhume.kinship import screeningtables
 from exhume.kinship.familytables import family_posterior_batch
 from exhume.kinship.frequencies import synthetic_frequencies, with_mutation
 from exhume.kinship.genotypes import genotype_index, genotype_rows
@@ -397,3 +398,27 @@ def test_a_body_of_a_two_missing_family_has_its_own_missing_person_as_best_candi
         assert col[b] in top
         best = result.top_log_lr[b, 0]
         assert result.top_log_lr[b, top.index(col[b])] == pytest.approx(best, rel=1e-13)
+
+
+def test_each_column_points_to_its_own_family_data_and_identical_families_share_one() -> None:
+    scenario, _ = simulate_scenario(400, 20, 0.5, seed=8, n_markers=5, two_missing=40)
+    fam = scenario.family_data()
+    columns = np.arange(np.asarray(fam.family_shape).shape[0])
+    distinct = screeningtables._distinct_markers(
+        fam, screeningtables._shape_groups(fam, columns), columns.shape[0]
+    )
+    shape_of = np.asarray(fam.family_shape)
+    for m, (data, column) in enumerate(distinct):
+        starts = np.cumsum([0] + [g.shape[0] for _, g in data])
+        seen: dict[tuple[int, bytes], int] = {}
+        for j in columns.tolist():
+            batch = int(np.searchsorted(starts, column[j], side="right")) - 1
+            shape, rows = data[batch]
+            lo, hi = fam.family_offset[j], fam.family_offset[j + 1]
+            own = np.asarray(fam.genotypes[lo:hi, m], dtype=np.int64)
+            assert shape == shape_of[j]
+            np.testing.assert_array_equal(rows[column[j] - starts[batch]], own)
+            key = (int(shape), own.tobytes())
+            assert seen.setdefault(key, int(column[j])) == column[j]  # one datum per content
+        assert len(set(seen.values())) == starts[-1]  # and no datum twice
+        assert all(rows.shape[0] > 0 for _, rows in data)

@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import TypeVar
 
 import numpy as np
@@ -192,41 +193,66 @@ class DistinctPosteriors:
     column: IntArray
 
 
-def _distinct_rows(geno: NDArray[np.int64]) -> tuple[IntArray, IntArray]:
-    """One representative row of each distinct row of ``geno`` ``(F, ...)`` and the distinct
-    index of every row. Rows are keyed by one integer (the observed alleles as digits) when
-    that fits in 62 bits, else compared whole."""
-    flat = geno.reshape(geno.shape[0], -1)
-    varying = np.flatnonzero((flat != flat[:1]).any(axis=0))
-    digits = flat[:, varying] + 1
+_Data = list[tuple[int, NDArray[np.int64]]]
+
+
+def _packed_keys(digits: NDArray[np.int64]) -> list[IntArray]:
+    """Small non-negative integers ``(..., D)`` packed into as few int64 words as keep every
+    row distinct: as many digits a word as fit in 62 bits."""
     base = int(digits.max(initial=0)) + 1
-    if varying.shape[0] * np.log2(base) < 62:
-        key = digits @ (base ** np.arange(varying.shape[0], dtype=np.int64))
-        _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
-    else:
-        _, first, inverse = np.unique(flat, axis=0, return_index=True, return_inverse=True)
-    return first.astype(np.int64), inverse.reshape(-1).astype(np.int64)
+    per = max(1, 62 // max(1, (base - 1).bit_length()))
+    words = []
+    for i in range(0, digits.shape[-1], per):
+        part = digits[..., i : i + per]
+        words.append(part @ (base ** np.arange(part.shape[-1], dtype=np.int64)))
+    return words
 
 
-def _distinct_data(
-    fam: FamilyData, groups: list[_ShapeGroup], n_columns: int, m: int
-) -> tuple[list[tuple[int, NDArray[np.int64]]], IntArray]:
-    """The distinct family data at marker ``m``: per shape and typed pattern, the shape and
-    the distinct genotypes ``(U_k, n_ind, 2)``, in order, and the distinct datum of every
-    column (an index into their concatenation)."""
-    column = np.empty(n_columns, dtype=np.int64)
-    data: list[tuple[int, NDArray[np.int64]]] = []
-    done = 0
+def _distinct_markers(
+    fam: FamilyData, groups: list[_ShapeGroup], n_columns: int
+) -> list[tuple[_Data, IntArray]]:
+    """Per marker, the distinct family data: per shape and typed pattern (one kernel call
+    each), the shape and the distinct genotypes ``(U_k, n_ind, 2)``, in order, and the
+    distinct datum of every column (an index into their concatenation).
+
+    Families of one shape whose members' observations at a marker are identical share one
+    datum. One sort per shape finds them at every marker at once: the keys are the marker,
+    the typed pattern and the observed alleles packed into integers."""
+    n_markers = len(fam.markers)
+    data: list[_Data] = [[] for _ in range(n_markers)]
+    column = np.empty((n_markers, n_columns), dtype=np.int64)
+    done = np.zeros(n_markers, dtype=np.int64)
     for grp in groups:
-        code = grp.codes[:, m]
-        order = np.argsort(code, kind="stable")
-        bounds = np.flatnonzero(np.diff(code[order])) + 1
-        for idx in np.split(order, bounds):
-            first, inverse = _distinct_rows(grp.genotypes[idx, :, m])
-            column[grp.positions[idx]] = done + inverse
-            done += first.shape[0]
-            data.append((grp.shape, grp.genotypes[idx[first], :, m]))
-    return data, column
+        n_fam, n_ind = grp.genotypes.shape[:2]
+        digits = (grp.genotypes + 1).transpose(2, 0, 1, 3).reshape(n_markers, n_fam, 2 * n_ind)
+        keys = [w.reshape(-1) for w in _packed_keys(digits)]
+        marker = np.repeat(np.arange(n_markers), n_fam)
+        code = grp.codes.T.reshape(-1)
+        order = np.lexsort((*keys[::-1], code, marker))
+        ms, cs = marker[order], code[order]
+        batch = np.ones(order.shape[0], dtype=bool)
+        batch[1:] = (ms[1:] != ms[:-1]) | (cs[1:] != cs[:-1])
+        new = batch.copy()
+        for key in keys:
+            k = key[order]
+            new[1:] |= k[1:] != k[:-1]
+        distinct = np.cumsum(new) - 1  # running index of each entry's datum
+        fam_of = order % n_fam
+        firsts = np.flatnonzero(new)
+        marker_start = np.searchsorted(ms, np.arange(n_markers + 1))
+        batch_at = np.flatnonzero(batch)
+        for m in range(n_markers):
+            lo, hi = marker_start[m], marker_start[m + 1]
+            if lo == hi:
+                continue
+            base = distinct[lo]
+            column[m, grp.positions[fam_of[lo:hi]]] = done[m] + distinct[lo:hi] - base
+            i0, i1 = np.searchsorted(batch_at, [lo, hi])
+            for b0, b1 in pairwise([*batch_at[i0:i1].tolist(), hi]):
+                f0, f1 = np.searchsorted(firsts, [b0, b1])
+                data[m].append((grp.shape, grp.genotypes[fam_of[firsts[f0:f1]], :, m]))
+            done[m] += distinct[hi - 1] - base + 1
+    return [(data[m], column[m]) for m in range(n_markers)]
 
 
 #: Families per kernel call at most: the kernels' intermediates (a few MB) are then reused
@@ -257,17 +283,16 @@ def _posterior_chunks(
 
 def distinct_posteriors(
     fam: FamilyData,
-    groups: list[_ShapeGroup],
-    n_columns: int,
+    data: _Data,
+    column: IntArray,
     m: int,
     *,
     mutation: bool,
     memory_bytes: int = 256 << 20,
 ) -> DistinctPosteriors:
-    """Conditional genotype distributions of the missing persons at marker ``m``, batched over
-    families of the same shape and typed pattern and computed once per distinct datum (the
-    observations of every member of the family at the marker)."""
-    data, column = _distinct_data(fam, groups, n_columns, m)
+    """Conditional genotype distributions of the missing persons at marker ``m``, computed once
+    per distinct datum (:func:`_distinct_markers`), batched over families of the same shape
+    and typed pattern."""
     n = fam.markers[m].n_alleles
     total = sum(g.shape[0] for _, g in data)
     post, one, lik = np.empty((total, n_genotypes(n))), np.empty((total, n)), np.empty(total)
@@ -307,8 +332,7 @@ def spread_columns(rows: NDArray[_S], column: IntArray) -> NDArray[_S]:
 
 def marker_tables(
     fam: FamilyData,
-    groups: list[_ShapeGroup],
-    n_columns: int,
+    distinct: tuple[_Data, IntArray],
     m: int,
     stack: NDArray[np.float32],
     first: int,
@@ -318,20 +342,18 @@ def marker_tables(
 ) -> tuple[ExactRows, NDArray[np.bool_] | None, FloatArray]:
     """Marker ``m``'s log LR rows: written in float32 into the tiled ``stack`` from row
     ``first`` (``n(n+1)/2 + n + 1`` rows, the last, untyped, row 0) and returned in float64
-    once per distinct family datum (:func:`distinct_posteriors`), with the exclusion table (a
-    cell's probability is 0 with or without mutation; ``None`` without ``exclusions``) and
-    the likelihood of each column's data."""
+    once per distinct family datum (``distinct``, :func:`_distinct_markers`), with the
+    exclusion table (a cell's probability is 0 with or without mutation; ``None`` without
+    ``exclusions``) and the likelihood of each column's data."""
     marker = fam.markers[m]
     if exclusions:
-        d = distinct_posteriors(fam, groups, n_columns, m, mutation=True,
-                                memory_bytes=memory_bytes)  # fmt: skip
-        md = distinct_posteriors(fam, groups, n_columns, m, mutation=False,
-                                 memory_bytes=memory_bytes)  # fmt: skip
+        d = distinct_posteriors(fam, *distinct, m, mutation=True, memory_bytes=memory_bytes)
+        md = distinct_posteriors(fam, *distinct, m, mutation=False, memory_bytes=memory_bytes)
         rows = log_rows(marker, d.post, d.one)
         spread_float32(rows, d.column, stack, first)
         gone = np.concatenate([(md.post <= 0) | (d.post <= 0), (md.one <= 0) | (d.one <= 0)], 1)
         return ExactRows(rows, d.column), spread_columns(gone, d.column), d.lik[d.column]
-    data, column = _distinct_data(fam, groups, n_columns, m)
+    data, column = distinct
     total = sum(g.shape[0] for _, g in data)
     p = marker.afreq
     log_hw, log_carrier = np.log(hardy_weinberg(p)), np.log(p**2 + 2 * p * (1 - p))
@@ -376,15 +398,15 @@ def build_tables(
     that cannot be screened, with the reason (data impossible even with mutation). Without
     ``exclusions`` the mutation-free pass is skipped and ``excluded`` is empty (see
     :func:`count_exclusions`)."""
-    groups = _shape_groups(fam, families)
     n_col = families.shape[0]
+    distinct = _distinct_markers(fam, _shape_groups(fam, families), n_col)
     budget = memory_bytes // max(1, threads)
     sizes = [n_genotypes(mk.n_alleles) + mk.n_alleles + 1 for mk in fam.markers]
     offsets = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
     stack = np.empty((n_tiles(n_col), int(offsets[-1]), TILE), dtype=np.float32)
 
     def one_marker(m: int) -> tuple[ExactRows, NDArray[np.bool_] | None, FloatArray]:
-        return marker_tables(fam, groups, n_col, m, stack, int(offsets[m]),
+        return marker_tables(fam, distinct[m], m, stack, int(offsets[m]),
                              exclusions=exclusions, memory_bytes=budget)  # fmt: skip
 
     parts = per_marker(one_marker, len(fam.markers), threads)
