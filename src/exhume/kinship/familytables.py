@@ -179,7 +179,7 @@ def family_posterior_batch(
     tensors = _parent_matrices(marker, mutation)
     fast = nuclear_joint(ped, target, keep, kinds, geno, marker, tensors)
     if fast is not None:
-        return _fold(fast, geno[:, target], n)
+        return _fold(fast, geno[:, target])
     if len(keep) > MAX_BATCHED_INDIVIDUALS:
         return _engine_posteriors(ped, target, marker, geno, mutation)
     letter = {(i, s): _VARS[2 * k + s] for k, i in enumerate(keep) for s in (0, 1)}
@@ -195,7 +195,7 @@ def family_posterior_batch(
                 if val is not None:
                     fixed[(i, s)] = val
         joint += _combo_joint(ped, target, marker, tensors, keep, letter, fixed, weight)
-    return _fold(joint, geno[:, target], n)
+    return _fold(joint, geno[:, target])
 
 
 def _combo_joint(
@@ -286,7 +286,7 @@ def _normalised(genotypes: NDArray[np.integer]) -> NDArray[np.int64]:
 
 
 def _fold(
-    joint: FloatArray, target_geno: NDArray[np.int64], n: int
+    joint: FloatArray, target_geno: NDArray[np.int64]
 ) -> tuple[FloatArray, FloatArray, FloatArray]:
     """From the ordered joint ``J (F, n, n)``: the normalised unordered distribution
     ``U({a,b}) = J(a,b) + J(b,a)`` (``J(a,a)`` on the diagonal) times the target's own

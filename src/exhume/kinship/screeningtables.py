@@ -177,22 +177,6 @@ def _shape_groups(fam: FamilyData, families: IntArray) -> list[_ShapeGroup]:
     return groups
 
 
-@dataclass(frozen=True)
-class DistinctPosteriors:
-    """Conditional distributions of the *distinct* family data at one marker.
-
-    Families of one shape whose members' observations at the marker are identical have the
-    same conditional distribution, so it is computed once: ``post`` ``(U, n(n+1)/2)``, ``one``
-    ``(U, n)`` and ``lik`` ``(U,)`` per distinct datum, and ``column`` ``(n_columns,)`` the
-    distinct row of each column (``post[column]`` is the per-column distribution).
-    """
-
-    post: FloatArray
-    one: FloatArray
-    lik: FloatArray
-    column: IntArray
-
-
 _Data = list[tuple[int, NDArray[np.int64]]]
 
 
@@ -281,38 +265,6 @@ def _posterior_chunks(
             done += part.shape[0]
 
 
-def distinct_posteriors(
-    fam: FamilyData,
-    data: _Data,
-    column: IntArray,
-    m: int,
-    *,
-    mutation: bool,
-    memory_bytes: int = 256 << 20,
-) -> DistinctPosteriors:
-    """Conditional genotype distributions of the missing persons at marker ``m``, computed once
-    per distinct datum (:func:`_distinct_markers`), batched over families of the same shape
-    and typed pattern."""
-    n = fam.markers[m].n_alleles
-    total = sum(g.shape[0] for _, g in data)
-    post, one, lik = np.empty((total, n_genotypes(n))), np.empty((total, n)), np.empty(total)
-    for lo, p, o, lk in _posterior_chunks(fam, data, m, mutation, memory_bytes):
-        hi = lo + lk.shape[0]
-        post[lo:hi], one[lo:hi], lik[lo:hi] = p, o, lk
-    return DistinctPosteriors(post, one, lik, column)
-
-
-def log_rows(marker: Marker, post: FloatArray, one: FloatArray) -> FloatArray:
-    """Log LR rows ``(F, n(n+1)/2 + n)`` from the conditional distributions ``(F, n(n+1)/2)``
-    and one-allele probabilities ``(F, n)``: genotype ``g``: ``log P(g | R) - log P_pop(g)``;
-    one-allele observation ``a``: ``log sum_{g ∋ a} P(g | R) - log(p_a^2 + 2 p_a (1 - p_a))``
-    (``-inf`` where the probability is 0)."""
-    p = marker.afreq
-    out = np.empty((post.shape[0], post.shape[1] + one.shape[1]))
-    log_ratios(post, one, np.log(hardy_weinberg(p)), np.log(p**2 + 2 * p * (1 - p)), out)
-    return out
-
-
 #: Rows transposed at a time (a block and its transpose stay in cache).
 _BLOCK = 128
 
@@ -340,31 +292,33 @@ def marker_tables(
     exclusions: bool,
     memory_bytes: int = 256 << 20,
 ) -> tuple[ExactRows, NDArray[np.bool_] | None, FloatArray]:
-    """Marker ``m``'s log LR rows: written in float32 into the tiled ``stack`` from row
+    """Marker ``m``'s log LR rows (genotype ``g``: ``log P(g | R) - log P_pop(g)``; one-allele
+    observation ``a``: ``log sum_{g ∋ a} P(g | R) - log(p_a^2 + 2 p_a (1 - p_a))``, ``-inf``
+    where the probability is 0): written in float32 into the tiled ``stack`` from row
     ``first`` (``n(n+1)/2 + n + 1`` rows, the last, untyped, row 0) and returned in float64
     once per distinct family datum (``distinct``, :func:`_distinct_markers`), with the
     exclusion table (a cell's probability is 0 with or without mutation; ``None`` without
     ``exclusions``) and the likelihood of each column's data."""
     marker = fam.markers[m]
-    if exclusions:
-        d = distinct_posteriors(fam, *distinct, m, mutation=True, memory_bytes=memory_bytes)
-        md = distinct_posteriors(fam, *distinct, m, mutation=False, memory_bytes=memory_bytes)
-        rows = log_rows(marker, d.post, d.one)
-        spread_float32(rows, d.column, stack, first)
-        gone = np.concatenate([(md.post <= 0) | (d.post <= 0), (md.one <= 0) | (d.one <= 0)], 1)
-        return ExactRows(rows, d.column), spread_columns(gone, d.column), d.lik[d.column]
     data, column = distinct
     total = sum(g.shape[0] for _, g in data)
-    p = marker.afreq
+    p, ng = marker.afreq, n_genotypes(marker.n_alleles)
     log_hw, log_carrier = np.log(hardy_weinberg(p)), np.log(p**2 + 2 * p * (1 - p))
-    rows = np.empty((total, n_genotypes(marker.n_alleles) + marker.n_alleles))
+    rows = np.empty((total, ng + marker.n_alleles))
+    gone = np.empty(rows.shape, dtype=bool) if exclusions else None
     lik = np.empty(total)
+    mendel = _posterior_chunks(fam, data, m, False, memory_bytes) if exclusions else None
     for lo, post, one, lk in _posterior_chunks(fam, data, m, True, memory_bytes):
         hi = lo + lk.shape[0]
         log_ratios(post, one, log_hw, log_carrier, rows[lo:hi])
         lik[lo:hi] = lk
+        if gone is not None and mendel is not None:
+            _, post0, one0, _ = next(mendel)
+            gone[lo:hi, :ng] = (post0 <= 0) | (post <= 0)
+            gone[lo:hi, ng:] = (one0 <= 0) | (one <= 0)
     spread_float32(rows, column, stack, first)
-    return ExactRows(rows, column, tuple(data)), None, lik[column]
+    excl = None if gone is None else spread_columns(gone, column)
+    return ExactRows(rows, column, tuple(data)), excl, lik[column]
 
 
 def sex_table(missing_sex: NDArray[np.int8]) -> NDArray[np.float32]:
