@@ -1,12 +1,12 @@
-"""Compiled loops of national screening (Numba): the look-ups, the candidate selection and the
-spreading of table rows.
+"""Compiled loops of national screening (Numba): the look-ups, the candidate selection, the log
+rows and the spreading of table rows.
 
 These are the loops that NumPy can only run as many whole-array passes with temporaries:
 summing 23 table rows per body and column, then finding each body's best columns, every
-column above the threshold and the float32 copy of the tables. Each function is the plain
-loop of what the NumPy code did, in the same floating-point order (float32 additions marker
-by marker, no reassociation), so results are bitwise equal to it (tested against NumPy
-references in ``tests/kinship/test_compiled.py``). Compiled on first use and cached on disk
+column above the threshold, the log rows and the float32 copy of the tables. The sums keep
+NumPy's floating-point order (float32 additions marker by marker, no reassociation), so
+they are bitwise equal to it; the logs are libm's, within an ulp of NumPy's (tested against
+NumPy references in ``tests/kinship/test_compiled.py``). Compiled on first use and cached on disk
 (:func:`compiled`); ``nogil`` lets screening's threads run them in parallel.
 """
 
