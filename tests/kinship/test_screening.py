@@ -356,7 +356,7 @@ def test_a_family_with_two_missing_persons_is_screened_for_both(
         assert names[cols[1]] == f"MP{f:06d}-{shape.pedigree.ids[shape.also_missing[0]]}"
         assert not set(cols.tolist()) & set(result.skipped)  # both columns screened
     assert result.full is not None and result.full.shape == (30, 52)
-    sex = scenario.missing_sex()
+    sex = scenario.family_data().missing_sex()
     fa = [scenario.shapes[scenario.family_shape[f]].name == "father-son" for f in family]
     assert all(sex[c] == 1 for c in np.flatnonzero(fa))  # father and son both male
 

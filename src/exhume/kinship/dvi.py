@@ -263,7 +263,7 @@ class FamilyLikelihoods:
         return [tuple(r) for r in uniq.tolist()], back.reshape(-1)
 
     def count_uncached(self, f: int, keys: Iterable[tuple[int, ...]]) -> int:
-        """How many of the canonical ``keys`` have no family term yet (:meth:`cached`)."""
+        """How many of the canonical ``keys`` have no family term yet."""
         return sum(1 for key in keys if (f, key) not in self._cache)
 
     def total(self, f: int, key: tuple[int, ...]) -> float:
@@ -282,8 +282,7 @@ class FamilyLikelihoods:
         value = self._per_marker.get(key)
         if value is None:
             fam = self.problem.families[f]
-            placement = {m: v for m, v in zip(fam.missing, sub, strict=True) if v != STAR_CODE}
-            genotypes = place_victims(self.problem, fam, placement)
+            genotypes = self._placed(fam, sub)
             value = loglik(
                 fam.pedigree, self.problem.markers, genotypes, mutation=mutation
             ).per_marker
@@ -393,21 +392,11 @@ class FamilyLikelihoods:
 
     def __call__(self, f: int, sub: tuple[int, ...]) -> float:
         """``log L(family f | victims placed as in sub)``."""
-        sub = self.canonical(f, sub)
-        key = (f, sub)
-        value = self._cache.get(key)
-        if value is None:
-            value = float(self.per_marker(f, sub, self.mutation_flags[f]).sum())
-            self._cache[key] = value
-        return value
+        return self.total(f, self.canonical(f, sub))
 
     def incompatible(self, f: int, sub: tuple[int, ...]) -> int:
         """Markers at which the placement is impossible with every mutation model removed."""
         return int(np.count_nonzero(np.isneginf(self.per_marker(f, sub, False))))
-
-    def cached(self, f: int, sub: tuple[int, ...]) -> bool:
-        """Whether the family term of ``sub`` is already known."""
-        return (f, self.canonical(f, sub)) in self._cache
 
     @property
     def evaluations(self) -> int:

@@ -153,13 +153,14 @@ def choose_joint(ctx: DviContext, options: SolveOptions) -> JointChoice:
     """
     limits = (options.max_assignments, options.max_evaluations)
     full = joint_cost(ctx, ctx.codes, *limits)
+    # the limits are checked once, by joint_cost; building the table does not check them again
     if full.within:
-        return JointChoice("exhaustive", full.explain(), joint_table(ctx, *limits))
+        return JointChoice("exhaustive", full.explain(), joint_table(ctx, limits[0]))
     why = "the full problem has " + full.explain()
     state, _, _ = reduce(ctx, options.threshold, options.max_incomp)
     reduced = joint_cost(ctx, restricted_codes(ctx, state), *limits)
     if reduced.within:
-        table = restricted_joint(ctx, state, None, *limits)
+        table = restricted_joint(ctx, state, None, limits[0])
         return JointChoice(
             "stepwise",
             f"{why}; exclusions and undisputed identifications first "

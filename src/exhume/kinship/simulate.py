@@ -78,11 +78,6 @@ class FamilyShape:
         """Pedigree indices of every missing person (``missing`` first)."""
         return (self.missing, *self.also_missing)
 
-    @property
-    def missing_sex(self) -> int:
-        """Sex of the missing person (1 male, 2 female)."""
-        return int(self.pedigree.sex[self.missing])
-
 
 @dataclass(frozen=True)
 class Scenario:
@@ -148,15 +143,6 @@ class Scenario:
         """Genotypes ``(n_individuals, n_markers, 2)`` of one family's pedigree members."""
         lo, hi = int(self.family_offset[family]), int(self.family_offset[family + 1])
         return self.reference_genotypes[lo:hi]
-
-    def missing_sex(self) -> NDArray[np.int8]:
-        """Sex of each missing person (column)."""
-        family, member = self.missing_columns()
-        sexes = np.zeros((len(self.shapes), max(s.pedigree.n for s in self.shapes)), np.int8)
-        for k, shape in enumerate(self.shapes):
-            sexes[k, : shape.pedigree.n] = shape.pedigree.sex
-        out: NDArray[np.int8] = sexes[self.family_shape[family], member]
-        return out
 
     def family_data(self) -> FamilyData:
         """The missing persons as screening takes them: one column per missing person, its
