@@ -112,6 +112,28 @@ class Lumped:
         """N, the padded allele count."""
         return int(self.freq.shape[1])
 
+    def select(self, idx: IntArray) -> Lumped:
+        """The markers ``idx``, padded only to their own largest allele count (itself when
+        that changes nothing)."""
+        width = max(int(self.n_alleles[idx].max()), 1)
+        if idx.size == self.n_alleles.size:
+            if width == self.width:
+                return self
+            return Lumped(
+                self.n_alleles,
+                self.freq[:, :width],
+                self.male[:, :width, :width],
+                self.female[:, :width, :width],
+                self.genotypes,
+            )
+        return Lumped(
+            self.n_alleles[idx],
+            self.freq[idx, :width],
+            self.male[idx, :width, :width],
+            self.female[idx, :width, :width],
+            self.genotypes[:, idx],
+        )
+
 
 def lump(table: MarkerTable, genotypes: IntArray, *, enabled: bool = True) -> Lumped:
     """Lump unobserved alleles of every marker (see module docstring) for one component.

@@ -251,7 +251,7 @@ class PlacementEvaluator:
             raise TooLarge(f"an intermediate factor of {peak} elements")
         out = np.zeros((pl.shape[0], self.n_markers))
         for group in groups:
-            part = _slice(self.lumped, group)
+            part = self.lumped.select(group)
             totals = self._numeric(part, group, steps)
             for inverse, vals in zip(scalars, totals, strict=True):
                 out[:, group] += vals[0] if inverse is None else vals[inverse]
@@ -480,14 +480,3 @@ def _einsum(expr: str, operands: list[FloatArray]) -> FloatArray:
 def _groups(n_alleles: IntArray) -> list[IntArray]:
     """Markers with the same allele count together (work grows as a power of it)."""
     return [np.flatnonzero(n_alleles == w) for w in np.unique(n_alleles)]
-
-
-def _slice(lumped: Lumped, idx: IntArray) -> Lumped:
-    width = max(int(lumped.n_alleles[idx].max()), 1)
-    return Lumped(
-        lumped.n_alleles[idx],
-        lumped.freq[idx, :width],
-        lumped.male[idx, :width, :width],
-        lumped.female[idx, :width, :width],
-        lumped.genotypes[:, idx],
-    )

@@ -219,7 +219,7 @@ def _component(
     lumped = lump(sub, g[:, active] if sub is not table else g, enabled=lumping)
     local = {m: i for i, m in enumerate(comp.tolist())}
     for group in _groups(lumped.n_alleles):
-        part = _slice(lumped, group)
+        part = lumped.select(group)
         untyped = np.zeros(ped.n, dtype=bool)
         untyped[comp] = (part.genotypes < 0).all(axis=(1, 2))
         members = prune(ped, comp.tolist(), untyped)
@@ -295,25 +295,3 @@ def _groups(n_alleles: IntArray) -> list[IntArray]:
     for n in np.unique(n_alleles[~small]):
         groups.append(np.flatnonzero(n_alleles == n))
     return groups
-
-
-def _slice(lumped: Lumped, idx: IntArray) -> Lumped:
-    if idx.size == lumped.n_alleles.size:
-        width = int(lumped.n_alleles.max())
-        if width == lumped.width:
-            return lumped
-        return Lumped(
-            lumped.n_alleles,
-            lumped.freq[:, :width],
-            lumped.male[:, :width, :width],
-            lumped.female[:, :width, :width],
-            lumped.genotypes,
-        )
-    width = int(lumped.n_alleles[idx].max())
-    return Lumped(
-        lumped.n_alleles[idx],
-        lumped.freq[idx, :width],
-        lumped.male[idx, :width, :width],
-        lumped.female[idx, :width, :width],
-        lumped.genotypes[:, idx],
-    )
