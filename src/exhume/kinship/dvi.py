@@ -251,16 +251,8 @@ class FamilyLikelihoods:
         rows = np.array(subs, dtype=np.int64, copy=True).reshape(len(subs), len(self._slots[f]))
         for group in self._groups[f]:
             rows[:, group] = -np.sort(-rows[:, group], axis=1)
-        base = len(self.problem.victims) + 1
-        if rows.shape[1] * math.log2(base) < 62:  # one-dimensional unique on a mixed radix
-            weights = base ** np.arange(rows.shape[1], dtype=np.int64)
-            _keys, first, back = np.unique(
-                (rows + 1) @ weights, return_index=True, return_inverse=True
-            )
-            uniq = rows[first]
-        else:
-            uniq, back = np.unique(rows, axis=0, return_inverse=True)
-        return [tuple(r) for r in uniq.tolist()], back.reshape(-1)
+        uniq, back = unique_rows(rows, len(self.problem.victims) + 1)
+        return [tuple(r) for r in uniq.tolist()], back
 
     def count_uncached(self, f: int, keys: Iterable[tuple[int, ...]]) -> int:
         """How many of the canonical ``keys`` have no family term yet."""
@@ -599,23 +591,24 @@ def am_oriented(assignments: Int, n_missing: int) -> Int:
 
 
 def family_subs(ctx: DviContext, am: Int, f: int) -> tuple[Int, Int]:
-    """Distinct sub-assignments of family ``f`` among AM-oriented rows, and each row's index.
+    """Distinct sub-assignments of family ``f`` among AM-oriented rows, and each row's index
+    (:func:`unique_rows`)."""
+    cols = list(ctx.family_columns[f])
+    return unique_rows(am[:, cols], len(ctx.problem.victims) + 1)
 
-    Rows are encoded as integers in base ``n_victims + 1`` when that fits in 62 bits (fast
-    one-dimensional ``unique``), else compared as rows.
-    """
-    problem = ctx.problem
-    cols = [problem.missing.index(m) for m in problem.families[f].missing]
-    block = am[:, cols]
-    base = len(problem.victims) + 1
-    if len(cols) * math.log2(base) < 62:
-        weights = base ** np.arange(len(cols), dtype=np.int64)
+
+def unique_rows(rows: Int, base: int) -> tuple[Int, Int]:
+    """The distinct rows of ``rows`` (victim codes, ``-1`` for none, below ``base - 1``) and
+    each row's index among them: one-dimensional ``unique`` on the rows read as integers in
+    base ``base`` when that fits in 62 bits, else rows compared whole."""
+    if rows.shape[1] * math.log2(base) < 62:
+        weights = base ** np.arange(rows.shape[1], dtype=np.int64)
         _keys, first, inverse = np.unique(
-            (block + 1) @ weights, return_index=True, return_inverse=True
+            (rows + 1) @ weights, return_index=True, return_inverse=True
         )
-        return block[first], inverse.reshape(-1)
-    subs, inverse = np.unique(block, axis=0, return_inverse=True)
-    return subs, inverse.reshape(-1)
+        return rows[first], inverse.reshape(-1)
+    uniq, inverse = np.unique(rows, axis=0, return_inverse=True)
+    return uniq, inverse.reshape(-1)
 
 
 def joint_logliks(ctx: DviContext, assignments: Int) -> Float:
