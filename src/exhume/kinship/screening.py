@@ -314,6 +314,14 @@ class ScreeningResult:
     full: NDArray[np.float32] | None = None
 
 
+def screenable(fam: FamilyData, wanted: IntArray) -> tuple[IntArray, dict[int, str]]:
+    """Of the families ``wanted`` (sorted), those that can be screened, and the others with
+    the reason: nobody typed, not even a direct reference."""
+    empty = np.intersect1d(families_without_references(fam), wanted)
+    skipped = {int(f): "no typed relative and no direct reference" for f in empty}
+    return np.setdiff1d(wanted, empty), skipped
+
+
 def screen(
     fam: FamilyData,
     remains_genotypes: NDArray[np.integer],
@@ -331,9 +339,7 @@ def screen(
     params = params or ScreeningParams()
     rows = body_rows(fam.markers, remains_genotypes, remains_sex)
     n_fam = int(np.asarray(fam.family_shape).shape[0])
-    empty = families_without_references(fam)
-    skipped = {int(f): "no typed relative and no direct reference" for f in empty}
-    screened = np.setdiff1d(np.arange(n_fam, dtype=np.int64), empty)
+    screened, skipped = screenable(fam, np.arange(n_fam, dtype=np.int64))
     blocks = family_blocks(screened, fam.markers, params)
     run = executor or serial_executor
     results = list(run(ScreeningJob(fam, rows, params, progress), blocks))

@@ -43,13 +43,13 @@ from exhume.kinship.screening import (
     family_blocks,
     merge_results,
     screen_tables,
+    screenable,
 )
 from exhume.kinship.screeningtables import (
     FamilyData,
     ScreeningTables,
     body_rows,
     build_tables,
-    families_without_references,
     sex_table,
 )
 
@@ -197,9 +197,7 @@ def screen_cached(
     rows = body_rows(fam.markers, remains_genotypes, remains_sex)
     n_fam = int(np.asarray(fam.family_shape).shape[0])
     wanted = np.arange(n_fam, dtype=np.int64) if families is None else np.unique(families)
-    empty = np.intersect1d(families_without_references(fam), wanted)
-    skipped = {int(f): "no typed relative and no direct reference" for f in empty}
-    screened = np.setdiff1d(wanted, empty)
+    screened, skipped = screenable(fam, wanted)
     digests = family_digests(fam)
     built = cache.ensure(fam, screened, digests, params)
     located = np.array([cache.where[digests[f]] for f in screened.tolist()], dtype=np.int64)
