@@ -47,7 +47,7 @@ from exhume.ledger.bundle import CHECKPOINT, CountingRule
 from exhume.ledger.checkpoint import parse_checkpoint_body
 from exhume.ledger.commitments import commit
 from exhume.ledger.log import audit_entries
-from exhume.ledger.merkle import CompactRange, leaf_hash
+from exhume.ledger.merkle import MerkleTree, leaf_hash, root_from_leaf_hashes
 from exhume.ledger.note import parse_note
 from exhume.ledger.verify import verify_release
 
@@ -92,20 +92,13 @@ class ArchiveReport:
         }
 
 
-def is_site_archive(path: Path) -> bool:
-    """Whether ``path`` is a file that looks like a site archive (a gzip tar file)."""
-    return path.is_file() and tarfile.is_tarfile(path)
-
-
 def sha256_hex(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
 def log_root(leaves: Sequence[bytes]) -> str:
     """The RFC 9162 root (hex) of ``leaves``."""
-    compact = CompactRange()
-    compact.extend(leaf_hash(leaf) for leaf in leaves)
-    return compact.root().hex()
+    return root_from_leaf_hashes(leaf_hash(leaf) for leaf in leaves).hex()
 
 
 def verify_site_archive(
@@ -251,6 +244,11 @@ def _check_releases(
     found = sorted(
         (p for p in folder.iterdir() if p.is_dir()) if folder.is_dir() else [], key=_size_of
     )
+    if not found:
+        return
+    # Every perfect subtree's hash, once: the root of any release's prefix is then O(log n) hashes,
+    # not a rehash of the whole prefix per release.
+    tree = MerkleTree(leaf_hash(leaf) for leaf in leaves)
     previous: Path | None = None
     for release in found:
         checked = verify_release(release, previous, trusted_keys, count=count)
@@ -258,7 +256,7 @@ def _check_releases(
         report.problems += [f"release {release.name}: {p}" for p in checked.problems]
         report.warnings += [f"release {release.name}: {w}" for w in checked.warnings]
         size = checked.tree_size or 0
-        if checked.ok and (size > len(leaves) or _root_of(release) != log_root(leaves[:size])):
+        if checked.ok and (size > len(leaves) or _root_of(release) != tree.root(size).hex()):
             report.problems.append(
                 f"release {release.name}: its checkpoint (tree size {size}) is not the root of "
                 f"the first {size} entries of {LOG}: the log was rewritten after it was signed"
