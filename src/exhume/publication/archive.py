@@ -30,7 +30,7 @@ from exhume import __version__
 from exhume.access.actions import do_record_access
 from exhume.access.endpoints import MODEL_DATA
 from exhume.access.policy import Data, Level, level_of
-from exhume.access.records import visible
+from exhume.access.records import record_label, visible
 from exhume.audit.events import record_type_of, snapshot
 from exhume.audit.models import LogEntry
 from exhume.casework.models import Remains, Site
@@ -64,15 +64,11 @@ def site_models(user: Any) -> list[tuple[type[models.Model], str]]:
             found.append((model, "site"))
         elif _points_to(fields.get("remains"), Remains):
             found.append((model, "remains__site"))
-    return [(m, k) for m, k in found if level_of(user, MODEL_DATA[_label(m)]) is Level.FULL]
+    return [(m, k) for m, k in found if level_of(user, MODEL_DATA[record_label(m)]) is Level.FULL]
 
 
 def _points_to(field: Any, model: type[models.Model]) -> bool:
     return isinstance(field, models.ForeignKey) and field.related_model is model
-
-
-def _label(model: type[models.Model]) -> str:
-    return f"{model._meta.app_label}.{model._meta.model_name}"
 
 
 def site_records(site: Site, user: Any) -> list[dict[str, Any]]:
@@ -81,14 +77,17 @@ def site_records(site: Site, user: Any) -> list[dict[str, Any]]:
     for model, lookup in site_models(user):
         qs = model._default_manager.filter(**{lookup: site.pk if lookup == "pk" else site})
         rows += list(visible(qs.order_by("pk"), user))
-    latest: dict[tuple[str, str], LogEntry] = {}
+    salts: dict[tuple[str, str], str] = {}  # the salt of each record's latest entry
     types = {record_type_of(r) for r in rows}
-    for entry in LogEntry.objects.filter(record_type__in=types).order_by("seq"):
-        latest[(entry.record_type, entry.record_id)] = entry
+    entries = LogEntry.objects.filter(record_type__in=types).order_by("seq")
+    for record_type, record_id, entry_salt in entries.values_list(
+        "record_type", "record_id", "salt"
+    ):
+        salts[(record_type, record_id)] = entry_salt
     out = []
     for row in rows:
-        found = latest.get((record_type_of(row), str(row.pk)))
-        if found is None:
+        salt = salts.get((record_type_of(row), str(row.pk)))
+        if salt is None:
             continue  # not logged (exhume verify --db names it)
         out.append(
             {
@@ -96,7 +95,7 @@ def site_records(site: Site, user: Any) -> list[dict[str, Any]]:
                 "record_id": str(row.pk),
                 "version": getattr(row, "version", 1),
                 "snapshot": snapshot(row),
-                "salt": found.salt,
+                "salt": salt,
             }
         )
     return out
