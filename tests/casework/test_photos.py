@@ -320,6 +320,31 @@ def test_a_restricted_records_photos_are_hidden(
     assert client.get(f"/staff/remains/photos/{photo.pk}/thumb.jpg").status_code == 404
 
 
+def test_liaison_photos_leave_out_restricted_remains_but_for_their_people_in_two_queries(
+    record: Any,
+    make_remains: Any,
+    django_capture_on_commit_callbacks: Any,
+    django_assert_num_queries: Any,
+) -> None:
+    from exhume.access.actions import do_restrict_record
+    from exhume.casework.queries import liaison_photos
+
+    sealed = make_remains(record.site)
+    chosen = []
+    for size, remains in ((20, record), (30, sealed), (40, record), (50, sealed)):
+        photo = add(remains, django_capture_on_commit_callbacks, data=camera_jpeg((size, size)))
+        chosen.append(do_show_photo_to_liaison(
+            Actor("m", "morgue"), photo, shown=True, reason="viewing", authority="morgue head"
+        ).pk)  # fmt: skip
+    keeper, other = User.objects.create_user("keeper"), User.objects.create_user("other")
+    do_restrict_record(Actor("admin", "admin"), sealed, people=[keeper], reason="sealed")
+    open_ones = [chosen[0], chosen[2]]
+    with django_assert_num_queries(2):  # the hidden remains' ids, then the photos
+        assert [row["id"] for row in liaison_photos(other)] == open_ones
+    assert [row["id"] for row in liaison_photos(keeper)] == chosen
+    assert [row["id"] for row in liaison_photos(None)] == open_ones
+
+
 def test_a_move_a_crash_interrupted_is_finished_and_verify_names_missing_or_changed_files(
     record: Any,
 ) -> None:

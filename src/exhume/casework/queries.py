@@ -208,12 +208,13 @@ def photo_of(user: Any, pk: int, *, owner: str) -> Photo:
 def liaison_photos(user: Any) -> list[dict[str, Any]]:
     """Photos of personal effects that staff let family liaison show to families: the photo,
     its site and the remains' code, nothing else (no case number, grave or caption)."""
+    seen = visible(Remains.objects.all(), user)  # one query for the hidden ids, not one a photo
     rows = (
-        Photo.objects.filter(subject=PhotoSubject.EFFECTS, shown_to_liaison=True)
-        .select_related("site", "remains")
+        Photo.objects.filter(subject=PhotoSubject.EFFECTS, shown_to_liaison=True, remains__in=seen)
+        .select_related("site")
         .order_by("site__name", "id")
     )
-    return [_liaison_row(p) for p in rows if p.remains and may_see_record(user, p.remains)]
+    return [_liaison_row(p) for p in rows]
 
 
 def _liaison_row(photo: Photo) -> dict[str, Any]:
