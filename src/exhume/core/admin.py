@@ -143,20 +143,6 @@ class ActionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         """Nothing to do: the form's action has already saved the record and logged it."""
 
-    def changeform_view(
-        self,
-        request: HttpRequest,
-        object_id: str | None = None,
-        form_url: str = "",
-        extra_context: dict[str, Any] | None = None,
-    ) -> Any:
-        """A refused form answers 400 (the page names each bad field), not 200."""
-        response = super().changeform_view(request, object_id, form_url, extra_context)
-        context = getattr(response, "context_data", None) or {}
-        if request.method == "POST" and context.get("errors"):
-            response.status_code = 400
-        return response
-
     def get_queryset(self, request: HttpRequest) -> Any:
         """Records restricted to other people are not listed (exhume.access.records)."""
         return visible(super().get_queryset(request), request.user)

@@ -67,8 +67,8 @@ class RefusedFormMiddleware:
     """A posted form that is refused answers 400, on every page: a page rendered from a
     template after a POST whose context holds a form with errors (a view's ``form``, the
     admin's ``errors``) gets status 400 instead of 200, so a refusal is never mistaken for a
-    success (exhume's own views and admin set it themselves; Django's, such as the login page
-    and the admin of accounts, do not)."""
+    success (exhume's own views set it themselves; its admin, and Django's pages such as the
+    login page and the admin of accounts, rely on this)."""
 
     def __init__(self, get_response: Handler) -> None:
         self.get_response = get_response
