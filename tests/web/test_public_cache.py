@@ -147,3 +147,15 @@ def test_the_request_log_names_the_route_of_a_page_served_from_the_store(
         client.get(f"/sites/{SLUG}/")
     [record] = [r for r in caplog.records if r.name == "exhume.requests"]
     assert record.fields["route"] == "/sites/<slug:slug>/"  # type: ignore[attr-defined]
+
+
+def test_a_page_as_of_a_date_is_kept_apart_from_the_page_without_one(
+    client: Client, built: Built
+) -> None:
+    page, dated = f"/sites/{SLUG}/", f"/sites/{SLUG}/?as_of=2022-09-16"
+    then = figures(client.get(dated).content.decode())["total"]
+    now = figures(client.get(page).content.decode())["total"]
+    assert then != now  # the date matters on this site
+    for _ in range(2):
+        assert figures(client.get(page).content.decode())["total"] == now
+        assert figures(client.get(dated).content.decode())["total"] == then

@@ -100,6 +100,16 @@ def etag_of(content: bytes) -> str:
     return '"' + hashlib.sha256(content).hexdigest()[:32] + '"'
 
 
+def _stored(response: HttpResponse, route: str) -> StoredPage:
+    """The page to keep of an answer :meth:`PublicCacheMiddleware._route_to_keep` let through."""
+    headers = tuple(
+        (name, value)
+        for name, value in response.headers.items()
+        if name.lower() not in _NOT_REPLAYED
+    )
+    return StoredPage(response.content, headers, etag_of(response.content), route)
+
+
 class PublicCacheMiddleware:
     """Serve public pages from :data:`STORE` (see the module docstring)."""
 
@@ -108,14 +118,14 @@ class PublicCacheMiddleware:
         self.cookies = frozenset({settings.CSRF_COOKIE_NAME, settings.LANGUAGE_COOKIE_NAME})
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        key = self._key(request)
-        if key is None:
+        if not self._may_be_cached(request):
             return self.get_response(request)
         if request.path not in STORE.paths:  # never asks the database for other pages
             response = self.get_response(request)
-            if self._keep(request, response) is not None:
+            if self._route_to_keep(request, response) is not None:
                 STORE.remember(request.path)
             return response
+        key = (get_language_from_request(request), request.path, request.GET.get("as_of", ""))
         head = log_head()
         page = STORE.get(head, key)
         if page is not None:
@@ -125,21 +135,24 @@ class PublicCacheMiddleware:
             response = self.get_response(request)
         finally:
             request_head.reset(token)
-        page = self._keep(request, response)
-        if page is not None:
+        route = self._route_to_keep(request, response)
+        if route is not None:
+            page = _stored(response, route)
             STORE.put(head, key, page)
             response["ETag"] = page.etag
         return response
 
-    def _key(self, request: HttpRequest) -> tuple[str, str, str] | None:
-        if request.method != "GET" or not set(request.COOKIES) <= self.cookies:
-            return None
-        if not set(request.GET) <= CACHED_PARAMETERS:
-            return None
-        as_of = request.GET.get("as_of", "")
-        return (get_language_from_request(request), request.path, as_of)
+    def _may_be_cached(self, request: HttpRequest) -> bool:
+        """A GET with no cookie but the CSRF and language ones, no parameter but ``as_of``."""
+        return (
+            request.method == "GET"
+            and set(request.COOKIES) <= self.cookies
+            and set(request.GET) <= CACHED_PARAMETERS
+        )
 
-    def _keep(self, request: HttpRequest, response: HttpResponse) -> StoredPage | None:
+    def _route_to_keep(self, request: HttpRequest, response: HttpResponse) -> str | None:
+        """The route of a public answer that may be kept (200, no cookie set, no user logged
+        in), or None; it reads no body."""
         match = request.resolver_match
         if match is None or match.view_name not in CACHED_ROUTES:
             return None
@@ -148,12 +161,7 @@ class PublicCacheMiddleware:
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
             return None
-        headers = tuple(
-            (name, value)
-            for name, value in response.headers.items()
-            if name.lower() not in _NOT_REPLAYED
-        )
-        return StoredPage(response.content, headers, etag_of(response.content), "/" + match.route)
+        return "/" + match.route
 
     def _replay(self, request: HttpRequest, page: StoredPage) -> HttpResponse:
         request.exhume_route = page.route  # type: ignore[attr-defined]  # for the request log
