@@ -202,3 +202,20 @@ def test_the_proposal_page_draws_the_family_with_the_body_placed(
     page = client.get(f"/staff/proposals/{proposal.pk}/").content.decode()
     assert "<svg" in page and f"= {proposal.remains.case_number}" in page
     assert 'data-member="Mo"' in page
+
+
+def test_the_coded_run_report_lists_a_candidate_a_rerun_left_unchanged(
+    client: Client, proposal: Proposal, record_run: Any
+) -> None:
+    from exhume.access.coding import code_for
+
+    rerun = record_run(proposal.remains.site, [(proposal.remains, proposal.missing_person,
+                                                assessment())])  # fmt: skip
+    assert Proposal.objects.get().run_id == proposal.run_id != rerun.pk  # left on its old run
+    client.force_login(_user("analyst", "lab"))
+    coded = client.get(f"/api/staff/runs/{rerun.pk}").json()
+    client.force_login(_user("reader", "board"))
+    full = client.get(f"/api/staff/runs/{rerun.pk}").json()
+    remains = code_for("casework.remains", proposal.remains_id)
+    assert [p["remains"] for p in coded["proposals"]] == [remains]
+    assert len(coded["proposals"]) == len(full["proposals"]) == 1

@@ -36,7 +36,7 @@ def run(request: HttpRequest, run_id: int) -> dict[str, Any]:
     _require(request)
     found = queries.get_run(run_id)
     if queries.level(request.user) is Level.CODED:
-        return coded.run(found)
+        return coded.run(found, queries.run_proposals(found))
     return queries.run_report(found)
 
 

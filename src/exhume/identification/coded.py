@@ -9,6 +9,7 @@ name, grave, flag text, non-DNA observation or decision reason (free text may na
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from exhume.access.coding import code_for
@@ -75,9 +76,9 @@ def detail(p: Proposal) -> dict[str, Any]:
     }
 
 
-def run(r: IdentificationRun) -> dict[str, Any]:
-    """A run's outcome for the laboratory: counts, provenance and coded candidates."""
-    proposals = r.proposals.order_by("-log10_odds", "id")
+def run(r: IdentificationRun, proposals: Iterable[Proposal]) -> dict[str, Any]:
+    """A run's outcome for the laboratory: counts, provenance and coded candidates
+    (``proposals``: :func:`exhume.identification.queries.run_proposals`, as the full report)."""
     return {
         "run": str(r.pk),
         "site": r.site.slug,

@@ -72,11 +72,17 @@ def factor_lrs(p: Proposal) -> dict[str, float]:
     return out
 
 
-def run_report(run: IdentificationRun) -> dict[str, Any]:
-    """The run as the command-line contract's JSON object."""
+def run_proposals(run: IdentificationRun) -> QuerySet[Proposal]:
+    """The run's candidates, best first: every proposal it found, including those it left
+    unchanged on an earlier run (``summary["proposals"]``); a run without that list, its own."""
     found = run.summary.get("proposals")
     chosen = Proposal.objects.filter(pk__in=found) if found is not None else run.proposals.all()
-    proposals = chosen.select_related("remains", "missing_person").order_by("-log10_odds", "id")
+    return chosen.select_related("remains", "missing_person").order_by("-log10_odds", "id")
+
+
+def run_report(run: IdentificationRun) -> dict[str, Any]:
+    """The run as the command-line contract's JSON object."""
+    proposals = run_proposals(run)
     return {
         "run": str(run.pk),
         "site": run.site.slug,
