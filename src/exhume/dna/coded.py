@@ -18,7 +18,7 @@ from exhume.casework.models import Site
 from exhume.dna import custody, queries
 from exhume.dna.consent import DEFAULT_SCOPE, Scope
 from exhume.dna.consent_actions import current
-from exhume.dna.models import Family, Profile, Sample
+from exhume.dna.models import Family, Sample
 from exhume.errors import NotFoundError
 
 
@@ -41,26 +41,13 @@ def source(sample: Sample) -> str:
 
 def sample_rows(site: Site) -> list[dict[str, Any]]:
     """One coded row per sample of the site."""
-    rows = list(queries.samples(site).select_related("donor"))
-    steps: dict[int, list[str]] = {}
-    for sample_id, step in (
-        custody_events(rows).order_by("at", "id").values_list("sample_id", "step")
-    ):
-        steps.setdefault(sample_id, []).append(step)
-    counted: dict[int, int] = {}
-    for sample_id in Profile.objects.filter(sample__in=rows).values_list("sample_id", flat=True):
-        counted[sample_id] = counted.get(sample_id, 0) + 1
+    rows = list(queries.samples(site))
+    states, profiles = queries.custody_and_profiles(rows)
     return [
         {"code": sample_code(s.pk), "kind": s.kind, "source": source(s),
-         "custody_state": custody.state(steps.get(s.pk, [])), "profiles": counted.get(s.pk, 0)}
+         "custody_state": states[s.pk], "profiles": profiles.get(s.pk, 0)}
         for s in rows
     ]  # fmt: skip
-
-
-def custody_events(rows: list[Sample]) -> Any:
-    from exhume.dna.models import CustodyEvent
-
-    return CustodyEvent.objects.filter(sample__in=[s.pk for s in rows])
 
 
 def get_sample(code: str) -> Sample:

@@ -33,25 +33,31 @@ def sampled_grave_ids(site: Site) -> set[int]:
     return set(found.values_list("remains__grave_id", flat=True))
 
 
-def sample_rows(site: Site) -> list[dict[str, Any]]:
-    """One row per sample: source, custody state and number of profiles."""
-    rows = list(samples(site))
+def custody_and_profiles(rows: list[Sample]) -> tuple[dict[int, str], dict[int, int]]:
+    """For the samples ``rows`` (two queries in all): each one's custody state (by sample id)
+    and how many profiles it has (by sample id; a sample without any is absent)."""
+    ids = [s.pk for s in rows]
     steps: dict[int, list[str]] = {}
-    events = CustodyEvent.objects.filter(sample__in=[s.pk for s in rows]).order_by("at", "id")
+    events = CustodyEvent.objects.filter(sample__in=ids).order_by("at", "id")
     for sample_id, step in events.values_list("sample_id", "step"):
         steps.setdefault(sample_id, []).append(step)
     profiles: dict[int, int] = {}
-    for sample_id in Profile.objects.filter(sample__in=[s.pk for s in rows]).values_list(
-        "sample_id", flat=True
-    ):
+    for sample_id in Profile.objects.filter(sample__in=ids).values_list("sample_id", flat=True):
         profiles[sample_id] = profiles.get(sample_id, 0) + 1
+    return {s.pk: custody.state(steps.get(s.pk, [])) for s in rows}, profiles
+
+
+def sample_rows(site: Site) -> list[dict[str, Any]]:
+    """One row per sample: source, custody state and number of profiles."""
+    rows = list(samples(site))
+    states, profiles = custody_and_profiles(rows)
     return [
         {
             "barcode": s.barcode,
             "kind": s.kind,
             "source": _source(s),
             "collected_on": s.collected_on.isoformat(),
-            "custody_state": custody.state(steps.get(s.pk, [])),
+            "custody_state": states[s.pk],
             "profiles": profiles.get(s.pk, 0),
         }
         for s in rows
