@@ -10,7 +10,6 @@ from django.utils.translation import gettext as _
 from ninja import Router
 from ninja.security import django_auth
 
-from exhume.access.policy import Data, Level, level_of
 from exhume.casework.queries import get_site
 from exhume.dna import coded, queries
 from exhume.dna.drawing import layout
@@ -27,14 +26,9 @@ def _require(request: HttpRequest) -> None:
         )
 
 
-def _coded(request: HttpRequest) -> bool:
-    """The laboratory (coded level) gets coded records (:mod:`exhume.dna.coded`)."""
-    return level_of(request.user, Data.GENETIC) is Level.CODED
-
-
 @router.get("/sites/{slug}/samples", url_name="dna_samples")
 def samples(request: HttpRequest, slug: str) -> list[dict[str, Any]]:
-    if _coded(request):
+    if coded.is_coded(request.user):
         return coded.sample_rows(get_site(slug))
     _require(request)
     return queries.sample_rows(get_site(slug))
@@ -54,7 +48,7 @@ def coded_sample(request: HttpRequest, code: str) -> dict[str, Any]:
 
 @router.get("/sites/{slug}/families", url_name="dna_families")
 def families(request: HttpRequest, slug: str) -> list[dict[str, Any]]:
-    if _coded(request):
+    if coded.is_coded(request.user):
         return coded.family_rows(get_site(slug))
     _require(request)
     return queries.family_rows(get_site(slug))
@@ -64,9 +58,10 @@ def families(request: HttpRequest, slug: str) -> list[dict[str, Any]]:
 def family(request: HttpRequest, family_id: int) -> dict[str, Any]:
     """The family's members and its pedigree drawing's layout (generation and x of each)."""
     found = queries.get_family(family_id)
-    if not _coded(request):
+    lab = coded.is_coded(request.user)
+    if not lab:
         _require(request)
-    record = coded.family_record(found) if _coded(request) else queries.family_record(found)
+    record = coded.family_record(found) if lab else queries.family_record(found)
     placed = layout(queries.pedigree_individuals(found))
     for member, at in zip(record["members"], placed, strict=True):
         member["drawing"] = {"generation": at.generation, "x": at.x}

@@ -14,12 +14,19 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from exhume.access.coding import code_for
+from exhume.access.policy import Data, Level, level_of
 from exhume.casework.models import Site
 from exhume.dna import custody, queries
 from exhume.dna.consent import DEFAULT_SCOPE, Scope
 from exhume.dna.consent_actions import current
 from exhume.dna.models import Family, Sample
 from exhume.errors import NotFoundError
+
+
+def is_coded(user: Any) -> bool:
+    """Whether ``user`` (the laboratory: the access policy's coded level for genetic data)
+    sees DNA records coded, as in this module."""
+    return level_of(user, Data.GENETIC) is Level.CODED
 
 
 def sample_code(sample_id: int) -> str:

@@ -11,7 +11,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language, override
 
-from exhume.access.policy import Data, Level, level_of
 from exhume.casework.queries import get_site
 from exhume.core.admin import actor_for
 from exhume.core.exports import export, requested_format
@@ -33,10 +32,11 @@ def samples(request: HttpRequest, slug: str) -> HttpResponse:
         site = get_site(slug)
     except NotFoundError as exc:
         raise Http404(exc.message) from None
-    rows = coded.sample_rows(site) if _coded(request) else queries.sample_rows(site)
+    lab = coded.is_coded(request.user)
+    rows = coded.sample_rows(site) if lab else queries.sample_rows(site)
     if fmt := requested_format(request):
         return export(rows, name=f"{slug}-dna-samples", fmt=fmt)
-    template = "dna/samples_coded.html" if _coded(request) else "dna/samples.html"
+    template = "dna/samples_coded.html" if lab else "dna/samples.html"
     return render(request, template, {"site": site, "samples": rows})
 
 
@@ -67,10 +67,11 @@ def families(request: HttpRequest, slug: str) -> HttpResponse:
         site = get_site(slug)
     except NotFoundError as exc:
         raise Http404(exc.message) from None
-    rows = coded.family_rows(site) if _coded(request) else queries.family_rows(site)
+    lab = coded.is_coded(request.user)
+    rows = coded.family_rows(site) if lab else queries.family_rows(site)
     if fmt := requested_format(request):
         return export(rows, name=f"{slug}-dna-families", fmt=fmt)
-    template = "dna/families_coded.html" if _coded(request) else "dna/families.html"
+    template = "dna/families_coded.html" if lab else "dna/families.html"
     return render(request, template, {"site": site, "families": rows})
 
 
@@ -79,7 +80,7 @@ def family(request: HttpRequest, pk: int) -> HttpResponse:
     found = _family(pk)
     title = _title(request, found)
     drawing = svg(queries.pedigree_individuals(found), title=title)
-    if _coded(request):
+    if coded.is_coded(request.user):
         context = {"site": found.site, "family": coded.family_record(found), "drawing": drawing}
         return render(request, "dna/family_coded.html", context)
     context = {"site": found.site, "family": queries.family_record(found), "drawing": drawing}
@@ -93,13 +94,8 @@ def pedigree_svg(request: HttpRequest, pk: int) -> HttpResponse:
     return HttpResponse(drawing, content_type="image/svg+xml")
 
 
-def _coded(request: HttpRequest) -> bool:
-    """The laboratory sees DNA under coded ids (the access policy's coded level)."""
-    return level_of(request.user, Data.GENETIC) is Level.CODED
-
-
 def _title(request: HttpRequest, found: Family) -> str:
-    name = coded.family_code(found.pk) if _coded(request) else found.name
+    name = coded.family_code(found.pk) if coded.is_coded(request.user) else found.name
     return f"Pedigree of family {name}"
 
 
