@@ -132,7 +132,8 @@ def best_journal_line(
 
 
 def report_reference(person: MissingPerson) -> str:
-    """A missing person's report reference (never the name): external reference or number."""
+    """A missing person's report reference (never the name): the external reference (the
+    dvi-json missing id when imported), or the report number."""
     return str(person.external_reference or "") or f"report-{person.pk}"
 
 

@@ -12,6 +12,7 @@ from exhume.access.policy import Data, Level, level_of
 from exhume.casework.models import Site
 from exhume.errors import NotFoundError
 from exhume.identification import coded
+from exhume.identification.factors import report_reference
 from exhume.identification.models import (
     SIGNED,
     Decision,
@@ -36,18 +37,11 @@ def latest_run(site: Site) -> IdentificationRun | None:
     return IdentificationRun.objects.filter(site=site).first()
 
 
-def missing_label(proposal: Proposal) -> str:
-    """The missing person's report reference (the dvi-json missing id when imported), or the
-    report number."""
-    ref = getattr(proposal.missing_person, "external_reference", "") or ""
-    return str(ref) or f"report-{proposal.missing_person_id}"
-
-
 def proposal_row(p: Proposal) -> dict[str, Any]:
     """One proposal as in the ``exhume identify --json`` contract."""
     return {
         "remains": p.remains.case_number,
-        "missing": missing_label(p),
+        "missing": report_reference(p.missing_person),
         "dna_lr": 10.0**p.dna_log10_lr if p.dna_log10_lr < 308 else float("inf"),
         "dna_log10_lr": p.dna_log10_lr,
         "posterior": p.posterior,
@@ -193,7 +187,7 @@ def proposal_detail(p: Proposal) -> dict[str, Any]:
         "markers": sorted(per_marker.items()),
         "references": p.evidence.get("references", []),
         "decisions": decisions(p),
-        "label": missing_label(p),
+        "label": report_reference(p.missing_person),
         "competing": proposals(p.remains.site)
         .filter(Q(remains=p.remains) | Q(missing_person=p.missing_person))
         .exclude(pk=p.pk),
