@@ -142,3 +142,28 @@ def test_the_board_lists_the_flags_of_the_latest_run_only(planecrash_site: Any) 
     run("second run's flag")
     assert Flag.objects.count() == 2
     assert [f.detail for f in flags(planecrash_site)] == ["second run's flag"]
+
+
+def test_the_stale_run_sweep_runs_only_when_the_latest_run_is_stale(
+    client: Client, planecrash_site: Any, monkeypatch: Any
+) -> None:
+    from exhume.identification import actions
+
+    swept: list[Any] = []
+    sweep = actions.do_fail_stale_runs
+    monkeypatch.setattr(actions, "do_fail_stale_runs", lambda *a: swept.append(a) or sweep(*a))
+    run = start_run(SYSTEM, planecrash_site)
+    write_progress(run.pk, {"records": 0.2})
+    client.force_login(_user("member", "board"))
+    status = f"/staff/sites/{planecrash_site.slug}/board/run/status/"
+    assert 'data-status="running"' in client.get(status).content.decode()
+    assert swept == []  # a live run: no durable transaction, no lock, on each poll
+    old = time.time() - 3600
+    os.utime(progress_path(run.pk), (old, old))
+    IdentificationRun.objects.filter(pk=run.pk).update(
+        started_at=run.started_at.replace(year=run.started_at.year - 1)
+    )
+    client.get(f"/staff/sites/{planecrash_site.slug}/board/?state=proposed", HTTP_HX_REQUEST="true")
+    assert swept == []  # the rows swap shows no status
+    assert 'data-status="failed"' in client.get(status).content.decode()
+    assert len(swept) == 1 and IdentificationRun.objects.get().status == "failed"

@@ -173,15 +173,24 @@ def do_fail_stale_runs(actor: Actor, site: Site) -> int:
         return _fail_stale(actor, site)
 
 
-def _fail_stale(actor: Actor, site: Site) -> int:
+def stale_for(run: IdentificationRun) -> float | None:
+    """Seconds the running ``run`` has shown no progress when that is at least
+    :data:`~exhume.identification.progress.STALE_SECONDS` (its process died), else ``None``
+    (a file's time: no query)."""
     from exhume.identification.progress import STALE_SECONDS, seconds_since_progress
 
+    if run.status != RunStatus.RUNNING:
+        return None
+    idle = seconds_since_progress(run.pk, run.started_at.timestamp())
+    return idle if idle >= STALE_SECONDS else None
+
+
+def _fail_stale(actor: Actor, site: Site) -> int:
     failed = 0
     for run in IdentificationRun.objects.select_for_update().filter(
         site=site, status=RunStatus.RUNNING
     ):
-        idle = seconds_since_progress(run.pk, run.started_at.timestamp())
-        if idle >= STALE_SECONDS:
+        if (idle := stale_for(run)) is not None:
             _fail(run, actor, f"no progress for {idle:.0f} s: the process running it stopped "
                   "(a crash or a restart); start the run again")  # fmt: skip
             failed += 1

@@ -42,6 +42,7 @@ def board(request: HttpRequest, slug: str) -> HttpResponse:
         return export(rows, name=f"{slug}-identification-board", fmt=fmt)
     if seen is Level.CODED:
         return _coded_board(request, site, state, order)
+    rows_only = bool(request.headers.get("HX-Request"))
     after = seen is Level.AFTER_IDENTIFICATION  # family liaison: signed identifications only
     context = {
         "site": site,
@@ -53,9 +54,10 @@ def board(request: HttpRequest, slug: str) -> HttpResponse:
         "needs_review": [] if after else queries.needs_review(site),
         "flags": [] if after else queries.flags(site)[:50],
         "identified": queries.identified_count(site),
-        **({} if after else _status_context(request, site)),
+        # the HTMX rows swap shows no status panel
+        **({} if after or rows_only else _status_context(request, site)),
     }
-    template = "identification/_rows.html" if request.headers.get("HX-Request") else None
+    template = "identification/_rows.html" if rows_only else None
     return render(request, template or "identification/board.html", context)
 
 
@@ -70,10 +72,10 @@ def _coded_board(request: HttpRequest, site: Any, state: str, order: str) -> Htt
         "states": State.choices,
         "needs_review": [coded.row(p) for p in queries.needs_review(site)],
         "identified": queries.identified_count(site),
-        **_status_context(request, site),
     }
-    if request.headers.get("HX-Request"):
+    if request.headers.get("HX-Request"):  # the rows swap shows no status panel
         return render(request, "identification/_rows_coded.html", context)
+    context |= _status_context(request, site)
     return render(request, "identification/board_coded.html", context)
 
 
@@ -145,8 +147,15 @@ def report_page(request: HttpRequest, pk: int) -> HttpResponse:
 WATCHDOG = Actor.system("identification-watchdog")
 
 
-def _status_context(request: HttpRequest, site: Any, error: str = "") -> dict[str, Any]:
-    actions.do_fail_stale_runs(WATCHDOG, site)  # a run whose process died ends as failed
+def _status_context(
+    request: HttpRequest, site: Any, error: str = "", *, sweep: bool = True
+) -> dict[str, Any]:
+    """The status panel's context. A running latest run with no progress for the stale limit
+    (its process died) is first marked failed (``sweep``; a file's time decides, so a poll
+    takes no lock while the run is alive)."""
+    run = queries.latest_run(site) if sweep else None
+    if run is not None and actions.stale_for(run) is not None:
+        actions.do_fail_stale_runs(WATCHDOG, site)
     return {
         "site": site,
         "status": queries.run_status(site),
@@ -167,8 +176,10 @@ def start_run(request: HttpRequest, slug: str) -> HttpResponse:
         background.start_background_run(actor_for(request), site)
     except (AccessDeniedError, InvalidInputError) as exc:
         error = exc.message
+    # a started run swept the stale ones (do_start_run); a refusal may not have
+    sweep = bool(error)
     if request.headers.get("HX-Request"):
-        context = _status_context(request, site, error)
+        context = _status_context(request, site, error, sweep=sweep)
         return render(request, "identification/_run_status.html", context)
     if error:
         return render(request, "identification/_run_status.html",
