@@ -219,3 +219,18 @@ def test_the_coded_run_report_lists_a_candidate_a_rerun_left_unchanged(
     remains = code_for("casework.remains", proposal.remains_id)
     assert [p["remains"] for p in coded["proposals"]] == [remains]
     assert len(coded["proposals"]) == len(full["proposals"]) == 1
+
+
+def test_the_proposal_json_twin_draws_no_pedigree(
+    client: Client, proposal: Proposal, monkeypatch: Any
+) -> None:
+    from exhume.identification import queries
+
+    def drawn(_p: Proposal) -> str:
+        raise AssertionError("the JSON twin rendered the pedigree drawing")
+
+    client.force_login(_user("reader", "board"))
+    full = client.get(f"/api/staff/proposals/{proposal.pk}").json()
+    monkeypatch.setattr(queries, "pedigree_svg", drawn)
+    assert client.get(f"/api/staff/proposals/{proposal.pk}").json() == full
+    assert full["notifications"] == [] and full["release"] is None

@@ -176,8 +176,10 @@ def board_rows(
     return list(found.order_by(ORDERS.get(order, "-log10_odds"), "id"))
 
 
-def proposal_detail(p: Proposal) -> dict[str, Any]:
-    """What the proposal page shows: the DNA row alone, the full table, markers, decisions."""
+def proposal_detail(p: Proposal, *, drawn: bool = True) -> dict[str, Any]:
+    """What the proposal page shows: the DNA row alone, the full table, markers, decisions,
+    the after-decision records and (``drawn``; the JSON twin has no use for it) the pedigree
+    drawing."""
     table = p.evidence.get("table", [])
     per_marker = p.evidence.get("per_marker_log10_lr", {})
     return {
@@ -192,7 +194,7 @@ def proposal_detail(p: Proposal) -> dict[str, Any]:
         .filter(Q(remains=p.remains) | Q(missing_person=p.missing_person))
         .exclude(pk=p.pk),
         **after_decision(p),
-        "pedigree_svg": pedigree_svg(p),
+        **({"pedigree_svg": pedigree_svg(p)} if drawn else {}),
     }
 
 
@@ -230,9 +232,8 @@ def after_decision(p: Proposal) -> dict[str, Any]:
     }
 
 
-def after_decision_json(p: Proposal) -> dict[str, Any]:
-    """The same as JSON."""
-    found = after_decision(p)
+def after_decision_json(found: dict[str, Any]) -> dict[str, Any]:
+    """:func:`after_decision`'s records (``found``, its result) as JSON."""
     release = found["release"]
     return {
         "notifications": [
@@ -250,7 +251,7 @@ def after_decision_json(p: Proposal) -> dict[str, Any]:
 
 def proposal_json(p: Proposal) -> dict[str, Any]:
     """The proposal page's JSON twin."""
-    detail = proposal_detail(p)
+    detail = proposal_detail(p, drawn=False)
     return {
         **proposal_row(p),
         "id": p.pk,
@@ -262,7 +263,7 @@ def proposal_json(p: Proposal) -> dict[str, Any]:
              "time": d.time.isoformat(), "reason": d.reason, "policy": str(d.policy)}
             for d in detail["decisions"]
         ],
-        **after_decision_json(p),
+        **after_decision_json(detail),
     }  # fmt: skip
 
 
